@@ -1,0 +1,288 @@
+"""Extraction bench: khabar vs plain trafilatura on every corpus page with gold.
+
+Usage: python bench/extraction.py [--json PATH] [--repeat N]
+
+Corpus: $KHABAR_CORPUS, else ../shared/corpus next to the project root. Pages: the real Arabic
+pages with .gold.json/.gold.txt (MANIFEST.tsv), every alwatan/sana replica article, and the seed
+(seed/alwatan-seed.gold.* scored against the replica's article-94762.html).
+
+Metrics, only where the gold covers them (each gold.json's _gold_type):
+- body: token F1 (whitespace tokens after NFC) of gold.txt vs our body, for "full body" golds;
+  golds with must-include/must-exclude fragments (`with`/`without`, assabah) are also scored as
+  snippet recall (fraction of `with` present and `without` absent);
+- exact match (whitespace collapsed, NFC) for title, author, section, kicker where the gold has
+  the key (null included: "no byline shown" is a value);
+- published: same instant when the gold has an offset; same local wall time (site zone) when it
+  has a time without offset; same local date when it is a bare date;
+- Persian pages (language fa in gold): the detected language instead of F1.
+Writes bench/results/extraction.json and prints its path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import json
+import os
+import statistics
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from crawler.extract import ExtractionRules, extract_article  # noqa: E402
+
+SCORED_FIELDS = ("title", "author", "section", "kicker", "published")
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("KHABAR_CORPUS") or ROOT.parent / "shared" / "corpus")
+
+
+def norm(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def token_f1(ours: str, gold: str) -> float:
+    a, b = norm(ours).split(), norm(gold).split()
+    if not a or not b:
+        return float(a == b)
+    overlap = sum((collections.Counter(a) & collections.Counter(b)).values())
+    if not overlap:
+        return 0.0
+    p, r = overlap / len(a), overlap / len(b)
+    return 2 * p * r / (p + r)
+
+
+def snippet_recall(body: str, gold: dict[str, Any]) -> float | None:
+    withs, withouts = gold.get("with") or [], gold.get("without") or []
+    if not withs and not withouts:
+        return None
+    text = norm(body) or ""
+    hits = sum(norm(s) in text for s in withs) + sum(norm(s) not in text for s in withouts)
+    return hits / (len(withs) + len(withouts))
+
+
+def same_published(ours: str | None, gold: str | None, tz: str) -> bool:
+    """Instant when the gold has an offset, local wall time/date in the site zone otherwise."""
+    if ours is None or gold is None:
+        return ours == gold
+    gold = gold.strip().replace(" ", "T", 1)
+    mine = datetime.fromisoformat(ours)
+    if len(gold) == 10:
+        return mine.astimezone(ZoneInfo(tz)).date().isoformat() == gold
+    g = datetime.fromisoformat(gold.replace("Z", "+00:00"))
+    if g.tzinfo is None:
+        local = mine.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
+        return local.replace(second=0, microsecond=0) == g.replace(second=0, microsecond=0)
+    return mine == g
+
+
+@dataclass
+class Case:
+    name: str
+    html: Path
+    url: str
+    gold_json: dict[str, Any]
+    gold_txt: str | None
+
+
+def load_cases(corpus: Path) -> list[Case]:
+    cases = []
+    with (corpus / "MANIFEST.tsv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            path = row["local_path"]
+            if row["kind"] != "article" or row["has_gold"] != "yes" or path.startswith("_"):
+                continue
+            html = corpus / path
+            stem = html.with_suffix("")
+            gj, gt = Path(f"{stem}.gold.json"), Path(f"{stem}.gold.txt")
+            gold = json.loads(gj.read_text(encoding="utf-8")) if gj.exists() else {}
+            cases.append(Case(path, html, row["original_url"], gold,
+                              gt.read_text(encoding="utf-8") if gt.exists() else None))
+    seed = corpus / "seed" / "alwatan-seed"
+    if Path(f"{seed}.gold.json").exists():
+        cases.append(Case(
+            "seed (alwatan 94762)", corpus / "alwatan.sy-replica" / "article-94762.html",
+            "https://alwatan.sy/archives/94762",
+            json.loads(Path(f"{seed}.gold.json").read_text(encoding="utf-8")),
+            Path(f"{seed}.gold.txt").read_text(encoding="utf-8")))
+    return cases
+
+
+def rules_for(url: str) -> ExtractionRules:
+    try:
+        from crawler.config import load_config
+
+        site = load_config(ROOT / "config.yaml").site_for_url(url)
+        if site is not None:
+            return site.extraction
+    except Exception as exc:  # the bench still runs on defaults
+        print(f"config not usable ({exc}); default rules", file=sys.stderr)
+    return ExtractionRules()
+
+
+def gold_value(gold: dict[str, Any], key: str) -> tuple[bool, Any]:
+    """(scored?, value) of a gold field."""
+    if key == "published":
+        value = gold.get("published") or gold.get("publishing_date")
+        return value is not None, value
+    if key == "title":
+        return bool(gold.get("title")), gold.get("title")
+    if key == "kicker":
+        return bool(gold.get("kicker")), gold.get("kicker")
+    if key in gold and "_gold_type" in gold and "newspaper4k" not in gold["_gold_type"]:
+        return True, gold[key]
+    return False, None
+
+
+def full_body(gold: dict[str, Any]) -> bool:
+    kind = gold.get("_gold_type", "")
+    if not gold:  # a bare .gold.txt: magic-html full-body gold (MANIFEST/README)
+        return True
+    return "full body" in kind or "body sections" in kind or "newspaper4k" in kind
+
+
+def traf_fields(raw: bytes, url: str) -> dict[str, Any]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False)
+    if doc is None:
+        return {"body": "", "title": None, "author": None, "section": None, "published": None}
+    cats = getattr(doc, "categories", None) or []
+    return {"body": doc.text or "", "title": doc.title, "author": doc.author,
+            "section": cats[0] if cats else None, "published": doc.date, "kicker": None}
+
+
+def score(case: Case, ours: dict[str, Any], tz: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"page": case.name}
+    gold = case.gold_json
+    if gold.get("language") == "fa":
+        row["language"] = ours.get("language")
+        row["language_ok"] = ours.get("language") == "fa"
+        return row
+    if case.gold_txt is not None and full_body(gold):
+        row["f1"] = round(token_f1(ours["body"], case.gold_txt), 4)
+        row["exact_body"] = [norm(x) for x in ours["body"].split("\n")] == [
+            norm(x) for x in case.gold_txt.strip().split("\n")]
+    rec = snippet_recall(ours["body"], gold)
+    if rec is not None:
+        row["snippets"] = rec
+    for key in SCORED_FIELDS:
+        scored, value = gold_value(gold, key)
+        if not scored:
+            continue
+        if key == "published":
+            mine = ours.get("published")
+            if mine and len(mine) == 10:  # plain trafilatura gives a date only
+                row[key] = mine == (value.strip()[:10])
+            else:
+                row[key] = same_published(mine, value, tz)
+        else:
+            row[key] = norm(ours.get(key)) == norm(value)
+    return row
+
+
+def run(repeat: int = 1) -> dict[str, Any]:
+    corpus = corpus_dir()
+    if not (corpus / "MANIFEST.tsv").exists():
+        raise SystemExit(f"corpus not found at {corpus} (set KHABAR_CORPUS)")
+    results: dict[str, list[dict[str, Any]]] = {"khabar": [], "trafilatura": []}
+    timings: dict[str, list[float]] = {"khabar": [], "trafilatura": []}
+    for case in load_cases(corpus):
+        raw = case.html.read_bytes()
+        rules = rules_for(case.url)
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            art = extract_article(raw, case.url, rules)
+            timings["khabar"].append((time.perf_counter() - t0) * 1000)
+        ours = dict(art, published=art["published_at"])
+        row = score(case, ours, rules.timezone)
+        row.update(ours_language=art["language"], date_source=art["date_source"],
+                   body_method=art.get("body_method"))
+        results["khabar"].append(row)
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            tf = traf_fields(raw, case.url)
+            timings["trafilatura"].append((time.perf_counter() - t0) * 1000)
+        tf["language"] = None
+        results["trafilatura"].append(score(case, tf, rules.timezone))
+    summary = {name: summarise(rows) for name, rows in results.items()}
+    for name in summary:
+        summary[name]["ms_per_page"] = round(statistics.mean(timings[name]), 1)
+    return {"corpus": str(corpus), "pages": results, "summary": summary}
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    f1s = [r["f1"] for r in rows if "f1" in r]
+    arabic = [r["f1"] for r in rows if "f1" in r and "replica" not in r["page"]
+              and not r["page"].startswith("seed")]
+    if f1s:
+        out["mean_f1"] = round(statistics.mean(f1s), 4)
+        out["min_f1"] = round(min(f1s), 4)
+        out["pages_f1"] = len(f1s)
+    if arabic:
+        out["mean_f1_real_sites"] = round(statistics.mean(arabic), 4)
+        out["min_f1_real_sites"] = round(min(arabic), 4)
+    out["exact_bodies"] = sum(1 for r in rows if r.get("exact_body"))
+    for key in (*SCORED_FIELDS, "language_ok"):
+        vals = [r[key] for r in rows if key in r]
+        if vals:
+            out[key] = {"right": sum(vals), "of": len(vals),
+                        "rate": round(sum(vals) / len(vals), 3)}
+    return out
+
+
+def mark(row: dict[str, Any], key: str) -> str:
+    if key not in row:
+        return "  -"
+    return "  ✓" if row[key] else "  ✗"
+
+
+def print_table(report: dict[str, Any]) -> None:
+    cols = ("title", "author", "section", "kicker", "published")
+    head = f"{'page':58} {'F1 kh':>6} {'F1 tf':>6} " + " ".join(f"{c[:5]:>5}" for c in cols)
+    print(head + "   (khabar fields; trafilatura in brackets)")
+    for ours, tf in zip(report["pages"]["khabar"], report["pages"]["trafilatura"], strict=True):
+        if "language" in ours:
+            print(f"{ours['page'][:58]:58} language={ours['language']} (Persian: rejected "
+                  f"as not Arabic = {ours['language_ok']})")
+            continue
+        f1 = f"{ours['f1']:.3f}" if "f1" in ours else "  -  "
+        tf1 = f"{tf['f1']:.3f}" if "f1" in tf else "  -  "
+        marks = " ".join(f"{mark(ours, c).strip()}({mark(tf, c).strip()})".rjust(5)
+                         for c in cols)
+        extra = f"  snippets={ours['snippets']:.2f}({tf['snippets']:.2f})" \
+            if "snippets" in ours else ""
+        print(f"{ours['page'][:58]:58} {f1:>6} {tf1:>6} {marks}{extra}")
+    for name, summ in report["summary"].items():
+        print(f"\n{name}: " + json.dumps(summ, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "extraction.json"))
+    ap.add_argument("--repeat", type=int, default=1, help="timing repetitions per page")
+    args = ap.parse_args(argv)
+    report = run(args.repeat)
+    print_table(report)
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,387 @@
+"""Dates as Arabic news pages, meta tags, feeds and sitemaps write them, in the site's timezone.
+
+Why our own month table and not dateparser (measured with dateparser 1.5.0, settings
+REQUIRE_PARTS=[day, month, year], DATE_ORDER=DMY, RETURN_AS_TIMEZONE_AWARE):
+  * the right answer depends on guessing the site's exact locale: '15 شباط 2024' and
+    '4 كانون الثّاني 2017' parse only with ar-SY, 'الجمعة 8 فيفري 2019' only with ar-DZ,
+    '9 غشت 2019' only with ar-MA; with languages=['ar'] all of them are None;
+  * with no locale '14 آب 2024' silently became the current time, the worst possible failure;
+  * it never parses the paired forms every pan-Arab site uses ('17 مارس/ آذار 2020'),
+    a month name with shadda inside ('كانون الثّاني') or a year with the AD mark ('2020م');
+  * it is slow (seconds for its first calls, milliseconds per call afterwards).
+Arabic month names do not collide across dialects (آب, أوت, غشت and أغسطس are all August), so
+one table covers Levantine, Egyptian/Gulf, Algerian/Tunisian and Moroccan names at once, which
+is also what the paired forms need. The text is normalised first (digits, harakat, tatweel,
+alef/hamza and yeh forms), and a few explicit regular expressions then find
+day-month-year, month-day-year and numeric dates with an optional adjacent time.
+Machine formats (ISO-8601/W3C, RFC-822) take an anchored fast path before any of that.
+
+Trust rules: a date needs a day, a month and a year (a year or a month+year alone gives None);
+an impossible date ('31 شباط 2024') gives None; nothing is ever filled from the clock; and every
+result goes through `rejection_reason` (future, before 1990, the Jan-1-midnight default of
+htmldate/trafilatura). A value without an offset is local time of the site's timezone.
+The `locale` only decides ambiguous numeric dates: day first ('03/04/2020' is 3 April)
+except for month-first locales (en-US); a numeric date valid only one way is read that way.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["find_date", "normalize_date_text", "parse_date", "rejection_reason", "to_iso"]
+
+OLDEST_YEAR = 1990
+FUTURE_TOLERANCE = timedelta(days=1)
+_MONTH_FIRST_LOCALES = frozenset({"en-us", "en_us"})
+
+# --------------------------------------------------------------------------- normalisation
+
+_TRANSLATE = {
+    **{0x0660 + i: str(i) for i in range(10)},  # Eastern Arabic digits
+    **{0x06F0 + i: str(i) for i in range(10)},  # Persian digits
+    **{c: None for c in range(0x064B, 0x0660)},  # harakat, shadda, sukun, hamza marks
+    0x0670: None,  # superscript alef
+    0x0640: None,  # tatweel
+    0x200C: None, 0x200D: None, 0x200E: None, 0x200F: None, 0x061C: None,  # ZWNJ/ZWJ/LRM/RLM/ALM
+    0x202A: None, 0x202B: None, 0x202C: None, 0x202D: None, 0x202E: None, 0xFEFF: None,
+    0x00A0: " ", 0x202F: " ", 0x2009: " ", 0x2007: " ",  # no-break and thin spaces
+    0x0622: "ا", 0x0623: "ا", 0x0625: "ا", 0x0671: "ا",  # آ أ إ ٱ -> ا
+    0x0649: "ي", 0x06CC: "ي", 0x06D2: "ي",  # ى and Persian/Urdu yeh -> ي
+    0x06A9: "ك",  # Persian keheh
+    0x06A4: "ف",  # ڤ (Maghrebi v: نوڤمبر, فيڤري)
+    0x066B: ".", 0x066C: ",", 0x060C: "،",  # Arabic decimal/thousands separators
+    0xFF1A: ":",  # fullwidth colon
+}
+
+
+def normalize_date_text(text: str) -> str:
+    """Digits to ASCII, harakat/tatweel/bidi marks removed, alef and yeh forms unified."""
+    return text.translate(_TRANSLATE)
+
+
+# --------------------------------------------------------------------------- month names
+# Written already normalised (alef forms -> ا, ى -> ي). Keys are matched as whole words.
+_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("كانون الثاني", "كانون ثاني", "يناير", "جانفي", "january", "jan"),
+    2: ("شباط", "فبراير", "فيفري", "february", "feb"),
+    3: ("اذار", "مارس", "march", "mar"),
+    4: ("نيسان", "ابريل", "افريل", "april", "apr"),
+    5: ("ايار", "مايو", "ماي", "may"),
+    6: ("حزيران", "يونيو", "يونيه", "يونية", "جوان", "june", "jun"),
+    7: ("تموز", "يوليو", "يوليه", "يولية", "يوليوز", "جويلية", "جويليه", "july", "jul"),
+    8: ("اب", "اغسطس", "اغسطوس", "اوت", "غشت", "august", "aug"),
+    9: ("ايلول", "سبتمبر", "سيبتمبر", "شتنبر", "september", "sept", "sep"),
+    10: ("تشرين الاول", "تشرين اول", "اكتوبر", "october", "oct"),
+    11: ("تشرين الثاني", "تشرين ثاني", "نوفمبر", "نونبر", "november", "nov"),
+    12: ("كانون الاول", "كانون اول", "ديسمبر", "دجنبر", "december", "dec"),
+}
+_MONTH_BY_NAME = {name: num for num, names in _MONTHS.items() for name in names}
+
+
+def _name_pattern(name: str) -> str:
+    return r"\s+".join(re.escape(part) for part in name.split())
+
+
+_NO_LETTER = r"(?![^\W\d_])"  # a word ends here, though digits may follow: 'ديسمبر2018'
+_MONTH_NAME = "|".join(_name_pattern(n) for n in sorted(_MONTH_BY_NAME, key=len, reverse=True))
+# A month, optionally paired with its other name: 'مارس/ اذار', 'اذار (مارس)', 'اب - اغسطس'.
+_MONTH_EXPR = (
+    rf"(?P<m1>{_MONTH_NAME}){_NO_LETTER}"
+    rf"(?:\s*(?:/|\\|-|–|\(|\[)\s*(?P<m2>{_MONTH_NAME}){_NO_LETTER}\s*[)\]]?)?"
+)
+
+# --------------------------------------------------------------------------- patterns
+
+_AMPM = (
+    r"(?P<ampm>صباحا|صباح|فجرا|ص|مساءا|مساء|ظهرا|عصرا|م"
+    r"|a\.?\s?m\.?|p\.?\s?m\.?)(?!\w)"
+)
+_TZ = (
+    r"(?P<tz>z|(?:gmt|utc)\s*(?P<tzo1>[+-]\d{1,2}(?::?\d{2})?)?|(?P<tzo2>[+-]\d{2}:?\d{2})"
+    r"|بتوقيت\s+(?:غرينتش|جرينتش|غرينيتش))(?!\w)"
+)
+_TIME_AFTER = (
+    rf"(?:(?:t|\s*[,،\-–—|@]?\s*(?:(?:الساعه|الساعة|في|at)\s+)?)"
+    rf"(?P<th>\d{{1,2}})\s*:\s*(?P<tm>\d{{2}})(?:\s*:\s*(?P<ts>\d{{2}}))?(?:[.,]\d+)?"
+    rf"(?:\s*{_AMPM})?(?:\s*\(?\s*{_TZ}\s*\)?)?)?"
+)
+# A time before the date, as Sputnik writes 'GMT 17:27 17.03.2020'.
+_TIME_BEFORE = (
+    r"(?:(?P<btz1>gmt|utc)\s*)?(?P<bh>\d{1,2}):(?P<bm>\d{2})(?::(?P<bs>\d{2}))?"
+    r"(?:\s*(?P<btz2>gmt|utc))?\s*[,،\-–—|]?\s*"
+)
+_DAY = r"(?<![\d.:/\\-])(?P<d>\d{1,2})(?!\d)"
+_YEAR = r"(?P<y>\d{4})(?!\d)(?:\s?م(?!\w))?"  # 2020م: the AD mark, not PM
+_DATE = (
+    # 2020-03-17, 2020/12/25, 2020.03.17
+    r"(?<![\d.:/\\-])(?P<iy>\d{4})(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?![\d/])"
+    # 17/03/2020, 17.03.2020, 17-03-2020 (or 8/24/2020, month first)
+    r"|(?<![\d.:/\\-])(?P<na>\d{1,2})(?P<nsep>[-/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4})(?!\d)"
+    # 17 مارس 2020, الأحد، 4 أيلول 2016, 17 مارس/ آذار 2020
+    rf"|{_DAY}\s*(?:من\s+|of\s+)?{_MONTH_EXPR}\s*,?\s*{_YEAR}"
+    # ديسمبر 25, 2020 ; March 25, 2017
+    rf"|(?<!\w)(?P<fm>{_MONTH_NAME})\s+(?P<fd>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?\s*[,،]?\s*"
+    r"(?P<fy>\d{4})(?!\d)"
+)
+_SCAN = re.compile(rf"(?:{_TIME_BEFORE})?(?:{_DATE}){_TIME_AFTER}", re.IGNORECASE)
+
+_ISO = re.compile(
+    r"\s*(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})"
+    r"(?:[T ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?\s*",
+    re.IGNORECASE,
+)
+_RFC822 = re.compile(
+    r"\s*(?:[A-Za-z]{3,9}\s*,?\s*)?(?P<d>\d{1,2})\s+(?P<mo>[A-Za-z]{3,9})\.?\s+(?P<y>\d{4}|\d{2})"
+    r"\s+(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"\s*(?P<tz>[+-]\d{4}|[A-Za-z]{1,5})?\s*"
+)
+_RFC822_ZONES = {
+    "GMT": 0, "UT": 0, "UTC": 0, "Z": 0,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}
+_PM = frozenset({"م", "مساء", "مساءا", "ظهرا", "عصرا"})
+
+
+@lru_cache(maxsize=64)
+def _zone(tz: str) -> ZoneInfo:
+    """The site's zone; an unknown name is a configuration error and raises."""
+    return ZoneInfo(tz)
+
+
+def _offset(text: str) -> timezone:
+    """'+0300', '+03:00', '+3', '-05' -> a fixed offset."""
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+    if hours > 14 or minutes > 59:
+        raise ValueError(f"offset out of range: {text}")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _localise(dt: datetime, tz: str) -> datetime:
+    """Aware `dt` in the site zone; a naive one is wall time there (a DST gap moves forward)."""
+    zone = _zone(tz)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=zone)
+    return dt.astimezone(UTC).astimezone(zone)
+
+
+# --------------------------------------------------------------------------- rejection
+
+
+def rejection_reason(dt: datetime, *, now: datetime | None = None) -> str | None:
+    """Why `dt` is not to be trusted: 'future', 'too_old', 'jan1_default', or None.
+
+    'future' is more than a day after `now` (a day absorbs timezone slips); 'too_old' is
+    before 1990 (Hijri years and defaults such as 1970 land there); 'jan1_default' is exactly
+    1 January 00:00:00 on the value's own clock, which is what htmldate and trafilatura return
+    when they only found a year (a real post at that instant is rarer than the default).
+    A naive `dt` is taken as UTC.
+    """
+    aware = dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    if aware > now + FUTURE_TOLERANCE:
+        return "future"
+    if aware.year < OLDEST_YEAR:
+        return "too_old"
+    if (aware.month, aware.day, aware.hour, aware.minute, aware.second) == (1, 1, 0, 0, 0):
+        return "jan1_default"
+    return None
+
+
+def _accept(dt: datetime | None, tz: str, now: datetime | None, text: str) -> datetime | None:
+    """`dt` in the site zone if it is trustworthy, else None (and the reason at debug)."""
+    if dt is None:
+        return None
+    local = _localise(dt, tz)
+    reason = rejection_reason(dt if dt.tzinfo is not None else local, now=now)
+    reason = reason or rejection_reason(local, now=now)
+    if reason:
+        logger.debug("date %r rejected: %s (%s)", text, reason, local.isoformat())
+        return None
+    return local
+
+
+# --------------------------------------------------------------------------- machine formats
+
+
+def _build(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0,
+           tzinfo: timezone | None = None) -> datetime | None:
+    try:
+        return datetime(y, mo, d, h, mi, s, tzinfo=tzinfo)
+    except ValueError:
+        return None
+
+
+def _parse_iso(text: str) -> datetime | bool | None:
+    """W3C/ISO-8601. False when `text` is not ISO at all, None when it is but is invalid."""
+    m = _ISO.fullmatch(text)
+    if not m:
+        return False
+    tzs = m["tz"]
+    if tzs and m["h"] is None and tzs.upper() not in ("Z", "UTC", "GMT"):
+        return False  # '2020-03-17-05' is not a date with an offset
+    try:
+        tzinfo = None if not tzs else UTC if tzs.upper() in ("Z", "UTC", "GMT") else _offset(tzs)
+    except ValueError:
+        return None
+    g = [int(m[k]) if m[k] else 0 for k in ("y", "mo", "d", "h", "mi", "s")]
+    return _build(*g, tzinfo=tzinfo)
+
+
+def _parse_rfc822(text: str) -> datetime | bool | None:
+    """RFC-822/2822 as RSS writes it. False when `text` is not RFC-822 at all."""
+    m = _RFC822.fullmatch(text)
+    if not m:
+        return False
+    month = _MONTH_BY_NAME.get(m["mo"].lower())
+    if month is None:
+        return False
+    year = int(m["y"])
+    if len(m["y"]) == 2:
+        year += 2000 if year < 50 else 1900
+    tzs = m["tz"]
+    tzinfo: timezone | None = None
+    if tzs and tzs[0] in "+-":
+        try:
+            tzinfo = UTC if tzs == "-0000" else _offset(tzs)
+        except ValueError:
+            return None
+    elif tzs and tzs.upper() in _RFC822_ZONES:
+        tzinfo = timezone(timedelta(hours=_RFC822_ZONES[tzs.upper()]))
+    elif tzs:
+        # Sites that write their own abbreviation (EEST, GST) mean their local time.
+        logger.debug("unknown zone %r in %r: read as site-local time", tzs, text)
+    return _build(year, month, int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"] or 0), tzinfo)
+
+
+# --------------------------------------------------------------------------- text scanner
+
+
+def _hour24(hour: int, marker: str | None) -> int:
+    if not marker or hour > 12:
+        return hour
+    marker = marker.lower().replace(".", "").replace(" ", "")
+    pm = marker in _PM or marker == "pm"
+    if pm:
+        return hour if hour == 12 else hour + 12
+    return 0 if hour == 12 else hour  # ص / صباحا / am
+
+
+def _numeric_order(a: int, b: int, locale: str) -> tuple[int, int] | None:
+    """(day, month) of a numeric 'a/b/year': day first unless only month-first is valid."""
+    month_first = locale.lower() in _MONTH_FIRST_LOCALES
+    orders = [(b, a), (a, b)] if month_first else [(a, b), (b, a)]
+    for day, month in orders:
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return day, month
+    return None
+
+
+def _from_match(m: re.Match[str], locale: str) -> datetime | None:
+    """The datetime a scanner match spells out, or None when it is not a real date/time."""
+    if m["iy"]:
+        y, mo, d = int(m["iy"]), int(m["im"]), int(m["id"])
+    elif m["ny"]:
+        order = _numeric_order(int(m["na"]), int(m["nb"]), locale)
+        if order is None:
+            return None
+        (d, mo), y = order, int(m["ny"])
+    elif m["y"]:
+        mo = _MONTH_BY_NAME[" ".join(m["m1"].lower().split())]
+        if m["m2"] and _MONTH_BY_NAME[" ".join(m["m2"].lower().split())] != mo:
+            logger.debug("paired month names disagree in %r", m[0])
+            return None
+        y, d = int(m["y"]), int(m["d"])
+    else:
+        y, mo, d = int(m["fy"]), _MONTH_BY_NAME[" ".join(m["fm"].lower().split())], int(m["fd"])
+
+    tzinfo: timezone | None = None
+    if m["th"] is not None:
+        h, mi, s = int(m["th"]), int(m["tm"]), int(m["ts"] or 0)
+        h = _hour24(h, m["ampm"])
+        if m["tz"]:
+            offset = m["tzo1"] or m["tzo2"]
+            try:
+                tzinfo = _offset(offset) if offset else UTC
+            except ValueError:
+                return None
+    elif m["bh"] is not None:
+        h, mi, s = int(m["bh"]), int(m["bm"]), int(m["bs"] or 0)
+        if m["btz1"] or m["btz2"]:
+            tzinfo = UTC
+    else:
+        h = mi = s = 0
+    if h > 23 or mi > 59 or s > 59:
+        # A broken time must not pass as midnight; keep the date only if the time is absent.
+        return None
+    return _build(y, mo, d, h, mi, s, tzinfo)
+
+
+def _candidates(text: str, locale: str) -> list[tuple[str, datetime | None]]:
+    norm = normalize_date_text(text)
+    if not any(c.isdigit() for c in norm):
+        return []  # every date form needs a digit; skip the scan of long prose
+    return [(m[0], _from_match(m, locale)) for m in _SCAN.finditer(norm)]
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def parse_date(text: str, *, locale: str = "ar", tz: str = "UTC",
+               now: datetime | None = None) -> datetime | None:
+    """Parse one date/datetime string as a page, meta tag, feed or sitemap shows it.
+
+    Returns a tz-aware datetime in the site's timezone `tz` (IANA name), or None when nothing
+    trustworthy is found. ISO-8601/W3C and RFC-822 take a fast path; anything else is read by
+    the Arabic text scanner, which takes the first date in the string and nothing after it.
+    """
+    if not text or not text.strip():
+        return None
+    text = normalize_date_text(text) if not text.isascii() else text
+    for machine in (_parse_iso, _parse_rfc822):
+        parsed = machine(text)
+        if parsed is not False:
+            if parsed is None:
+                logger.debug("invalid machine date %r", text)
+            return _accept(parsed or None, tz, now, text)
+    found = _candidates(text, locale)
+    if not found:
+        logger.debug("no date in %r", text)
+        return None
+    raw, dt = found[0]
+    if dt is None:
+        logger.debug("impossible date %r in %r", raw, text)
+    return _accept(dt, tz, now, text)
+
+
+def find_date(text: str, *, locale: str = "ar", tz: str = "UTC",
+              now: datetime | None = None) -> datetime | None:
+    """The first trustworthy date in a longer text, e.g. a post-meta line
+    'الأحد، ٤ أيلول ٢٠١٦ - 11:10 ص | سانا'. Impossible or rejected candidates are skipped.
+    A year or a month with a year alone is not a date."""
+    if not text or not text.strip():
+        return None
+    for raw, dt in _candidates(text, locale):
+        accepted = _accept(dt, tz, now, raw)
+        if accepted is not None:
+            return accepted
+    return None
+
+
+def to_iso(dt: datetime, tz: str) -> str:
+    """ISO-8601 with the site's UTC offset for that instant, e.g. '2017-03-25T01:15:00+02:00'.
+
+    A naive `dt` is read as wall time in `tz`, as parse_date does. Seconds precision: no
+    news site publishes sub-second times and stable strings compare and deduplicate better.
+    """
+    return _localise(dt, tz).replace(microsecond=0).isoformat()

@@ -1,0 +1,103 @@
+"""Boilerplate removal before body extraction: shared Arabic clutter + the site's own rules.
+
+Works on a copy of the parsed page (fields are read from the untouched tree), so removing a
+meta line or a caption here never costs a field.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from . import selectors as S
+from .rules import ExtractionRules
+
+logger = logging.getLogger(__name__)
+
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str | None) -> str:
+    """Collapse whitespace (incl. NBSP) to single spaces; the spelling is left untouched."""
+    return _WS.sub(" ", (text or "").replace("\u200f", "").replace("\u200e", "")).strip()
+
+
+@lru_cache(maxsize=64)
+def _line_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    parts = list(S.CLUTTER_LINE_PATTERNS)
+    parts += [rf"^{re.escape(squash(p))}$" for p in phrases if p.strip()]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+def is_clutter_line(line: str, rules: ExtractionRules | None = None) -> bool:
+    """True for read-also lines, follow-us lines, back-to-top buttons and the site's phrases."""
+    phrases = rules.boilerplate_phrases if rules else ()
+    return bool(_line_regex(tuple(phrases)).match(squash(line)))
+
+
+def _drop(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    el.drop_tree()
+
+
+def _is_read_also_block(el: HtmlElement, rules: ExtractionRules | None) -> bool:
+    """A short block whose first text is 'اقرأ أيضاً' and that is mostly links."""
+    text = squash(el.text_content())
+    if not text or len(text) > 600:
+        return False
+    head = text.split(" ", 2)
+    if len(head) < 2 or not is_clutter_line(" ".join(head[:2]), rules):
+        return False
+    links = squash(" ".join(a.text_content() for a in el.iter("a")))
+    rest = text[len(" ".join(head[:2])):].strip(" :")
+    return not rest or len(links) >= 0.5 * len(rest)
+
+
+def _body_ancestors(tree: HtmlElement, rules: ExtractionRules | None) -> set[HtmlElement]:
+    """Elements containing an article-body container: never dropped (ASP.NET wraps the whole
+    page in a <form>; a theme may put a 'share' class on the article wrapper)."""
+    selectors = list(S.BODY)
+    if rules and rules.selectors.get("body"):
+        selectors.insert(0, rules.selectors["body"])
+    out: set[HtmlElement] = set()
+    for selector in selectors:
+        try:
+            found = S.css(selector)(tree)
+        except Exception:
+            continue
+        for el in found:
+            out.update(el.iterancestors())
+    return out
+
+
+def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlElement:
+    """Remove clutter in place and return the tree (pass a copy)."""
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    site_selectors = rules.boilerplate_selectors if rules else ()
+    protected = _body_ancestors(tree, rules)
+    for selector in (*site_selectors, *S.CLUTTER):
+        try:
+            found = S.css(selector)(tree)
+        except Exception:  # a broken site selector must not stop extraction
+            logger.warning("bad boilerplate selector %r", selector)
+            continue
+        for el in found:
+            if el is tree or el.tag in ("html", "body") or el in protected:
+                continue
+            _drop(el)
+    # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
+    for el in list(tree.iter("p", "div", "li", "section", "aside", "ul", "span", "a", "h2",
+                             "h3", "h4", "h5", "h6", "strong", "b")):
+        if el.getparent() is None:
+            continue
+        if len(el) <= 3 and is_clutter_line(el.text_content(), rules):
+            _drop(el)
+        elif el.tag in ("div", "section", "aside", "ul") and _is_read_also_block(el, rules):
+            _drop(el)
+    return tree

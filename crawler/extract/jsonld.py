@@ -1,0 +1,91 @@
+"""JSON-LD blocks of a page, flattened to a list of typed objects (Yoast @graph included)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+    "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
+    "SocialMediaPosting", "WebPageElement",
+})
+LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+    elif isinstance(node, dict):
+        yield node
+        if "@graph" in node:
+            yield from _walk(node["@graph"])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t}
+    if isinstance(t, list):
+        return {x for x in t if isinstance(x, str)}
+    return set()
+
+
+def json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON object of every ld+json script, in page order; broken blocks are skipped."""
+    out: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:  # trailing commas / control characters are common in CMS output
+                data = json.loads(raw.replace("\n", " ").replace("\t", " "), strict=False)
+            except ValueError:
+                logger.debug("unparsable JSON-LD block skipped")
+                continue
+        out.extend(_walk(data))
+    return out
+
+
+def articles(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The article-typed objects, the ones that carry headline/dates of this page."""
+    return [o for o in objects if _types(o) & ARTICLE_TYPES]
+
+
+def has_type(objects: list[dict[str, Any]], types: frozenset[str]) -> bool:
+    return any(_types(o) & types for o in objects)
+
+
+def first(objects: list[dict[str, Any]], key: str) -> Any:
+    """First non-empty value of `key` across objects."""
+    for obj in objects:
+        value = obj.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def name_of(value: Any) -> str | None:
+    """A plain string from a string / {name: ...} / list of those."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        return name_of(value.get("name"))
+    if isinstance(value, list):
+        for item in value:
+            name = name_of(item)
+            if name:
+                return name
+    return None

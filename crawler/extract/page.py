@@ -1,0 +1,115 @@
+"""The parsed page handed to every field extractor: one parse, shared lookups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from .jsonld import articles, json_ld_objects
+from .rules import ExtractionRules
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def parse_html(text: str) -> HtmlElement:
+    """lxml parse of decoded text (XML declarations would make lxml refuse a str)."""
+    text = _XML_DECL.sub("", text, count=1)
+    parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True)
+    try:
+        return lxml.html.document_fromstring(text, parser=parser)
+    except (ValueError, lxml.etree.ParserError):
+        return lxml.html.document_fromstring("<html><body></body></html>")
+
+
+def _article_scope(tree: HtmlElement, rules: ExtractionRules) -> HtmlElement:
+    from . import selectors as S
+    from .body import find_container
+
+    container = find_container(tree, rules)
+    heading = None
+    for selector in S.TITLE:
+        for el in S.css(selector)(tree):
+            if len(el.text_content().split()) >= 2:
+                heading = el
+                break
+        if heading is not None:
+            break
+    if container is None:
+        if heading is None:
+            return tree
+        article = next((a for a in heading.iterancestors("article")), None)
+        return article if article is not None else tree
+    if heading is None:
+        article = next((a for a in container.iterancestors("article")), None)
+        return article if article is not None else tree
+    ancestors = set(container.iterancestors())
+    ancestors.add(container)
+    for el in heading.iterancestors():
+        if el in ancestors:
+            return tree if el.tag in ("html", "body") else el
+    return tree
+
+
+@dataclass
+class Page:
+    tree: HtmlElement
+    url: str
+    rules: ExtractionRules
+    metas: dict[str, list[str]] = field(default_factory=dict)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)
+    ld_articles: list[dict[str, Any]] = field(default_factory=list)
+    base_url: str = ""
+    _scope: HtmlElement | None = None
+
+    @property
+    def scope(self) -> HtmlElement:
+        """The article region: lowest element holding both the headline and the body.
+
+        Bylines, category labels and displayed dates are looked up here first, so sidebar
+        widgets ("by the editor-in-chief", other posts' authors and dates) are not taken.
+        """
+        if self._scope is None:
+            self._scope = _article_scope(self.tree, self.rules)
+        return self._scope
+
+    @classmethod
+    def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
+        metas: dict[str, list[str]] = {}
+        for meta in tree.iter("meta"):
+            key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
+                   or meta.get("http-equiv") or "").strip().lower()
+            content = meta.get("content")
+            if key and content is not None and content.strip():
+                metas.setdefault(key, []).append(content.strip())
+        base = url
+        for b in tree.iter("base"):
+            if b.get("href"):
+                base = urljoin(url, b.get("href"))
+                break
+        objects = json_ld_objects(tree)
+        return cls(tree=tree, url=url, rules=rules, metas=metas, jsonld=objects,
+                   ld_articles=articles(objects), base_url=base)
+
+    def meta(self, *keys: str) -> str | None:
+        """First value among the given meta names/properties."""
+        for key in keys:
+            values = self.metas.get(key.lower())
+            if values:
+                return values[0]
+        return None
+
+    def meta_all(self, key: str) -> list[str]:
+        return self.metas.get(key.lower(), [])
+
+    def absolute(self, link: str | None) -> str | None:
+        if not link:
+            return None
+        link = link.strip()
+        if not link or link.startswith(("data:", "javascript:")):
+            return None
+        return urljoin(self.base_url or self.url, link)

@@ -1,0 +1,70 @@
+"""Scrapy settings for khabar.
+
+Site-specific values (domains, start points, politeness) live in config.yaml and reach each
+spider through `custom_settings`; this module holds what is the same for every site. Every
+khabar-specific setting is prefixed KHABAR_ and can be overridden per run with `-s NAME=value`.
+"""
+
+import os
+
+BOT_NAME = "khabar"
+
+SPIDER_LOADER_CLASS = "crawler.spiderloader.ConfigSpiderLoader"
+SPIDER_MODULES: list[str] = []
+NEWSPIDER_MODULE = "spiders"
+
+# A real User-Agent that names the project, so site operators know who is calling.
+USER_AGENT = "khabar/0.1 (+https://github.com/khabar-news/khabar; Arabic news archiver)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: AutoThrottle adapts the delay to the server; sites set their start delay and
+# concurrency in config.yaml.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # a news page is never 10 MB; refuse larger bodies
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+URLLENGTH_LIMIT = 2083
+DEPTH_LIMIT = 6
+
+# HttpProxyMiddleware stays on (Scrapy's default): http_proxy / https_proxy keep working.
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 200,
+    "pipelines.normalise.NormalisePipeline": 300,
+    "pipelines.deduplicate.DeduplicatePipeline": 400,
+    "pipelines.store.StorePipeline": 500,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.crawlrecord.CrawlRunRecorder": 100,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+TELNETCONSOLE_ENABLED = False
+
+# --- khabar ---------------------------------------------------------------------------------
+# SQLite file; default is config.yaml's `database`.
+KHABAR_DB = os.environ.get("KHABAR_DB", "")
+# Worker processes for extraction (CPU work kept off the reactor). 0 = extract in-process.
+KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "2"))
+# Articles are written in transactions of this many rows (and at least every few seconds).
+KHABAR_WRITE_BATCH = 50
+KHABAR_WRITE_INTERVAL = 5.0
+# Articles shorter than this many words are rejected as not-an-article.
+KHABAR_MIN_WORDS = 25
+# Keep the raw page (compressed) so `khabar reextract` can re-run extraction offline.
+KHABAR_KEEP_RAW = True
+# Set by the scheduler daemon: the crawls row this run reports into.
+KHABAR_CRAWL_ID = int(os.environ.get("KHABAR_CRAWL_ID", "0"))

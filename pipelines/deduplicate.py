@@ -1,0 +1,84 @@
+"""Find exact and near duplicates before they are stored.
+
+- Exact: the same normalised body already stored under another URL of the *same* site is the
+  same article reached twice; it is dropped with reason `duplicate_content`.
+- Near: MinHash/LSH over word shingles finds the same story elsewhere (an agency text carried by
+  several papers with an edited first sentence). Those are kept and grouped by the store — never
+  dropped. The index is rebuilt from the signatures stored with every article, so it spans sites
+  and runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Self
+
+from scrapy.exceptions import DropItem
+
+from crawler.fingerprint import NearDupIndex, minhash
+from crawler.items import ArticleItem
+from storage.paths import database_path
+from storage.store import ArticleStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+class Duplicate(DropItem):
+    """The same content is already stored for this site under another URL."""
+
+
+class DeduplicatePipeline:
+    def __init__(self, db_path: Path, stats: StatsCollector) -> None:
+        self.db_path = db_path
+        self.stats = stats
+        self.index = NearDupIndex()
+        self.indexed: set[str] = set()
+        self.seen_hashes: dict[str, tuple[str, str]] = {}  # this run: hash → (url, site)
+        self.store: ArticleStore | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(database_path(crawler.settings), crawler.stats)
+
+    def open_spider(self) -> None:
+        self.store = ArticleStore(self.db_path)
+        for url, signature in self.store.load_signatures():
+            self.index.add(url, NearDupIndex.signature_from_bytes(signature))
+            self.indexed.add(url)
+        logger.info("Near-duplicate index holds %d stored articles", len(self.indexed))
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        assert self.store is not None
+        same = [(url, site) for url, site in self.store.find_by_hash(item.content_hash)]
+        if item.content_hash in self.seen_hashes:
+            same.append(self.seen_hashes[item.content_hash])
+        if any(site == item.site and url != item.canonical_url for url, site in same):
+            self.stats.inc_value("khabar/articles/duplicate")
+            raise Duplicate("duplicate_content")
+        self.seen_hashes[item.content_hash] = (item.canonical_url, item.site)
+
+        signature = minhash(item.body)
+        item.minhash = NearDupIndex.signature_to_bytes(signature)
+        item.near_duplicates = [
+            url for url in self.index.query(signature) if url != item.canonical_url
+        ]
+        item.near_duplicates += [
+            url for url, _ in same if url != item.canonical_url and url not in item.near_duplicates
+        ]
+        if item.near_duplicates:
+            self.stats.inc_value("khabar/articles/near_duplicate")
+            logger.info("%s resembles %s", item.canonical_url, ", ".join(item.near_duplicates))
+        if item.canonical_url not in self.indexed:
+            self.index.add(item.canonical_url, signature)
+            self.indexed.add(item.canonical_url)
+        return item

@@ -1,0 +1,58 @@
+"""Reject what is not an article: wrong language, listing pages, empty or stub bodies.
+
+Every rejection is a DropItem with a reason, counted in the crawl stats
+(`khabar/rejected/<reason>`) and recorded with the crawl run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Self
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import ArticleItem
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED_LANGUAGES = frozenset({"ar"})
+
+
+class Rejected(DropItem):
+    """The page is not an article we keep; the message is the reason."""
+
+
+class ValidatePipeline:
+    def __init__(self, min_words: int, stats: StatsCollector) -> None:
+        self.min_words = min_words
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.settings.getint("KHABAR_MIN_WORDS"), crawler.stats)
+
+    def reason(self, item: ArticleItem) -> str | None:
+        """Why the item is rejected, or None to keep it."""
+        if item.page_kind != "article":
+            return f"not_article_{item.page_kind}"
+        if not item.body.strip():
+            return "empty_body"
+        if item.language not in ACCEPTED_LANGUAGES:
+            return f"language_{item.language or 'unknown'}"
+        if not (item.title or "").strip():
+            return "no_title"
+        if item.word_count < self.min_words:
+            return "too_short"
+        return None
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        reason = self.reason(item)
+        if reason is None:
+            return item
+        self.stats.inc_value(f"khabar/rejected/{reason}")
+        logger.info("Rejected %s: %s", item.url, reason)
+        raise Rejected(reason)

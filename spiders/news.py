@@ -1,0 +1,284 @@
+"""The one generic news spider: discovery through feeds, sitemaps and listing pages.
+
+Each configured site gets a subclass made by `spider_class_for(site)`; the subclass only binds
+the SiteConfig. Discovery yields article requests for URLs that match the site's article
+patterns; URLs already stored are skipped unless a feed or sitemap says they changed.
+Extraction is not done here: the raw page goes to the item pipelines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy import Request
+from scrapy.http import Response
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
+
+from crawler.config import SiteConfig
+from crawler.items import ArticleItem
+from crawler.urls import canonicalize_url, url_is_crawlable
+from storage.paths import database_path
+from storage.store import KnownArticle, read_known_articles
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_PRIORITY = 10  # fetch articles before walking further listing/sitemap pages
+
+
+def discovery_date(value: str | None) -> datetime | None:
+    """Machine dates of feeds and sitemaps (W3C/ISO-8601 or RFC-822), as aware UTC datetimes."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+class NewsSpider(scrapy.Spider):
+    """Crawls one configured news site. Arguments: limit=N, since=YYYY-MM-DD."""
+
+    site: ClassVar[SiteConfig]
+
+    def __init__(
+        self, *args: Any, limit: str | int | None = None, since: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit = int(limit) if limit not in (None, "") else None
+        if self.limit is not None and self.limit < 1:
+            raise ValueError(f"limit must be a positive number of articles, got {limit!r}")
+        try:
+            self.since = (
+                datetime.combine(date.fromisoformat(since), datetime.min.time(), UTC)
+                if since
+                else None
+            )
+        except ValueError:
+            raise ValueError(f"since must be a date YYYY-MM-DD, got {since!r}") from None
+        self.known: dict[str, KnownArticle] = {}
+        self.requested: set[str] = set()  # canonical URLs seen in discovery
+        self.requested_articles: set[str] = set()  # ... of which an article request was made
+
+    # -- start ----------------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.known = read_known_articles(database_path(self.settings), self.site.name)
+        logger.info("%s: %d articles already stored", self.name, len(self.known))
+        for url in self.site.feeds:
+            yield Request(url, callback=self.parse_feed, meta={"found_via": "feed"})
+        for url in self.site.sitemaps:
+            yield Request(url, callback=self.parse_sitemap, meta={"found_via": "sitemap"})
+        for listing in self.site.listings:
+            yield Request(
+                listing.url,
+                callback=self.parse_listing,
+                cb_kwargs={
+                    "page": 1,
+                    "max_pages": listing.max_pages,
+                    "next_selector": listing.next_selector,
+                },
+                meta={"found_via": "listing"},
+            )
+
+    # -- discovery ------------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """RSS 2.0 items and Atom entries: link, dates, creator, categories."""
+        selector = scrapy.Selector(response, type="xml")
+        selector.remove_namespaces()
+        entries = selector.xpath("//item | //entry")
+        if not entries:
+            self.crawler.stats.inc_value("khabar/discovery/empty_feed")
+            logger.warning("%s: no items in feed %s", self.name, response.url)
+        for entry in entries:
+            link = (
+                entry.xpath("link[not(@rel) or @rel='alternate']/@href").get()
+                or entry.xpath("link/text()").get()
+                or ""
+            ).strip()
+            if not link:
+                continue
+            published = (
+                entry.xpath("pubDate/text()").get()
+                or entry.xpath("published/text()").get()
+                or entry.xpath("date/text()").get()
+            )
+            updated = entry.xpath("updated/text()").get() or published
+            hints = {
+                "feed_published": published or "",
+                "feed_author": (entry.xpath("creator/text()").get() or "").strip(),
+                "feed_section": (entry.xpath("category/text()").get() or "").strip(),
+            }
+            request = self.article_request(
+                response.urljoin(link),
+                "feed",
+                changed_at=discovery_date(updated),
+                published=discovery_date(published),
+                hints={k: v for k, v in hints.items() if v},
+            )
+            if request:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Sitemap indexes, urlsets and Google News sitemaps (Scrapy's safe parser)."""
+        body = self._sitemap_body(response)
+        if body is None:
+            self.crawler.stats.inc_value("khabar/discovery/bad_sitemap")
+            logger.warning("%s: not a usable sitemap: %s", self.name, response.url)
+            return
+        sitemap = Sitemap(body)
+        for entry in sitemap:
+            loc = response.urljoin(entry.get("loc", "").strip())
+            lastmod = discovery_date(entry.get("lastmod"))
+            if sitemap.type == "sitemapindex":
+                if self.since and lastmod and lastmod < self.since:
+                    continue
+                if self.site.owns_url(loc) and url_is_crawlable(loc):
+                    yield Request(loc, callback=self.parse_sitemap, meta={"found_via": "sitemap"})
+            elif sitemap.type == "urlset":
+                hints = {"sitemap_lastmod": entry["lastmod"]} if entry.get("lastmod") else {}
+                request = self.article_request(
+                    loc, "sitemap", changed_at=lastmod, published=lastmod, hints=hints
+                )
+                if request:
+                    yield request
+
+    def parse_listing(
+        self, response: Response, page: int, max_pages: int, next_selector: str
+    ) -> Iterator[Request]:
+        """Article links of a listing page; next page only while it still shows new articles."""
+        links = dict.fromkeys(
+            response.urljoin(href) for href in response.css("a::attr(href)").getall()
+        )
+        articles = [url for url in links if self.site.is_article_url(url)]
+        fresh = 0
+        for url in articles:
+            request = self.article_request(url, "listing")
+            if request:
+                fresh += 1
+                yield request
+        if articles and not fresh and all(self._is_known(url) for url in articles):
+            self.crawler.stats.inc_value("khabar/discovery/listing_stopped_known")
+            return
+        if page >= max_pages:
+            return
+        next_url = response.css(next_selector).get()
+        if next_url:
+            yield response.follow(
+                next_url.strip(),
+                callback=self.parse_listing,
+                cb_kwargs={
+                    "page": page + 1,
+                    "max_pages": max_pages,
+                    "next_selector": next_selector,
+                },
+                meta={"found_via": "listing"},
+            )
+
+    def _sitemap_body(self, response: Response) -> bytes | None:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except (ValueError, OSError, EOFError):  # too large once unpacked, or not gzip
+                return None
+        return body if b"<urlset" in body[:4096] or b"<sitemapindex" in body[:4096] else None
+
+    # -- articles -------------------------------------------------------------------------------
+
+    def _is_known(self, url: str) -> bool:
+        return canonicalize_url(url, allowed_domains=self.site.domains) in self.known
+
+    def article_request(
+        self,
+        url: str,
+        found_via: str,
+        *,
+        changed_at: datetime | None = None,
+        published: datetime | None = None,
+        hints: dict[str, str] | None = None,
+    ) -> Request | None:
+        """A request for an article URL; None if off-pattern, too old, known or over limit."""
+        stats = self.crawler.stats
+        if not url_is_crawlable(url) or not self.site.is_article_url(url):
+            return None
+        key = canonicalize_url(url, allowed_domains=self.site.domains)
+        if key in self.requested:
+            return None
+        if self.since and published and published < self.since:
+            stats.inc_value("khabar/discovery/skipped_before_since")
+            return None
+        known = self.known.get(key)
+        if known is not None and not known.changed_since(changed_at):
+            self.requested.add(key)
+            stats.inc_value("khabar/discovery/skipped_known")
+            return None
+        if self.limit is not None and len(self.requested_articles) >= self.limit:
+            stats.inc_value("khabar/discovery/skipped_limit")
+            return None
+        self.requested.add(key)
+        self.requested_articles.add(key)
+        hints = dict(hints or {})
+        if changed_at is not None:
+            hints["lastmod"] = changed_at.isoformat()
+        stats.inc_value(f"khabar/discovery/{found_via}")
+        return Request(
+            url,
+            callback=self.parse_article,
+            priority=ARTICLE_PRIORITY,
+            meta={"found_via": found_via, "hints": hints, "known": known is not None},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+        """Hand the raw page to the pipelines; extraction happens off the reactor."""
+        yield ArticleItem(
+            url=response.url,
+            site=self.name,
+            found_via=response.meta.get("found_via", "listing"),
+            html=response.body,
+            http_encoding=_header_charset(response),
+            http_status=response.status,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            hints=response.meta.get("hints", {}),
+        )
+
+
+def _header_charset(response: Response) -> str | None:
+    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def spider_class_for(site: SiteConfig) -> type[NewsSpider]:
+    """A NewsSpider subclass bound to `site`, with its politeness as custom settings."""
+    return type(
+        f"{site.name.title().replace('_', '')}Spider",
+        (NewsSpider,),
+        {
+            "name": site.name,
+            "site": site,
+            "allowed_domains": list(site.domains),
+            "custom_settings": {
+                "DOWNLOAD_DELAY": site.download_delay,
+                "AUTOTHROTTLE_START_DELAY": max(site.download_delay, 0.1),
+                "CONCURRENT_REQUESTS_PER_DOMAIN": site.concurrency,
+            },
+            "__module__": __name__,
+        },
+    )

@@ -1,0 +1,314 @@
+"""The one writer of the SQLite file: articles, raw pages, revisions, duplicates, crawl runs.
+
+Everything that changes the database goes through ArticleStore, in short transactions, so a
+crawl killed at any moment leaves complete rows or none, and two crawls of different sites can
+write at once (WAL mode + busy timeout). A later distributed mode feeds this same interface.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.arabic import fts_text
+from storage import schema
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 60_000
+ARTICLE_FIELDS = (
+    "title",
+    "kicker",
+    "author",
+    "section",
+    "published_at",
+    "modified_at",
+    "date_source",
+    "language",
+    "body",
+    "word_count",
+    "image_url",
+    "content_hash",
+)
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_database(path: Path | str, *, migrate: bool = True) -> Database:
+    """Open the file in WAL mode with a busy timeout, upgrading the schema if asked."""
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = Database(conn)
+    if migrate:
+        with _write_lock(db):
+            schema.apply(db)
+    return db
+
+
+class _write_lock:
+    """BEGIN IMMEDIATE … COMMIT: take the write lock up front so concurrent writers queue on
+    the busy timeout instead of failing with 'database is locked' on lock upgrade."""
+
+    def __init__(self, db: Database) -> None:
+        self.conn = db.conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What discovery needs to know about a stored article to skip or refetch it."""
+
+    canonical_url: str
+    published_at: str | None
+    modified_at: str | None
+    source_lastmod: str | None
+
+    def changed_since(self, changed_at: datetime | None) -> bool:
+        """True when a feed/sitemap date is newer than anything we stored for the article."""
+        if changed_at is None:
+            return False
+        stored = [_parse_iso(v) for v in (self.modified_at, self.source_lastmod, self.published_at)]
+        stored_dates = [d for d in stored if d is not None]
+        return not stored_dates or changed_at > max(stored_dates)
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def read_known_articles(path: Path, site: str) -> dict[str, KnownArticle]:
+    """Canonical URL → KnownArticle for every stored article of `site`."""
+    if not Path(path).exists():
+        return {}
+    db = open_database(path)
+    try:
+        rows = db.execute(
+            "SELECT canonical_url, published_at, modified_at, source_lastmod FROM articles "
+            "WHERE site = ?",
+            [site],
+        ).fetchall()
+    finally:
+        db.close()
+    return {row[0]: KnownArticle(*row) for row in rows}
+
+
+@dataclass
+class WriteResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class ArticleStore:
+    """Batched, transactional writes of article records and crawl runs."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.db = open_database(self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- crawl runs ---------------------------------------------------------------------------
+
+    def start_crawl(self, site: str, *, pid: int | None = None, log_path: str | None = None) -> int:
+        with _write_lock(self.db):
+            return int(
+                self.db["crawls"]
+                .insert(
+                    {
+                        "site": site,
+                        "started_at": utcnow(),
+                        "status": "running",
+                        "pid": pid,
+                        "log_path": log_path,
+                    }
+                )
+                .last_pk
+            )
+
+    def update_crawl(self, crawl_id: int, values: Mapping[str, Any]) -> None:
+        with _write_lock(self.db):
+            self.db["crawls"].update(crawl_id, dict(values))
+
+    def crawl(self, crawl_id: int) -> dict[str, Any]:
+        return self.db["crawls"].get(crawl_id)
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def load_signatures(self) -> Iterable[tuple[str, bytes]]:
+        """(canonical_url, MinHash signature) of every stored article, for the LSH index."""
+        return self.db.execute(
+            "SELECT a.canonical_url, m.signature FROM article_minhash m "
+            "JOIN articles a ON a.id = m.article_id"
+        ).fetchall()
+
+    def find_by_hash(self, content_hash: str) -> list[tuple[str, str]]:
+        """(canonical_url, site) of stored articles whose normalised body hashes the same."""
+        return self.db.execute(
+            "SELECT canonical_url, site FROM articles WHERE content_hash = ?", [content_hash]
+        ).fetchall()
+
+    def write_articles(self, records: list[dict[str, Any]], crawl_id: int | None) -> WriteResult:
+        """Insert new articles and update changed ones in one transaction.
+
+        Each record carries the article fields plus `url`, `canonical_url`, `site`,
+        `found_via`, `fetched_at`, `source_lastmod`, `tags` (list), `html` (bytes),
+        `http_encoding`, `http_status`, `hints`, `minhash` (bytes) and `near_duplicates`
+        (canonical URLs it resembles).
+        """
+        result = WriteResult()
+        with _write_lock(self.db):
+            for record in records:
+                outcome = self._write_one(record, crawl_id)
+                setattr(result, outcome, getattr(result, outcome) + 1)
+        return result
+
+    def _write_one(self, rec: dict[str, Any], crawl_id: int | None) -> str:
+        now = rec.get("fetched_at") or utcnow()
+        existing = self.db.execute(
+            "SELECT id, content_hash, title, kicker, author, body, modified_at, source_lastmod "
+            "FROM articles WHERE canonical_url = ?",
+            [rec["canonical_url"]],
+        ).fetchone()
+        values = {field: rec.get(field) for field in ARTICLE_FIELDS}
+        values["tags"] = json.dumps(rec.get("tags") or [], ensure_ascii=False)
+        values.update(
+            last_seen_at=now, crawl_id=crawl_id, http_status=rec.get("http_status"), status="live"
+        )
+        lastmod = rec.get("source_lastmod")
+        if existing is None:
+            values.update(
+                url=rec["url"],
+                canonical_url=rec["canonical_url"],
+                site=rec["site"],
+                first_seen_at=now,
+                updated_at=now,
+                found_via=rec.get("found_via"),
+                source_lastmod=lastmod,
+            )
+            article_id = int(self.db["articles"].insert(values).last_pk)
+            outcome = "new"
+        else:
+            article_id, old_hash = existing[0], existing[1]
+            values.pop("crawl_id")  # crawl_id stays the crawl that found the article
+            if lastmod and (not existing[7] or lastmod > existing[7]):
+                values["source_lastmod"] = lastmod
+            if old_hash == rec.get("content_hash"):
+                seen = ("last_seen_at", "http_status", "status", "source_lastmod")
+                self.db["articles"].update(article_id, {k: values[k] for k in seen if k in values})
+                self._save_page(article_id, rec)
+                return "unchanged"
+            self.db["article_revisions"].insert(
+                {
+                    "article_id": article_id,
+                    "replaced_at": now,
+                    "crawl_id": crawl_id,
+                    "title": existing[2],
+                    "kicker": existing[3],
+                    "author": existing[4],
+                    "body": existing[5],
+                    "modified_at": existing[6],
+                    "content_hash": old_hash,
+                }
+            )
+            values["updated_at"] = now
+            self.db["articles"].update(article_id, values)
+            outcome = "updated"
+        self._save_page(article_id, rec)
+        self._index(article_id, rec)
+        if rec.get("minhash"):
+            self.db["article_minhash"].upsert(
+                {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
+            )
+        if rec.get("near_duplicates"):
+            self._group(article_id, rec["near_duplicates"])
+        return outcome
+
+    def _save_page(self, article_id: int, rec: dict[str, Any]) -> None:
+        html = rec.get("html")
+        if not html:
+            return
+        self.db["pages"].upsert(
+            {
+                "article_id": article_id,
+                "url": rec["url"],
+                "fetched_at": rec.get("fetched_at"),
+                "http_status": rec.get("http_status"),
+                "http_encoding": rec.get("http_encoding"),
+                "html_zlib": zlib.compress(html, 6),
+                "hints": json.dumps(rec.get("hints") or {}, ensure_ascii=False),
+            },
+            pk="article_id",
+        )
+
+    def _index(self, article_id: int, rec: dict[str, Any]) -> None:
+        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [article_id, fts_text(rec.get("title") or ""), fts_text(rec.get("body") or "")],
+        )
+
+    def _group(self, article_id: int, similar_urls: list[str]) -> None:
+        """Put the article in one near-duplicate group with the articles it resembles."""
+        marks = ",".join("?" * len(similar_urls))
+        members = self.db.execute(
+            f"SELECT id, dup_group FROM articles WHERE canonical_url IN ({marks})", similar_urls
+        ).fetchall()
+        if not members:
+            return
+        groups = sorted({g for _, g in members if g})
+        now = utcnow()
+        if groups:
+            group_id = groups[0]
+            for other in groups[1:]:  # the new article bridges two groups: merge them
+                self.db.execute(
+                    "UPDATE articles SET dup_group = ? WHERE dup_group = ?", [group_id, other]
+                )
+                self.db["dup_groups"].delete(other)
+        else:
+            group_id = int(
+                self.db["dup_groups"]
+                .insert({"created_at": now, "updated_at": now, "size": 0})
+                .last_pk
+            )
+        ids = [article_id] + [i for i, _ in members]
+        self.db.execute(
+            f"UPDATE articles SET dup_group = ? WHERE id IN ({','.join('?' * len(ids))})",
+            [group_id, *ids],
+        )
+        size, original = self.db.execute(
+            "SELECT COUNT(*), (SELECT id FROM articles WHERE dup_group = :g "
+            "ORDER BY published_at IS NULL, julianday(published_at), first_seen_at, id LIMIT 1) "
+            "FROM articles WHERE dup_group = :g",
+            {"g": group_id},
+        ).fetchone()
+        self.db["dup_groups"].update(
+            group_id, {"size": size, "original_article_id": original, "updated_at": now}
+        )

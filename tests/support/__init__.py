@@ -1,0 +1,1 @@
+"""Test-only helpers (replay proxy for the offline corpus)."""

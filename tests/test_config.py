@@ -1,0 +1,194 @@
+"""config.yaml loading: the shipped file is valid, and every kind of mistake gets one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.config import ConfigError, load_config
+from tests.conftest import PROJECT_ROOT
+
+GOOD = """\
+database: data/test.sqlite
+sites:
+  - name: demo
+    display_name: موقع تجريبي
+    domains: [example.org]
+    locale: ar-SY
+    timezone: Asia/Damascus
+    feeds: [https://example.org/feed/]
+    article_patterns: ['^https://example\\.org/archives/\\d+$']
+    schedule:
+      interval_minutes: 15
+    extraction:
+      title_suffixes: [" - موقع"]
+      boilerplate_selectors: [".share"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_config_is_valid() -> None:
+    config = load_config(PROJECT_ROOT / "config.yaml")
+    assert {"alwatan", "sana"} <= set(config.sites)
+    assert len(config.sites) >= 6
+    alwatan = config.sites["alwatan"]
+    assert alwatan.display_name == "صحيفة الوطن"
+    assert alwatan.timezone == "Asia/Damascus" and alwatan.locale == "ar-SY"
+    assert alwatan.extraction.timezone == "Asia/Damascus"
+    assert "https://alwatan.sy/feed/" in alwatan.feeds
+    assert "https://alwatan.sy/sitemap_index.xml" in alwatan.sitemaps
+    assert alwatan.is_article_url("https://alwatan.sy/archives/94762")
+    assert not alwatan.is_article_url("https://alwatan.sy/archives/94762/amp")
+    assert not alwatan.is_article_url("https://alwatan.sy/archives/category/syria")
+    assert config.sites["sana"].is_article_url("https://sana.sy/?p=532871")
+
+
+def test_good_config_parses(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD))
+    site = config.sites["demo"]
+    assert site.schedule.interval_minutes == 15
+    assert site.extraction.title_suffixes == (" - موقع",)
+    assert site.extraction.site_name == "موقع تجريبي"
+    assert config.database == tmp_path / "data" / "test.sqlite"
+    assert config.site_for_url("https://www.example.org/archives/1") is site
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "where", "message"),
+    [
+        (
+            "    locale: ar-SY\n",
+            "    locale: ar-SY\n    colour: blue\n",
+            7,
+            "site demo.colour",
+            "unknown key",
+        ),
+        (
+            "interval_minutes: 15",
+            "interval_minutes: soon",
+            11,
+            "site demo: schedule",
+            "expected a number",
+        ),
+        (
+            "'^https://example\\.org/archives/\\d+$'",
+            "'^https://(example'",
+            9,
+            "site demo: article_patterns",
+            "bad regular expression",
+        ),
+        ("    domains: [example.org]\n", "", 3, "site demo.domains", "missing required field"),
+        (
+            "timezone: Asia/Damascus",
+            "timezone: Asia/Atlantis",
+            7,
+            "site demo: timezone",
+            "unknown IANA timezone",
+        ),
+        (
+            "feeds: [https://example.org/feed/]",
+            "feeds: [example.org/feed]",
+            8,
+            "site demo: feeds",
+            "absolute http(s) URL",
+        ),
+        (
+            "interval_minutes: 15",
+            "cron: '61 * * * *'",
+            11,
+            "site demo: schedule: cron",
+            "bad cron expression",
+        ),
+        ("name: demo", "name: Demo Site", 3, "name", "lower-case letters"),
+        (
+            'boilerplate_selectors: [".share"]',
+            'boilerplate_selectors: ["div[["]',
+            14,
+            "site demo: extraction.boilerplate_selectors",
+            "bad CSS selector",
+        ),
+        (
+            "    feeds: [https://example.org/feed/]\n",
+            "",
+            3,
+            "site demo: feeds",
+            "at least one of feeds, sitemaps, listings",
+        ),
+        ("database: data/test.sqlite\n", "", 1, "database", "missing required field"),
+        (
+            'title_suffixes: [" - موقع"]',
+            'title_suffixes: " - موقع"',
+            13,
+            "site demo: extraction.title_suffixes",
+            "expected a list",
+        ),
+        ("    schedule:\n", "    schedule: [\n", 12, "yaml", "not valid YAML"),
+    ],
+)
+def test_each_mistake_names_line_site_and_field(
+    tmp_path: Path, old: str, new: str, line: int, where: str, message: str
+) -> None:
+    assert old in GOOD, old
+    path = write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    error = info.value
+    assert error.line == line, str(error)
+    assert where in error.where, str(error)
+    assert message in error.message, str(error)
+    assert str(error).startswith(f"{path}:{line}: ")
+    assert "\n" not in str(error)
+
+
+def test_duplicate_site_names_are_refused(tmp_path: Path) -> None:
+    text = GOOD + GOOD.split("sites:\n", 1)[1]
+    with pytest.raises(ConfigError, match="two sites have this name"):
+        load_config(write(tmp_path, text))
+
+
+def test_missing_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_scrapy_list_with_broken_config_prints_one_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("interval_minutes: 15", "interval_minutes: soon"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "KHABAR_CONFIG": str(path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        f"khabar: config error: {path}:11: site demo: schedule: interval_minutes: "
+        "expected a number, got 'soon'"
+    ]
+    assert "Traceback" not in proc.stderr
+
+
+def test_scrapy_list_shows_every_site() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    listed = proc.stdout.split()
+    assert listed == sorted(load_config().sites)
+    assert {"alwatan", "sana"} <= set(listed) and len(listed) >= 6
