@@ -38,6 +38,12 @@ DEPTH_LIMIT = 6
 
 # HttpProxyMiddleware stays on (Scrapy's default): http_proxy / https_proxy keep working.
 
+# Wait (bounded by KHABAR_MAX_RETRY_AFTER) before RetryMiddleware (550) retries a 429/503;
+# placed just outside it so it sees the response first. See crawler/middlewares/retry_after.py.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,
+}
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
@@ -48,6 +54,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.crawlrecord.CrawlRunRecorder": 100,
+    "crawler.extensions.networklog.QuietNetworkErrors": 110,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
@@ -68,3 +75,7 @@ KHABAR_MIN_WORDS = 25
 KHABAR_KEEP_RAW = True
 # Set by the scheduler daemon: the crawls row this run reports into.
 KHABAR_CRAWL_ID = int(os.environ.get("KHABAR_CRAWL_ID", "0"))
+# Longest Retry-After (seconds) a 429/503 is waited for; a longer one gives the URL up.
+KHABAR_MAX_RETRY_AFTER = 60.0
+# Wait before retrying a 429/503 without Retry-After: this × 2^(retries so far) seconds.
+KHABAR_RETRY_BACKOFF = 1.0

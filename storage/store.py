@@ -175,6 +175,24 @@ class ArticleStore:
             "SELECT canonical_url, site FROM articles WHERE content_hash = ?", [content_hash]
         ).fetchall()
 
+    def mark_gone(self, urls: Iterable[tuple[str, int]]) -> int:
+        """Mark stored articles whose page now answers 404/410 as `status='gone'`.
+
+        `urls` holds (URL, HTTP status) pairs, matched on canonical_url or url. The row, its
+        body and its raw page are kept: a removed article is still part of the archive, and
+        a later 200 brings it back to 'live'. Returns the number of rows marked.
+        """
+        marked = 0
+        with _write_lock(self.db):
+            for url, status in urls:
+                cursor = self.db.execute(
+                    "UPDATE articles SET status = 'gone', http_status = ? "
+                    "WHERE canonical_url = ? OR url = ?",
+                    [status, url, url],
+                )
+                marked += cursor.rowcount
+        return marked
+
     def write_articles(self, records: list[dict[str, Any]], crawl_id: int | None) -> WriteResult:
         """Insert new articles and update changed ones in one transaction.
 

@@ -270,7 +270,7 @@ class _ReplayHandler(BaseHTTPRequestHandler):
                 tls = self.server.certs.context_for(host).wrap_socket(
                     self.connection, server_side=True
                 )
-            except (OSError, ssl.SSLError) as exc:
+            except OSError as exc:  # ssl.SSLError included
                 logger.debug("TLS handshake for %s failed: %s", host, exc)
                 self.close_connection = True
                 return
