@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from crawler.config import ConfigError
 
-COMMANDS = ("extract",)
+COMMANDS = ("extract", "reextract")
 
 
 def build_parser() -> argparse.ArgumentParser:

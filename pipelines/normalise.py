@@ -5,7 +5,8 @@ Display text keeps its original spelling; only the keys are computed over normal
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Self
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Self
 
 from crawler.fingerprint import content_hash
 from crawler.items import ArticleItem
@@ -13,6 +14,24 @@ from crawler.urls import canonicalize_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+ONE_LINE_FIELDS = ("title", "kicker", "author", "section")
+
+
+def tidy_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """One-line fields with collapsed whitespace (None when empty), tags unique and stripped,
+    and the content hash of the body. Shared by the pipeline and `khabar reextract`."""
+    out = dict(record)
+    for field in ONE_LINE_FIELDS:
+        value = out.get(field)
+        out[field] = " ".join(value.split()) or None if value else None
+    out["tags"] = unique_tags(out.get("tags") or [])
+    out["content_hash"] = content_hash(out.get("body") or "")
+    return out
+
+
+def unique_tags(tags: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(t.strip() for t in tags if t and t.strip()))
 
 
 class NormalisePipeline:
@@ -29,9 +48,9 @@ class NormalisePipeline:
         item.canonical_url = canonicalize_url(
             item.url, canonical_hint=item.canonical_hint, allowed_domains=self.domains
         )
-        item.tags = list(dict.fromkeys(t.strip() for t in item.tags if t and t.strip()))
-        for field in ("title", "kicker", "author", "section"):
-            value = getattr(item, field)
-            setattr(item, field, " ".join(value.split()) if value else None)
-        item.content_hash = content_hash(item.body)
+        tidy = tidy_fields(
+            {field: getattr(item, field) for field in (*ONE_LINE_FIELDS, "tags", "body")}
+        )
+        for field in (*ONE_LINE_FIELDS, "tags", "content_hash"):
+            setattr(item, field, tidy[field])
         return item

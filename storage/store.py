@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,6 +118,18 @@ def read_known_articles(path: Path, site: str) -> dict[str, KnownArticle]:
     return {row[0]: KnownArticle(*row) for row in rows}
 
 
+@dataclass(frozen=True)
+class StoredPage:
+    """A kept raw page and what is needed to extract it again."""
+
+    article_id: int
+    site: str
+    url: str
+    http_encoding: str | None
+    hints: dict[str, str]
+    html: bytes
+
+
 @dataclass
 class WriteResult:
     new: int = 0
@@ -192,6 +204,38 @@ class ArticleStore:
                 )
                 marked += cursor.rowcount
         return marked
+
+    def stored_pages(self, site: str | None = None) -> Iterator[StoredPage]:
+        """Every kept raw page (optionally of one site), for re-extraction without fetching."""
+        sql = ("SELECT a.id, a.site, p.url, p.http_encoding, p.hints, p.html_zlib "
+               "FROM pages p JOIN articles a ON a.id = p.article_id")
+        params: list[str] = []
+        if site:
+            sql += " WHERE a.site = ?"
+            params.append(site)
+        for row in self.db.execute(sql + " ORDER BY a.id", params):
+            yield StoredPage(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
+                             zlib.decompress(row[5]))
+
+    def replace_extraction(self, updates: Iterable[tuple[int, dict[str, Any]]]) -> int:
+        """Overwrite extracted fields of stored articles (no revision: the article did not
+        change, our reading of it did) and re-index them; returns how many rows changed."""
+        changed = 0
+        with _write_lock(self.db):
+            for article_id, rec in updates:
+                values = {field: rec.get(field) for field in ARTICLE_FIELDS}
+                values["tags"] = json.dumps(rec.get("tags") or [], ensure_ascii=False)
+                current = self.db["articles"].get(article_id)
+                if all(current.get(k) == v for k, v in values.items()):
+                    continue
+                values["updated_at"] = utcnow()
+                self.db["articles"].update(article_id, values)
+                self._index(article_id, rec)
+                if rec.get("minhash"):
+                    self.db["article_minhash"].upsert(
+                        {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id")
+                changed += 1
+        return changed
 
     def write_articles(self, records: list[dict[str, Any]], crawl_id: int | None) -> WriteResult:
         """Insert new articles and update changed ones in one transaction.
