@@ -192,3 +192,10 @@ def test_scrapy_list_shows_every_site() -> None:
     listed = proc.stdout.split()
     assert listed == sorted(load_config().sites)
     assert {"alwatan", "sana"} <= set(listed) and len(listed) >= 6
+
+
+def test_readme_lists_every_configured_site() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Configured sites", 1)[1].split("\n\n", 2)[1]
+    listed = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
+    assert listed == list(load_config(PROJECT_ROOT / "config.yaml").sites)

@@ -1,0 +1,38 @@
+"""The `khabar` command line: every command is documented, with examples."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler.cli import COMMANDS, build_parser, main
+from tests.conftest import PROJECT_ROOT
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example_and_a_readme_row(command: str) -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    help_text = sub.format_help()
+    assert "example" in help_text and f"khabar {command}" in help_text
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"| `khabar {command}" in readme
+
+
+def test_extract_prints_the_record_as_json(corpus_dir, capsys) -> None:
+    page = corpus_dir / "alwatan.sy-replica" / "article-94762.html"
+    assert main(["extract", str(page), "--url", "https://alwatan.sy/archives/94762"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert list(record) == ["url", "title", "kicker", "author", "section", "tags",
+                            "published_at", "modified_at", "language", "body", "image_url"]
+    assert record["author"] == "وكالات" and record["section"] == "سورية"
+    assert record["published_at"] == "2017-03-25T01:15:00+02:00"
+    assert "زر الذهاب إلى الأعلى" not in record["body"]
+
+
+def test_extract_unknown_site_is_refused(tmp_path, capsys) -> None:
+    page = tmp_path / "p.html"
+    page.write_text("<html></html>", encoding="utf-8")
+    assert main(["extract", str(page), "--url", "https://x.test/", "--site", "nope"]) == 2
+    assert "unknown site" in capsys.readouterr().err
