@@ -67,8 +67,11 @@ class DeduplicatePipeline:
             raise Duplicate("duplicate_content")
         self.seen_hashes[item.content_hash] = (item.canonical_url, item.site)
 
-        signature = minhash(item.body)
-        item.minhash = NearDupIndex.signature_to_bytes(signature)
+        if item.minhash:  # computed in the extraction worker
+            signature = NearDupIndex.signature_from_bytes(item.minhash)
+        else:
+            signature = minhash(item.body)
+            item.minhash = NearDupIndex.signature_to_bytes(signature)
         item.near_duplicates = [
             url for url in self.index.query(signature) if url != item.canonical_url
         ]

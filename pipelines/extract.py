@@ -18,6 +18,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
+from crawler.fingerprint import NearDupIndex, minhash
 from crawler.items import ArticleItem
 
 if TYPE_CHECKING:
@@ -42,7 +43,26 @@ CONTENT_FIELDS = (
     "word_count",
     "image_url",
     "page_kind",
+    "minhash",
 )
+
+
+def analyse_page(
+    html: bytes,
+    url: str,
+    rules: ExtractionRules,
+    *,
+    http_encoding: str | None,
+    hints: dict[str, str],
+) -> dict[str, Any]:
+    """The article record of a page plus the MinHash signature of its body.
+
+    Runs in a worker process: the signature is CPU work too, and computing it here keeps the
+    reactor process free for downloading.
+    """
+    record = extract_article(html, url, rules, http_encoding=http_encoding, hints=hints)
+    record["minhash"] = NearDupIndex.signature_to_bytes(minhash(record.get("body") or ""))
+    return record
 
 
 class ExtractFailed(DropItem):
@@ -93,6 +113,6 @@ class ExtractPipeline:
     async def _extract(self, item: ArticleItem) -> dict[str, Any]:
         kwargs = {"http_encoding": item.http_encoding, "hints": item.hints}
         if self.executor is None:
-            return extract_article(item.html, item.url, self.rules, **kwargs)
-        future = self.executor.submit(extract_article, item.html, item.url, self.rules, **kwargs)
+            return analyse_page(item.html, item.url, self.rules, **kwargs)
+        future = self.executor.submit(analyse_page, item.html, item.url, self.rules, **kwargs)
         return await asyncio.wrap_future(future)

@@ -14,9 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from crawler.config import load_config
-from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
-from crawler.fingerprint import NearDupIndex, minhash
+from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
 from storage.paths import database_path
 from storage.store import ArticleStore, StoredPage
@@ -47,12 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def reextract_page(page: StoredPage, rules: ExtractionRules) -> tuple[int, dict[str, Any]]:
     """The fresh record of one stored page, with its keys (runs in a worker process)."""
-    record = extract_article(
+    record = analyse_page(
         page.html, page.url, rules, http_encoding=page.http_encoding, hints=page.hints
     )
-    record = tidy_fields(record)
-    record["minhash"] = NearDupIndex.signature_to_bytes(minhash(record.get("body") or ""))
-    return page.article_id, record
+    return page.article_id, tidy_fields(record)
 
 
 def run(args: argparse.Namespace) -> int:
