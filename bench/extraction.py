@@ -108,15 +108,26 @@ def load_cases(corpus: Path) -> list[Case]:
             stem = html.with_suffix("")
             gj, gt = Path(f"{stem}.gold.json"), Path(f"{stem}.gold.txt")
             gold = json.loads(gj.read_text(encoding="utf-8")) if gj.exists() else {}
-            cases.append(Case(path, html, row["original_url"], gold,
-                              gt.read_text(encoding="utf-8") if gt.exists() else None))
+            cases.append(
+                Case(
+                    path,
+                    html,
+                    row["original_url"],
+                    gold,
+                    gt.read_text(encoding="utf-8") if gt.exists() else None,
+                )
+            )
     seed = corpus / "seed" / "alwatan-seed"
     if Path(f"{seed}.gold.json").exists():
-        cases.append(Case(
-            "seed (alwatan 94762)", corpus / "alwatan.sy-replica" / "article-94762.html",
-            "https://alwatan.sy/archives/94762",
-            json.loads(Path(f"{seed}.gold.json").read_text(encoding="utf-8")),
-            Path(f"{seed}.gold.txt").read_text(encoding="utf-8")))
+        cases.append(
+            Case(
+                "seed (alwatan 94762)",
+                corpus / "alwatan.sy-replica" / "article-94762.html",
+                "https://alwatan.sy/archives/94762",
+                json.loads(Path(f"{seed}.gold.json").read_text(encoding="utf-8")),
+                Path(f"{seed}.gold.txt").read_text(encoding="utf-8"),
+            )
+        )
     return cases
 
 
@@ -160,8 +171,14 @@ def traf_fields(raw: bytes, url: str) -> dict[str, Any]:
     if doc is None:
         return {"body": "", "title": None, "author": None, "section": None, "published": None}
     cats = getattr(doc, "categories", None) or []
-    return {"body": doc.text or "", "title": doc.title, "author": doc.author,
-            "section": cats[0] if cats else None, "published": doc.date, "kicker": None}
+    return {
+        "body": doc.text or "",
+        "title": doc.title,
+        "author": doc.author,
+        "section": cats[0] if cats else None,
+        "published": doc.date,
+        "kicker": None,
+    }
 
 
 def score(case: Case, ours: dict[str, Any], tz: str) -> dict[str, Any]:
@@ -174,7 +191,8 @@ def score(case: Case, ours: dict[str, Any], tz: str) -> dict[str, Any]:
     if case.gold_txt is not None and full_body(gold):
         row["f1"] = round(token_f1(ours["body"], case.gold_txt), 4)
         row["exact_body"] = [norm(x) for x in ours["body"].split("\n")] == [
-            norm(x) for x in case.gold_txt.strip().split("\n")]
+            norm(x) for x in case.gold_txt.strip().split("\n")
+        ]
     rec = snippet_recall(ours["body"], gold)
     if rec is not None:
         row["snippets"] = rec
@@ -208,8 +226,11 @@ def run(repeat: int = 1) -> dict[str, Any]:
             timings["khabar"].append((time.perf_counter() - t0) * 1000)
         ours = dict(art, published=art["published_at"])
         row = score(case, ours, rules.timezone)
-        row.update(ours_language=art["language"], date_source=art["date_source"],
-                   body_method=art.get("body_method"))
+        row.update(
+            ours_language=art["language"],
+            date_source=art["date_source"],
+            body_method=art.get("body_method"),
+        )
         results["khabar"].append(row)
         for _ in range(repeat):
             t0 = time.perf_counter()
@@ -226,8 +247,11 @@ def run(repeat: int = 1) -> dict[str, Any]:
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     f1s = [r["f1"] for r in rows if "f1" in r]
-    arabic = [r["f1"] for r in rows if "f1" in r and "replica" not in r["page"]
-              and not r["page"].startswith("seed")]
+    arabic = [
+        r["f1"]
+        for r in rows
+        if "f1" in r and "replica" not in r["page"] and not r["page"].startswith("seed")
+    ]
     if f1s:
         out["mean_f1"] = round(statistics.mean(f1s), 4)
         out["min_f1"] = round(min(f1s), 4)
@@ -239,8 +263,11 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for key in (*SCORED_FIELDS, "language_ok"):
         vals = [r[key] for r in rows if key in r]
         if vals:
-            out[key] = {"right": sum(vals), "of": len(vals),
-                        "rate": round(sum(vals) / len(vals), 3)}
+            out[key] = {
+                "right": sum(vals),
+                "of": len(vals),
+                "rate": round(sum(vals) / len(vals), 3),
+            }
     return out
 
 
@@ -256,15 +283,17 @@ def print_table(report: dict[str, Any]) -> None:
     print(head + "   (khabar fields; trafilatura in brackets)")
     for ours, tf in zip(report["pages"]["khabar"], report["pages"]["trafilatura"], strict=True):
         if "language" in ours:
-            print(f"{ours['page'][:58]:58} language={ours['language']} (Persian: rejected "
-                  f"as not Arabic = {ours['language_ok']})")
+            print(
+                f"{ours['page'][:58]:58} language={ours['language']} (Persian: rejected "
+                f"as not Arabic = {ours['language_ok']})"
+            )
             continue
         f1 = f"{ours['f1']:.3f}" if "f1" in ours else "  -  "
         tf1 = f"{tf['f1']:.3f}" if "f1" in tf else "  -  "
-        marks = " ".join(f"{mark(ours, c).strip()}({mark(tf, c).strip()})".rjust(5)
-                         for c in cols)
-        extra = f"  snippets={ours['snippets']:.2f}({tf['snippets']:.2f})" \
-            if "snippets" in ours else ""
+        marks = " ".join(f"{mark(ours, c).strip()}({mark(tf, c).strip()})".rjust(5) for c in cols)
+        extra = (
+            f"  snippets={ours['snippets']:.2f}({tf['snippets']:.2f})" if "snippets" in ours else ""
+        )
         print(f"{ours['page'][:58]:58} {f1:>6} {tf1:>6} {marks}{extra}")
     for name, summ in report["summary"].items():
         print(f"\n{name}: " + json.dumps(summ, ensure_ascii=False))

@@ -172,7 +172,7 @@ EDITS = {
 }
 
 
-# --- pairs -----------------------------------------------------------------------------------------
+# --- pairs ----------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -300,7 +300,8 @@ def main() -> int:
         q
         for q in pairs
         if q.dup
-        and q.b not in NearDupIndex.from_signatures(
+        and q.b
+        not in NearDupIndex.from_signatures(
             [(q.b, NearDupIndex.signature_to_bytes(sigs[q.b]))], threshold=NEAR_DUP_THRESHOLD
         ).query(sigs[q.a])
     ]
@@ -311,7 +312,8 @@ def main() -> int:
     est = jaccard(sigs[SEED], sigs[SEED_COPY])
     print(f"\nseed pair {SEED} ~ {SEED_COPY}:")
     print(f"  exact Jaccard {exact:.3f}, MinHash estimate {est:.3f} (error {est - exact:+.3f})")
-    print(f"\n{len(docs)} signatures + {len(THRESHOLDS) + 1} sweeps in {time.perf_counter() - t0:.1f}s")
+    elapsed = time.perf_counter() - t0
+    print(f"\n{len(docs)} signatures + {len(THRESHOLDS) + 1} sweeps in {elapsed:.1f}s")
     return 0
 
 

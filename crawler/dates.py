@@ -42,21 +42,27 @@ _MONTH_FIRST_LOCALES = frozenset({"en-us", "en_us"})
 
 # --------------------------------------------------------------------------- normalisation
 
-_TRANSLATE = {
+_DROPPED = (
+    "\u0640"  # tatweel
+    "\u0670"  # superscript alef
+    "\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\ufeff"  # ZW*/bidi marks
+)
+_REPLACED = {
+    "\u00a0\u202f\u2009\u2007": " ",  # no-break and thin spaces
+    "\u0622\u0623\u0625\u0671": "ا",  # آ أ إ ٱ
+    "\u0649\u06cc\u06d2": "ي",  # ى and Persian/Urdu yeh
+    "\u06a9": "ك",  # Persian keheh
+    "\u06a4": "ف",  # ڤ, the Maghrebi v: نوڤمبر, فيڤري
+    "\u066b": ".",  # Arabic decimal separator
+    "\u066c": ",",  # Arabic thousands separator
+    "\uff1a": ":",  # fullwidth colon
+}
+_TRANSLATE: dict[int, str | None] = {
     **{0x0660 + i: str(i) for i in range(10)},  # Eastern Arabic digits
     **{0x06F0 + i: str(i) for i in range(10)},  # Persian digits
     **{c: None for c in range(0x064B, 0x0660)},  # harakat, shadda, sukun, hamza marks
-    0x0670: None,  # superscript alef
-    0x0640: None,  # tatweel
-    0x200C: None, 0x200D: None, 0x200E: None, 0x200F: None, 0x061C: None,  # ZWNJ/ZWJ/LRM/RLM/ALM
-    0x202A: None, 0x202B: None, 0x202C: None, 0x202D: None, 0x202E: None, 0xFEFF: None,
-    0x00A0: " ", 0x202F: " ", 0x2009: " ", 0x2007: " ",  # no-break and thin spaces
-    0x0622: "ا", 0x0623: "ا", 0x0625: "ا", 0x0671: "ا",  # آ أ إ ٱ -> ا
-    0x0649: "ي", 0x06CC: "ي", 0x06D2: "ي",  # ى and Persian/Urdu yeh -> ي
-    0x06A9: "ك",  # Persian keheh
-    0x06A4: "ف",  # ڤ (Maghrebi v: نوڤمبر, فيڤري)
-    0x066B: ".", 0x066C: ",", 0x060C: "،",  # Arabic decimal/thousands separators
-    0xFF1A: ":",  # fullwidth colon
+    **{ord(c): None for c in _DROPPED},
+    **{ord(c): new for chars, new in _REPLACED.items() for c in chars},
 }
 
 
@@ -143,8 +149,18 @@ _RFC822 = re.compile(
     r"\s*(?P<tz>[+-]\d{4}|[A-Za-z]{1,5})?\s*"
 )
 _RFC822_ZONES = {
-    "GMT": 0, "UT": 0, "UTC": 0, "Z": 0,
-    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "GMT": 0,
+    "UT": 0,
+    "UTC": 0,
+    "Z": 0,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
 }
 _PM = frozenset({"م", "مساء", "مساءا", "ظهرا", "عصرا"})
 
@@ -214,8 +230,9 @@ def _accept(dt: datetime | None, tz: str, now: datetime | None, text: str) -> da
 # --------------------------------------------------------------------------- machine formats
 
 
-def _build(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0,
-           tzinfo: timezone | None = None) -> datetime | None:
+def _build(
+    y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, tzinfo: timezone | None = None
+) -> datetime | None:
     try:
         return datetime(y, mo, d, h, mi, s, tzinfo=tzinfo)
     except ValueError:
@@ -337,8 +354,9 @@ def _candidates(text: str, locale: str) -> list[tuple[str, datetime | None]]:
 # --------------------------------------------------------------------------- public API
 
 
-def parse_date(text: str, *, locale: str = "ar", tz: str = "UTC",
-               now: datetime | None = None) -> datetime | None:
+def parse_date(
+    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+) -> datetime | None:
     """Parse one date/datetime string as a page, meta tag, feed or sitemap shows it.
 
     Returns a tz-aware datetime in the site's timezone `tz` (IANA name), or None when nothing
@@ -364,8 +382,9 @@ def parse_date(text: str, *, locale: str = "ar", tz: str = "UTC",
     return _accept(dt, tz, now, text)
 
 
-def find_date(text: str, *, locale: str = "ar", tz: str = "UTC",
-              now: datetime | None = None) -> datetime | None:
+def find_date(
+    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+) -> datetime | None:
     """The first trustworthy date in a longer text, e.g. a post-meta line
     'الأحد، ٤ أيلول ٢٠١٦ - 11:10 ص | سانا'. Impossible or rejected candidates are skipped.
     A year or a month with a year alone is not a date."""

@@ -33,7 +33,7 @@ TRACKING_PARAMS = frozenset(
     }
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")  # Google/Matomo campaign families
-# AMP/mobile query switches: dropped only with these values, since "amp"/"outputType" are generic names.
+# AMP query switches, dropped only with these values ("amp"/"outputType" are generic names).
 _AMP_SWITCH_VALUES = {"amp": {"", "1", "true", "yes"}, "outputtype": {"amp"}}
 _MOBILE_PREFIXES = ("amp.", "m.", "mobile.")
 _AMP_PATH = re.compile(r"/amp(/?)$", re.IGNORECASE)

@@ -29,9 +29,15 @@ __all__ = ["ExtractionRules", "extract_article"]
 logger = logging.getLogger(__name__)
 
 
-def extract_article(html: bytes | str, url: str, rules: ExtractionRules | None = None, *,
-                    http_encoding: str | None = None, hints: Mapping[str, str] | None = None,
-                    now: datetime | None = None) -> dict[str, Any]:
+def extract_article(
+    html: bytes | str,
+    url: str,
+    rules: ExtractionRules | None = None,
+    *,
+    http_encoding: str | None = None,
+    hints: Mapping[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """Every field of the article at `url` (see the module docs for the keys)."""
     rules = rules or ExtractionRules()
     hints = dict(hints or {})
@@ -46,8 +52,7 @@ def extract_article(html: bytes | str, url: str, rules: ExtractionRules | None =
     found = extract_dates(page, hints, now)
 
     cleaned = clean_tree(copy.deepcopy(tree), rules)
-    paragraphs, method = extract_body(cleaned, rules, url,
-                                      drop=(title, kicker, byline_shown))
+    paragraphs, method = extract_body(cleaned, rules, url, drop=(title, kicker, byline_shown))
     body = "\n".join(paragraphs)
     words = len(body.split())
     tz = rules.timezone

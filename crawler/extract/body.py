@@ -20,11 +20,41 @@ from .rules import ExtractionRules
 
 logger = logging.getLogger(__name__)
 
-BLOCK_TAGS = frozenset({
-    "p", "div", "section", "article", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
-    "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "header", "footer", "aside",
-    "figure", "main", "nav", "address", "center", "hr",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "header",
+        "footer",
+        "aside",
+        "figure",
+        "main",
+        "nav",
+        "address",
+        "center",
+        "hr",
+    }
+)
 MIN_CONTAINER_CHARS = 150
 
 
@@ -65,8 +95,7 @@ def find_container(tree: HtmlElement, rules: ExtractionRules | None) -> HtmlElem
         found = S.css(site)(tree)
         if found:
             return found[0]
-    sized = [(el, len(squash(el.text_content()))) for selector in S.BODY
-             for el in S.css(selector)(tree)]
+    sized = [(el, len(squash(el.text_content()))) for el in S.css(S.BODY_GROUP)(tree)]
     if not sized:
         return None
     best, best_len = max(sized, key=lambda x: x[1])
@@ -85,8 +114,11 @@ def lead_lines(tree: HtmlElement, container: HtmlElement) -> list[str]:
     """A standfirst printed outside the body container (Sputnik's bold lead paragraph)."""
     for selector in S.LEAD:
         for el in S.css(selector)(tree):
-            if el is container or container in el.iterancestors() or \
-                    el in container.iterancestors():
+            if (
+                el is container
+                or container in el.iterancestors()
+                or el in container.iterancestors()
+            ):
                 continue
             lines = _serialise(el)
             if lines:
@@ -97,22 +129,31 @@ def lead_lines(tree: HtmlElement, container: HtmlElement) -> list[str]:
 def trafilatura_lines(tree: HtmlElement, url: str | None) -> list[str]:
     """trafilatura's main text of an (already cleaned) tree, one line per paragraph."""
     doc = trafilatura.bare_extraction(
-        tree, url=url, favor_precision=True, include_comments=False, include_tables=True,
+        tree,
+        url=url,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
         with_metadata=False,
     )
     text = getattr(doc, "text", None) if doc is not None else None
     return [squash(line) for line in (text or "").split("\n") if squash(line)]
 
 
-def filter_lines(lines: Iterable[str], rules: ExtractionRules | None,
-                 drop: Iterable[str | None] = ()) -> list[str]:
+def filter_lines(
+    lines: Iterable[str], rules: ExtractionRules | None, drop: Iterable[str | None] = ()
+) -> list[str]:
     """Drop clutter lines and lines repeating the title/kicker/byline."""
     dropped = {squash(d) for d in drop if d}
     return [ln for ln in lines if ln not in dropped and not is_clutter_line(ln, rules)]
 
 
-def extract_body(clean: HtmlElement, rules: ExtractionRules | None, url: str | None,
-                 drop: Iterable[str | None] = ()) -> tuple[list[str], str]:
+def extract_body(
+    clean: HtmlElement,
+    rules: ExtractionRules | None,
+    url: str | None,
+    drop: Iterable[str | None] = (),
+) -> tuple[list[str], str]:
     """(paragraphs, method) from a cleaned tree; method is 'container' or 'trafilatura'."""
     container = find_container(clean, rules)
     if container is not None:

@@ -39,6 +39,37 @@ def is_clutter_line(line: str, rules: ExtractionRules | None = None) -> bool:
     return bool(_line_regex(tuple(phrases)).match(squash(line)))
 
 
+_LINE_TAGS = (
+    "p",
+    "div",
+    "li",
+    "section",
+    "aside",
+    "ul",
+    "span",
+    "a",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "b",
+)
+_BOX_TAGS = frozenset({"div", "section", "aside", "ul"})
+_READ_ALSO_START = re.compile(
+    r"\s*(?:اقرأ|إقرأ|اقرا|إقرا|شاهد|طالع|الوسوم|تاجز|الكلمات الدالة|كلمات مفتاحية)"
+)
+
+
+def _first_text(el: HtmlElement) -> str:
+    """The first non-blank text inside `el`: a cheap test before reading the whole box."""
+    for text in el.itertext():
+        if text.strip():
+            return text
+    return ""
+
+
 def _drop(el: HtmlElement) -> None:
     parent = el.getparent()
     if parent is None:
@@ -47,22 +78,25 @@ def _drop(el: HtmlElement) -> None:
 
 
 def _is_read_also_block(el: HtmlElement, rules: ExtractionRules | None) -> bool:
-    """A short block whose first text is 'اقرأ أيضاً' and that is mostly links."""
+    """A short block headed 'اقرأ أيضاً' / 'تاجز:' / 'الوسوم' whose rest is mostly links."""
     text = squash(el.text_content())
     if not text or len(text) > 600:
         return False
-    head = text.split(" ", 2)
-    if len(head) < 2 or not is_clutter_line(" ".join(head[:2]), rules):
-        return False
+    head = squash(_first_text(el))
+    if not head or not is_clutter_line(head, rules):
+        words = text.split(" ", 2)
+        head = " ".join(words[:2])
+        if len(words) < 2 or not is_clutter_line(head, rules):
+            return False
     links = squash(" ".join(a.text_content() for a in el.iter("a")))
-    rest = text[len(" ".join(head[:2])):].strip(" :")
+    rest = text[len(head) :].strip(" :")
     return not rest or len(links) >= 0.5 * len(rest)
 
 
 def _body_ancestors(tree: HtmlElement, rules: ExtractionRules | None) -> set[HtmlElement]:
     """Elements containing an article-body container: never dropped (ASP.NET wraps the whole
     page in a <form>; a theme may put a 'share' class on the article wrapper)."""
-    selectors = list(S.BODY)
+    selectors = [S.BODY_GROUP]
     if rules and rules.selectors.get("body"):
         selectors.insert(0, rules.selectors["body"])
     out: set[HtmlElement] = set()
@@ -81,7 +115,7 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     site_selectors = rules.boilerplate_selectors if rules else ()
     protected = _body_ancestors(tree, rules)
-    for selector in (*site_selectors, *S.CLUTTER):
+    for selector in (*site_selectors, S.CLUTTER_GROUP):
         try:
             found = S.css(selector)(tree)
         except Exception:  # a broken site selector must not stop extraction
@@ -92,12 +126,15 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
                 continue
             _drop(el)
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
-    for el in list(tree.iter("p", "div", "li", "section", "aside", "ul", "span", "a", "h2",
-                             "h3", "h4", "h5", "h6", "strong", "b")):
+    for el in list(tree.iter(*_LINE_TAGS)):
         if el.getparent() is None:
             continue
-        if len(el) <= 3 and is_clutter_line(el.text_content(), rules):
-            _drop(el)
-        elif el.tag in ("div", "section", "aside", "ul") and _is_read_also_block(el, rules):
+        short = len(el) <= 3
+        if (short and is_clutter_line(el.text_content(), rules)) or (
+            not short
+            and el.tag in _BOX_TAGS
+            and _READ_ALSO_START.match(_first_text(el))
+            and _is_read_also_block(el, rules)
+        ):
             _drop(el)
     return tree

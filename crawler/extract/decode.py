@@ -8,6 +8,7 @@ only in a meta tag; w3lib maps the WHATWG labels (windows-1256, cp1256, ...) to 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 
 from w3lib.encoding import html_to_unicode, resolve_encoding
@@ -45,8 +46,6 @@ def decode_html(html: bytes | str, http_encoding: str | None = None) -> tuple[st
         else:
             logger.debug("unknown HTTP charset %r, ignored", http_encoding)
     encoding, text = html_to_unicode(content_type, html, auto_detect_fun=_detect)
-    try:
+    with contextlib.suppress(LookupError):
         encoding = codecs.lookup(encoding).name
-    except LookupError:
-        pass
     return text, encoding

@@ -24,14 +24,32 @@ _SEPARATORS = (" - ", " – ", " — ", " | ", " :: ", " « ", " » ", " : ")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:[|/•·]\s*)?(?:(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|تحرير|"
-    r"by|written by)\b\s*[:：\-–]?\s*)?", re.I)
+    r"by|written by)\b\s*[:：\-–]?\s*)?",
+    re.I,
+)
 _BYLINE_LINE = re.compile(
-    r"^(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد)\s*[:：\-–]?\s*(?P<name>[^\d:|]{3,40})$")
+    r"^(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد)\s*[:：\-–]?\s*(?P<name>[^\d:|]{3,40})$"
+)
 _SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
-_HOME_WORDS = frozenset({"الرئيسية", "الصفحة الرئيسية", "الرئيسيه", "home", "accueil",
-                         "homepage"})
-AGENCIES = ("وكالات", "سانا", "أ ف ب", "أ.ف.ب", "رويترز", "د ب أ", "الأناضول", "أ ب", "وام",
-            "واس", "قنا", "كونا", "بترا", "وفا", "سبوتنيك", "شينخوا")
+_HOME_WORDS = frozenset({"الرئيسية", "الصفحة الرئيسية", "الرئيسيه", "home", "accueil", "homepage"})
+AGENCIES = (
+    "وكالات",
+    "سانا",
+    "أ ف ب",
+    "أ.ف.ب",
+    "رويترز",
+    "د ب أ",
+    "الأناضول",
+    "أ ب",
+    "وام",
+    "واس",
+    "قنا",
+    "كونا",
+    "بترا",
+    "وفا",
+    "سبوتنيك",
+    "شينخوا",
+)
 
 
 def text_of(el: HtmlElement) -> str:
@@ -50,8 +68,9 @@ def is_hidden(el: HtmlElement) -> bool:
     return False
 
 
-def select_texts(page: Page, selectors: tuple[str, ...], *, visible: bool = True,
-                 scoped: bool = False) -> list[str]:
+def select_texts(
+    page: Page, selectors: tuple[str, ...], *, visible: bool = True, scoped: bool = False
+) -> list[str]:
     """Texts of the matches, in selector order; `scoped` limits the search to page.scope."""
     root = page.scope if scoped else page.tree
     out = []
@@ -77,8 +96,12 @@ def _site_selector(page: Page, key: str) -> list[str]:
 
 # --- title ------------------------------------------------------------------------------------
 def site_names(page: Page) -> list[str]:
-    names = [page.rules.site_name, page.meta("og:site_name"), page.meta("application-name"),
-             page.meta("twitter:site")]
+    names = [
+        page.rules.site_name,
+        page.meta("og:site_name"),
+        page.meta("application-name"),
+        page.meta("twitter:site"),
+    ]
     publisher = first(page.ld_articles, "publisher")
     names.append(name_of(publisher))
     out = []
@@ -105,7 +128,7 @@ def strip_site_suffix(title: str, page: Page) -> str:
             if title.endswith(sep + name):
                 return title[: -len(sep + name)].strip()
             if title.startswith(name + sep):
-                return title[len(name + sep):].strip()
+                return title[len(name + sep) :].strip()
     return title
 
 
@@ -125,8 +148,11 @@ def title(page: Page) -> str | None:
     site = _site_selector(page, "title")
     if site:
         return strip_site_suffix(site[0], page)
-    metas = [name_of(first(page.ld_articles, "headline")), page.meta("og:title"),
-             page.meta("twitter:title")]
+    metas = [
+        page.meta("og:title"),
+        name_of(first(page.ld_articles, "headline")),
+        page.meta("twitter:title"),
+    ]
     meta_title = next((strip_site_suffix(m, page) for m in metas if m and squash(m)), None)
     h1 = _h1(page)
     if h1 and meta_title:
@@ -254,9 +280,12 @@ def _split_keywords(value: object) -> list[str]:
 
 
 def tags(page: Page) -> list[str]:
-    found = (_site_selector(page, "tags") or page.meta_all("article:tag")
-             or select_texts(page, S.TAGS)
-             or _split_keywords(first(page.ld_articles, "keywords")))
+    found = (
+        _site_selector(page, "tags")
+        or page.meta_all("article:tag")
+        or select_texts(page, S.TAGS)
+        or _split_keywords(first(page.ld_articles, "keywords"))
+    )
     out: list[str] = []
     for t in found:
         t = squash(t).lstrip("#")
@@ -277,23 +306,34 @@ def img_src(el: HtmlElement) -> str | None:
     return None
 
 
+def _in_teaser(el: HtmlElement) -> bool:
+    return any(
+        re.search(S.NOT_LEAD_IMAGE, f"{a.get('class') or ''} {a.get('id') or ''}")
+        for a in el.iterancestors()
+    )
+
+
 def image(page: Page) -> str | None:
     selector = page.rules.selectors.get("image")
     candidates: list[str | None] = []
     if selector:
         for el in S.css(selector)(page.tree):
-            candidates.append(img_src(el) if el.tag == "img" else el.get("content")
-                              or el.get("href"))
-    candidates += [page.meta("og:image", "og:image:url", "og:image:secure_url"),
-                   page.meta("twitter:image", "twitter:image:src")]
+            candidates.append(
+                img_src(el) if el.tag == "img" else el.get("content") or el.get("href")
+            )
+    candidates += [
+        page.meta("og:image", "og:image:url", "og:image:secure_url"),
+        page.meta("twitter:image", "twitter:image:src"),
+    ]
     ld_image = first(page.ld_articles, "image")
     if isinstance(ld_image, list):
         ld_image = ld_image[0] if ld_image else None
     if isinstance(ld_image, dict):
         ld_image = ld_image.get("url") or ld_image.get("contentUrl")
     candidates.append(ld_image if isinstance(ld_image, str) else None)
-    for sel in S.IMAGE_IN_ARTICLE:
-        candidates.extend(img_src(el) for el in S.css(sel)(page.tree))
+    if page.scope is not page.tree:  # never a sidebar or related-post thumbnail
+        for sel in S.IMAGE_IN_ARTICLE:
+            candidates.extend(img_src(el) for el in S.css(sel)(page.scope) if not _in_teaser(el))
     for c in candidates:
         if c and not re.search(S.PLACEHOLDER_IMAGE, c, re.I):
             return page.absolute(c)

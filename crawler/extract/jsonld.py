@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from collections.abc import Iterator
@@ -11,11 +12,21 @@ from lxml.html import HtmlElement
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_TYPES = frozenset({
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
-    "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting",
-    "SocialMediaPosting", "WebPageElement",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "BlogPosting",
+        "OpinionNewsArticle",
+        "ReviewNewsArticle",
+        "BackgroundNewsArticle",
+        "LiveBlogPosting",
+        "SocialMediaPosting",
+        "WebPageElement",
+    }
+)
 LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
 
 
@@ -80,7 +91,7 @@ def first(objects: list[dict[str, Any]], key: str) -> Any:
 def name_of(value: Any) -> str | None:
     """A plain string from a string / {name: ...} / list of those."""
     if isinstance(value, str):
-        return value.strip() or None
+        return html.unescape(value).strip() or None  # CMSs double-escape (&quot; in JSON)
     if isinstance(value, dict):
         return name_of(value.get("name"))
     if isinstance(value, list):

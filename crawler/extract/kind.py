@@ -6,17 +6,24 @@ from .jsonld import LISTING_TYPES, has_type
 from .page import Page
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
+MIN_ARTICLE_WORDS = 150
 
 
 def page_kind(page: Page, body_words: int) -> str:
-    """'article', 'listing' or 'other' from og:type, JSON-LD types and link density."""
+    """'article', 'listing' or 'other' from og:type, JSON-LD/microdata types and link density.
+
+    og:type "website" is common on real article pages (Sputnik), so it only counts together
+    with a short body; many linked headlines over a short body is a listing whatever the tags.
+    """
     og_type = (page.meta("og:type") or "").lower()
-    if page.ld_articles or og_type in ARTICLE_OG_TYPES:
+    microdata = page.tree.xpath("//*[contains(@itemtype, 'Article')]")
+    if page.ld_articles or og_type in ARTICLE_OG_TYPES or microdata:
         return "article"
     headline_links = page.tree.xpath(
-        "//h2//a[@href] | //h3//a[@href] | //article//a[@href][.//img] | //h4//a[@href]")
-    if has_type(page.jsonld, LISTING_TYPES) or og_type in ("object", "website"):
-        return "listing" if headline_links or body_words < 150 else "other"
-    if len(headline_links) >= 8 and body_words < 150:
+        "//h2//a[@href] | //h3//a[@href] | //h4//a[@href] | //article//a[@href][.//img]"
+    )
+    if len(headline_links) >= 5 and body_words < MIN_ARTICLE_WORDS:
         return "listing"
+    if has_type(page.jsonld, LISTING_TYPES) or og_type in ("object", "website"):
+        return "article" if body_words >= MIN_ARTICLE_WORDS else "listing"
     return "article" if body_words >= 80 else "other"

@@ -10,7 +10,7 @@ from crawler.arabic import arabic_ratio, looks_persian
 
 
 def detect_language(text: str, html_lang: str | None = None) -> str | None:
-    sample = (text or "")[:5000]
+    sample = (text or "")[:1500]
     declared = (html_lang or "").split("-")[0].split("_")[0].lower() or None
     if not sample.strip():
         return declared

@@ -81,8 +81,17 @@ class Page:
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
         metas: dict[str, list[str]] = {}
         for meta in tree.iter("meta"):
-            key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
-                   or meta.get("http-equiv") or "").strip().lower()
+            key = (
+                (
+                    meta.get("property")
+                    or meta.get("name")
+                    or meta.get("itemprop")
+                    or meta.get("http-equiv")
+                    or ""
+                )
+                .strip()
+                .lower()
+            )
             content = meta.get("content")
             if key and content is not None and content.strip():
                 metas.setdefault(key, []).append(content.strip())
@@ -92,8 +101,15 @@ class Page:
                 base = urljoin(url, b.get("href"))
                 break
         objects = json_ld_objects(tree)
-        return cls(tree=tree, url=url, rules=rules, metas=metas, jsonld=objects,
-                   ld_articles=articles(objects), base_url=base)
+        return cls(
+            tree=tree,
+            url=url,
+            rules=rules,
+            metas=metas,
+            jsonld=objects,
+            ld_articles=articles(objects),
+            base_url=base,
+        )
 
     def meta(self, *keys: str) -> str | None:
         """First value among the given meta names/properties."""

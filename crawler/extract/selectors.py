@@ -12,26 +12,87 @@ from lxml.cssselect import CSSSelector
 
 # --- boilerplate removed for every site before body extraction -------------------------------
 CLUTTER = (
-    "script", "style", "noscript", "iframe", "form", "button", "select", "textarea", "svg",
-    "figcaption", "blockquote.twitter-tweet", "blockquote.instagram-media",
-    "blockquote.tiktok-embed", "div.fb-post", ".wp-caption-text",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "svg",
+    "figcaption",
+    "blockquote.twitter-tweet",
+    "blockquote.instagram-media",
+    "blockquote.tiktok-embed",
+    "div.fb-post",
+    ".wp-caption-text",
     # share bars
-    ".share-buttons", ".share-links", ".sharedaddy", ".addtoany_share_save_account",
-    ".a2a_kit", ".addtoany_content", ".post-share", ".share-post", ".social-share",
-    ".sharing-for-mobile", ".share", ".shareBar", ".share-bar", ".social-icons",
+    ".share-buttons",
+    ".share-links",
+    ".sharedaddy",
+    ".addtoany_share_save_account",
+    ".a2a_kit",
+    ".addtoany_content",
+    ".post-share",
+    ".share-post",
+    ".social-share",
+    ".sharing-for-mobile",
+    ".share",
+    ".shareBar",
+    ".share-bar",
+    ".social-icons",
     # read-also / related boxes
-    ".read-also-box", ".read-also", ".jnews_inline_related_post", ".jnews_related_post_container",
-    ".related-posts", "#related-posts", ".yarpp-related", ".crp_related", ".related",
-    ".relatedPosts", ".related-articles", "#check-also-box", ".b-inject",
+    ".read-also-box",
+    ".read-also",
+    ".jnews_inline_related_post",
+    ".jnews_related_post_container",
+    ".related-posts",
+    "#related-posts",
+    ".yarpp-related",
+    ".crp_related",
+    ".related",
+    ".relatedPosts",
+    ".related-articles",
+    "#check-also-box",
+    ".b-inject",
     # ads and widgets
-    ".stream-item", ".adsbygoogle", ".advertisement", ".ads", "._ads", ".ad", ".banner",
-    "[id^=div-gpt-ad]", ".wpipa", ".code-block",
+    ".stream-item",
+    ".adsbygoogle",
+    ".advertisement",
+    ".ads",
+    "._ads",
+    ".ad",
+    ".banner",
+    "[id^=div-gpt-ad]",
+    ".wpipa",
+    ".code-block",
     # tags, meta boxes, navigation, comments
-    ".post-bottom-tags", ".tagcloud", ".post-tags", ".entry-tags", ".tags", "#comments",
-    ".comments-area", ".comment-respond", "#respond", ".go-to-top", "#go-to-top",
-    ".breadcrumb", "#breadcrumb", ".nav-path", ".post-meta", ".entry-meta",
-    ".post-meta-author", ".post-meta-date", ".metadata", ".print-only",
-    "[style*='display:none']", "[style*='display: none']", "[hidden]", "[aria-hidden=true]",
+    ".post-bottom-tags",
+    ".tagcloud",
+    ".post-tags",
+    ".jeg_post_tags",
+    ".entry-tags",
+    ".tags",
+    "#comments",
+    ".comments-area",
+    ".comment-respond",
+    "#respond",
+    ".go-to-top",
+    "#go-to-top",
+    ".breadcrumb",
+    "#breadcrumb",
+    ".nav-path",
+    ".post-meta",
+    ".entry-meta",
+    ".post-meta-author",
+    ".post-meta-date",
+    ".metadata",
+    ".print-only",
+    "[style*='display:none']",
+    "[style*='display: none']",
+    "[hidden]",
+    "[aria-hidden=true]",
 )
 
 # Lines that are clutter whatever element holds them (matched on the normalised line).
@@ -46,56 +107,148 @@ CLUTTER_LINE_PATTERNS = (
     # comment-section disclaimers printed under the story
     r"^.{0,60}الآراء\s+الواردة.{0,60}لا\s+تعبر\s+عن\s+رأي.{0,300}$",
     r"^ترحب\s+.{0,40}\s+بالنقاش.{0,500}$",
+    r"^(?:طباعة|print)(?:\s+(?:email|إرسال|ارسال|البريد))?$",
     r"^(?:الكلمات\s+الدالة|كلمات\s+مفتاحية|الوسوم|تاجز)\s*:?.{0,300}$",
 )
 
 # --- fields ---------------------------------------------------------------------------------
-TITLE = ("h1.entry-title", "h1.post-title", "h1.main-title", "h1[itemprop~=headline]",
-         "article h1", "h1")
-KICKER = (".post-kicker", ".kicker", ".article-kicker", ".overtitle", ".supertitle",
-          ".post-subtitle-kicker", ".amp-wp-kicker")
+TITLE = (
+    "h1.entry-title",
+    "h1.post-title",
+    "h1.main-title",
+    "h1[itemprop~=headline]",
+    "article h1",
+    "h1",
+)
+KICKER = (
+    ".post-kicker",
+    ".kicker",
+    ".article-kicker",
+    ".overtitle",
+    ".supertitle",
+    ".post-subtitle-kicker",
+    ".amp-wp-kicker",
+)
 # The displayed byline; hidden authors (display:none vcards, itemprop metas) are not bylines.
 AUTHOR = (
-    ".author-name", ".post-meta-author a", ".post-meta-author", ".meta-author a",
-    ".byline a", ".byline", ".article-author", ".author-link", ".writer", ".article_writer",
-    ".news-author", ".entry-author a", "a[rel=author]", ".jeg_meta_author a",
-    ".article_details_author", "span.author a", "div.author a", ".writeBy", ".amp-wp-author",
+    ".author-name",
+    ".post-meta-author a",
+    ".post-meta-author",
+    ".meta-author a",
+    ".byline a",
+    ".byline",
+    ".article-author",
+    ".author-link",
+    ".writer",
+    ".article_writer",
+    ".news-author",
+    ".entry-author a",
+    "a[rel=author]",
+    ".jeg_meta_author a",
+    ".article_details_author",
+    "span.author a",
+    "div.author a",
+    ".writeBy",
+    ".amp-wp-author",
 )
 # Labelled source lines: "المصدر : وكالات", "المصدر: (أبوظبي - البيان)".
 SOURCE_LINE = (".source", ".ref", ".news-source", ".article-source")
 BREADCRUMB = (
-    "[itemtype*=BreadcrumbList]", ".breadcrumb", "#breadcrumb", ".breadcrumbs", "nav.nav-path",
-    ".nav-path", ".breadcumb", ".rank-math-breadcrumb", ".yoast-breadcrumb", ".jeg_breadcrumbs",
+    "[itemtype*=BreadcrumbList]",
+    ".breadcrumb",
+    "#breadcrumb",
+    ".breadcrumbs",
+    "nav.nav-path",
+    ".nav-path",
+    ".breadcumb",
+    ".rank-math-breadcrumb",
+    ".yoast-breadcrumb",
+    ".jeg_breadcrumbs",
 )
 SECTION_LABEL = (
-    ".post-cat-wrap a.post-cat", "a.post-cat", "[itemprop=articleSection]", ".cat-links a",
-    "a[rel='category tag']", "a[title='القسم']", ".article-category a", ".category-label",
-    ".b-article__refs-rubric", ".news-category a", ".news-cat a",
+    ".post-cat-wrap a.post-cat",
+    "a.post-cat",
+    "[itemprop=articleSection]",
+    ".cat-links a",
+    "a[rel='category tag']",
+    "a[title='القسم']",
+    ".article-category a",
+    ".category-label",
+    ".b-article__refs-rubric",
+    ".news-category a",
+    ".news-cat a",
 )
-TAGS = (".post-bottom-tags a", ".tagcloud a", "a[rel=tag]", ".tags a", ".news-tags a",
-        ".post-tags a", ".entry-tags a", ".jeg_post_tags a", ".b-article__tags a")
-TOPBAR_DATE = (".topbar-today-date", ".today-date", ".current-date", ".header-date")
+TAGS = (
+    ".post-bottom-tags a",
+    ".tagcloud a",
+    "a[rel=tag]",
+    ".tags a",
+    ".news-tags a",
+    ".post-tags a",
+    ".entry-tags a",
+    ".jeg_post_tags a",
+    ".b-article__tags a",
+)
+TOPBAR_DATE = (".topbar-today-date", ".today-date", ".current-date", ".header-date", ".date-header")
 DATE_DISPLAY = (
-    "#single-post-meta .date", ".post-meta .date", ".post-meta-date", ".entry-meta .date",
-    ".news-date", ".date-display-single", ".post-date", ".article-date", ".datetime",
-    ".publish-date", ".entry-date", ".b-article__refs-date", "time", ".date", ".time",
-    ".newsStoryDate", ".news-time",
+    "#single-post-meta .date",
+    ".post-meta .date",
+    ".post-meta-date",
+    ".entry-meta .date",
+    ".news-date",
+    ".date-display-single",
+    ".post-date",
+    ".article-date",
+    ".datetime",
+    ".publish-date",
+    ".entry-date",
+    ".b-article__refs-date",
+    "time",
+    ".date",
+    ".time",
+    ".newsStoryDate",
+    ".news-time",
 )
-IMAGE_IN_ARTICLE = (".single-featured-image img", ".featured-area img", "figure img",
-                    "article img", ".entry-content img", ".post-thumb img")
+IMAGE_IN_ARTICLE = (
+    ".single-featured-image img",
+    ".featured-area img",
+    ".post-thumb img",
+    ".img-cont img",
+    ".entry-media img",
+    "figure img",
+)
+# an image under one of these is an ad or a teaser, not the lead image
+NOT_LEAD_IMAGE = r"stream-item|\bads?\b|banner|advert|related|widget|b-inject"
 # Body containers tried before handing the cleaned page to trafilatura.
 BODY = (
-    "[itemprop=articleBody]", "[property~='schema:articleBody']", "div.entry-content",
-    "#articleBody", "#DynamicContentContainer", ".article-body", ".post-content-body",
-    ".news-text", ".content-inner", ".post-text2", ".b-article__text", ".article_content",
-    ".content-rules", ".inpage", ".amp-wp-article-content",
+    "[itemprop=articleBody]",
+    "[property~='schema:articleBody']",
+    "div.entry-content",
+    "#articleBody",
+    "#DynamicContentContainer",
+    ".article-body",
+    ".post-content-body",
+    ".news-text",
+    ".content-inner",
+    ".post-text2",
+    ".b-article__text",
+    ".article_content",
+    ".content-rules",
+    ".inpage",
+    ".amp-wp-article-content",
 )
 # Standfirst paragraphs that belong to the body but sit outside its container.
 LEAD = (".b-article__lead", ".article_details_body-lead", ".article-lead", ".news-lead")
 
-LAZY_IMAGE_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset",
-                    "src")
-PLACEHOLDER_IMAGE = r"(?:tie-empty|blank|placeholder|spacer|pixel|1x1|lazy|loading|grey|gray)\.(?:png|gif|jpe?g|svg)|^data:"
+LAZY_IMAGE_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-srcset", "src")
+PLACEHOLDER_IMAGE = (
+    r"(?:tie-empty|blank|placeholder|spacer|pixel|1x1|lazy|loading|grey|gray)"
+    r"\.(?:png|gif|jpe?g|svg)|^data:"
+)
+
+# one selector group per list: lxml walks the tree once instead of once per selector
+CLUTTER_GROUP = ", ".join(CLUTTER)
+BODY_GROUP = ", ".join(BODY)
 
 
 @lru_cache(maxsize=512)
