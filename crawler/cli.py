@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from crawler.config import ConfigError
 
-COMMANDS = ("extract", "reextract")
+COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,140 @@
+"""Datasette plugin: Arabic-aware search and right-to-left rendering for the khabar database.
+
+* ``prepare_connection`` registers SQL functions for canned queries: ``khabar_fts(text)`` (the
+  matching form the index holds, crawler.arabic.fts_text), ``khabar_match(query)`` (a safe FTS5
+  MATCH expression, storage.search.build_match) and ``khabar_snippet(body, query)`` (a window of
+  the original text around the first hit).
+* ``asgi_wrapper`` rewrites ``_search`` / ``_search_<column>`` query parameters with
+  build_match before Datasette sees them, because the FTS index holds normalised text and
+  Datasette would otherwise search for الإسلام verbatim and miss every row. build_match is
+  idempotent, so Datasette's own pagination and facet links (built from the rewritten query)
+  search the same thing again.
+* ``asgi_wrapper`` also answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that
+  could write (Datasette's or a future plugin's) is reachable, whatever the open mode.
+* ``render_cell`` wraps Arabic text cells in ``<div dir="rtl" lang="ar">``; a small stylesheet
+  (served by ``register_routes``) clamps long bodies in tables, and a script puts the user's
+  query, not its matching form, back in the search box.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from datasette import Response, hookimpl
+from markupsafe import Markup, escape
+
+from crawler.arabic import fts_text
+from storage.search import build_match, snippet
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CSS_PATH = "/-/khabar/khabar.css"
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def _or_empty(fn):
+    return lambda *args: fn(*("" if a is None else str(a) for a in args))
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("khabar_fts", 1, _or_empty(fts_text), deterministic=True)
+    conn.create_function("khabar_match", 1, _or_empty(build_match), deterministic=True)
+    conn.create_function("khabar_snippet", 2, _or_empty(snippet), deterministic=True)
+
+
+def normalise_query_string(query_string: bytes) -> bytes:
+    """The query string with every ``_search``/``_search_<col>`` value made an FTS expression."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
+    changed = False
+    out = []
+    for key, value in pairs:
+        if (key == "_search" or key.startswith("_search_")) and value.strip():
+            new = build_match(value)
+            changed = changed or new != value
+            value = new
+        out.append((key, value))
+    return urlencode(out, encoding="utf-8").encode("latin-1") if changed else query_string
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _refuse(send) -> None:
+    """405 for any method that could change state: the server is read-only end to end."""
+    body = b"khabar serve is read-only\n"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 405,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"allow", b"GET, HEAD, OPTIONS"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def read_only_normalised(scope, receive, send):
+            if scope.get("type") == "http":
+                if scope.get("method", "GET") not in READ_METHODS:
+                    await _refuse(send)
+                    return
+                if b"_search" in scope.get("query_string", b""):
+                    query_string = normalise_query_string(scope["query_string"])
+                    scope = dict(scope, query_string=query_string)
+            await app(scope, receive, send)
+
+        return read_only_normalised
+
+    return wrap
+
+
+@hookimpl
+def render_cell(value, column):
+    if not isinstance(value, str) or not _ARABIC.search(value) or value.startswith("http"):
+        return None
+    return Markup('<div class="khabar-ar khabar-col-{}" dir="rtl" lang="ar">{}</div>').format(
+        re.sub(r"[^a-z0-9_]", "", column.lower()), escape(value)
+    )
+
+
+async def _css(request):
+    return Response(
+        (STATIC / "khabar.css").read_text(encoding="utf-8"),
+        content_type="text/css; charset=utf-8",
+        headers={"cache-control": "max-age=300"},
+    )
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/khabar/khabar\.css$", _css)]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.path(CSS_PATH)]
+
+
+# The box shows the user's words, not the normalised expression the server searched for.
+_RESTORE_SEARCH_BOX = """
+(function () {
+  var params = new URLSearchParams(window.location.search);
+  var original = params.get("_search");
+  var box = document.querySelector('input[name="_search"]');
+  if (box && original !== null) { box.value = original; box.setAttribute("value", original); }
+  if (box) { box.setAttribute("dir", "auto"); }
+})();
+"""
+
+
+@hookimpl
+def extra_body_script(view_name):
+    return _RESTORE_SEARCH_BOX if view_name == "table" else None

@@ -1,0 +1,214 @@
+"""`khabar serve`'s Datasette, through Datasette's own test client, on a database crawled from the
+replicas by the real spiders (plus the synthetic search articles, via the real writer):
+metadata, facets, canned queries, Arabic-aware `_search`, right-to-left cells, and no writes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.commands.serve import load_metadata, make_datasette
+from storage.store import ArticleStore
+from tests.conftest import run_scrapy
+from tests.support.replay import ReplayServer, ReplaySite
+from tests.test_search import write_synthetic
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0"]
+
+
+def crawl_replicas(corpus_dir: Path, db: Path) -> None:
+    """Crawl the al-Watan and SANA replicas with the real spiders, then add the synthetic rows."""
+    sites = [
+        ReplaySite.from_urlmap(corpus_dir / "alwatan.sy-replica" / "URLMAP.tsv"),
+        ReplaySite.from_urlmap(corpus_dir / "sana.sy-replica" / "URLMAP.tsv"),
+    ]
+    with ReplayServer(sites) as server:
+        env = {**server.env(), "KHABAR_DB": str(db)}
+        for site in ("alwatan", "sana"):
+            run_scrapy(["crawl", site, *FAST], env=env)
+    store = ArticleStore(db)
+    try:
+        write_synthetic(store)
+    finally:
+        store.close()
+    for suffix in ("-wal", "-shm"):  # the writers closed: the WAL is checkpointed and gone
+        assert not db.with_name(db.name + suffix).exists()
+
+
+@pytest.fixture(scope="module")
+def news_db(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    db = tmp_path_factory.mktemp("datasette") / "news.sqlite"
+    crawl_replicas(corpus_dir, db)
+    return db
+
+
+def get(db: Path, path: str, *, live: bool = False):
+    async def go():
+        ds = make_datasette(db, live=live)
+        return await ds.client.get(path)
+
+    return asyncio.run(go())
+
+
+def get_json(db: Path, path: str) -> dict | list:
+    response = get(db, path)
+    assert response.status_code == 200, response.text[:500]
+    return response.json()
+
+
+def test_metadata_is_keyed_by_the_served_file(news_db: Path) -> None:
+    metadata = get_json(news_db, "/-/metadata.json")
+    assert "خبر" in metadata["title"] and "khabar" in metadata["title"]
+    database = metadata["databases"]["news"]
+    assert set(database["queries"]) == {"search", "latest_per_site", "today", "duplicate_groups"}
+    articles = database["tables"]["articles"]
+    assert (articles["fts_table"], articles["fts_pk"]) == ("articles_fts", "id")
+    assert load_metadata()["databases"].keys() == {"khabar"}
+
+
+def test_index_page_has_arabic_and_english_descriptions(news_db: Path) -> None:
+    html = get(news_db, "/").text
+    assert "أرشيف الأخبار العربية" in html and "Arabic news archive" in html
+    assert 'dir="rtl"' in html
+
+
+def test_facets_site_section_author_day(news_db: Path) -> None:
+    data = get_json(news_db, "/news/articles.json?_size=0")
+    facets = data["facet_results"]
+    assert {"site", "section", "author", "published_at"} <= set(facets)
+    sites = {r["value"]: r["count"] for r in facets["site"]["results"]}
+    assert sites == {"alwatan": 14, "sana": 2, "synthetic": 5}
+    assert facets["published_at"]["type"] == "date"
+    sections = {r["value"] for r in facets["section"]["results"]}
+    assert {"سورية", "اقتصاد", "رياضة"} <= sections
+
+
+@pytest.mark.parametrize(
+    ("query", "urls"),
+    [
+        ("الاسلام", {"https://example.test/islam"}),
+        (
+            "والخارجية",
+            {
+                "https://alwatan.sy/archives/94762",
+                "https://sana.sy/?p=532871",
+                "https://alwatan.sy/archives/64051",
+            },
+        ),
+        ("مدرسة", {"https://example.test/school"}),
+        ('NEAR("دمشق', set()),
+    ],
+)
+def test_table_search_box_is_normalised(news_db: Path, query: str, urls: set[str]) -> None:
+    rows = get_json(news_db, f"/news/articles.json?_search={query}&_shape=array&_col=url")
+    assert {r["url"] for r in rows} == urls
+
+
+def test_search_page_keeps_the_users_words_and_marks_cells_rtl(news_db: Path) -> None:
+    html = get(news_db, "/news/articles?_search=الاسلام").text
+    assert "ندوة عن تاريخ الإسلام" in html
+    assert '<div class="khabar-ar khabar-col-title" dir="rtl" lang="ar">' in html
+    assert "/-/khabar/khabar.css" in html
+    assert 'params.get("_search")' in html  # the box is refilled with the original query
+    css = get(news_db, "/-/khabar/khabar.css")
+    assert css.status_code == 200 and "direction: rtl" in css.text
+
+
+def test_canned_search(news_db: Path) -> None:
+    rows = get_json(news_db, "/news/search.json?q=الاسلام&site=&_shape=array")
+    assert [r["url"] for r in rows] == ["https://example.test/islam"]
+    assert "الإسلام" in rows[0]["snippet"]
+    only_sana = get_json(news_db, "/news/search.json?q=والخارجية&site=sana&_shape=array")
+    assert [r["url"] for r in only_sana] == ["https://sana.sy/?p=532871"]
+    assert get_json(news_db, "/news/search.json?q=&site=&_shape=array") == []
+    assert get_json(news_db, '/news/search.json?q=AND "(&site=&_shape=array') == []
+
+
+def test_canned_latest_per_site(news_db: Path) -> None:
+    rows = get_json(news_db, "/news/latest_per_site.json?_shape=array")
+    by_site: dict[str, list[str]] = {}
+    for row in rows:
+        by_site.setdefault(row["site"], []).append(row["published_at"])
+    assert {site: len(v) for site, v in by_site.items()} == {
+        "alwatan": 10,
+        "sana": 2,
+        "synthetic": 5,
+    }
+    assert by_site["alwatan"][0] == "2017-03-25T01:15:00+02:00"
+
+
+def test_canned_today(news_db: Path) -> None:
+    rows = get_json(news_db, "/news/today.json?day=2017-03-24&_shape=array")
+    assert [r["url"] for r in rows] == ["https://sana.sy/?p=532871"]
+    assert get(news_db, "/news/today.json?day=&_shape=array").status_code == 200
+
+
+def test_canned_duplicate_groups(news_db: Path) -> None:
+    rows = get_json(news_db, "/news/duplicate_groups.json?_shape=array")
+    assert [(r["url"], r["is_original"]) for r in rows] == [
+        ("https://sana.sy/?p=532871", 1),
+        ("https://alwatan.sy/archives/94762", 0),
+    ]
+    assert rows[0]["size"] == 2
+
+
+def test_sql_functions_for_queries(news_db: Path) -> None:
+    sql = "select khabar_fts('والخارجية') as f, khabar_match('AND \"') as m"
+    rows = get_json(news_db, f"/news.json?sql={sql}&_shape=array")
+    assert rows == [{"f": "خارجيه", "m": '"and"'}]
+
+
+# --- read-only -----------------------------------------------------------------------------------
+
+WRITE_ATTEMPTS = [
+    ("POST", "/news/-/create", {"table": "x", "rows": [{"a": 1}]}),
+    ("POST", "/news/articles/-/insert", {"row": {"url": "u"}}),
+    ("POST", "/news/articles/-/upsert", {"rows": [{"id": 1, "title": "x"}]}),
+    ("POST", "/news/articles/1/-/update", {"update": {"title": "x"}}),
+    ("POST", "/news/articles/1/-/delete", {}),
+    ("POST", "/news/articles/-/drop", {"confirm": True}),
+    ("POST", "/news", {"sql": "delete from articles"}),
+    ("POST", "/news/search", {"q": "x", "site": ""}),
+    ("POST", "/-/messages", {"message": "x"}),
+    ("PUT", "/news/articles/1", {"title": "x"}),
+    ("DELETE", "/news/articles/1", {}),
+    ("GET", "/news.json?sql=delete from articles", None),
+    ("GET", "/news.json?sql=update articles set title = 'x'", None),
+    ("GET", "/news.json?sql=drop table articles", None),
+    ("GET", "/news.json?sql=attach database 'x.db' as x", None),
+    ("GET", "/news.json?sql=pragma journal_mode=delete", None),
+]
+
+
+@pytest.mark.parametrize("live", [False, True], ids=["immutable", "live"])
+def test_no_write_endpoint_is_reachable(news_db: Path, live: bool) -> None:
+    before = (news_db.read_bytes(), news_db.stat().st_mtime_ns)
+    count = get_json(news_db, "/news.json?sql=select count(*) as n from articles&_shape=array")
+
+    async def attempts() -> list[tuple[str, str, int]]:
+        ds = make_datasette(news_db, live=live)
+        assert ds.databases["news"].is_mutable is live
+        statuses = []
+        for method, path, body in WRITE_ATTEMPTS:
+            response = await ds.client.request(
+                method,
+                path,
+                content=json.dumps(body) if body is not None else None,
+                headers={"content-type": "application/json"},
+            )
+            statuses.append((method, path, response.status_code))
+        return statuses
+
+    statuses = asyncio.run(attempts())
+    accepted = [s for s in statuses if s[2] < 400]
+    assert accepted == []
+    assert (news_db.read_bytes(), news_db.stat().st_mtime_ns) == before
+    assert (
+        get_json(news_db, "/news.json?sql=select count(*) as n from articles&_shape=array") == count
+    )
+    wal = news_db.with_name(news_db.name + "-wal")
+    # A mode=ro reader of a WAL database may open an empty -wal; nothing is ever written to it.
+    assert not wal.exists() or (live and wal.stat().st_size == 0)
