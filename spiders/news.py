@@ -17,14 +17,17 @@ from typing import Any, ClassVar
 import scrapy
 from scrapy import Request
 from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
 
 from crawler.config import SiteConfig
+from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize_url, url_is_crawlable
 from storage.paths import database_path
-from storage.store import KnownArticle, read_known_articles
+from storage.store import ArticleStore, KnownArticle, read_known_articles
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +74,7 @@ class NewsSpider(scrapy.Spider):
         self.known: dict[str, KnownArticle] = {}
         self.requested: set[str] = set()  # canonical URLs seen in discovery
         self.requested_articles: set[str] = set()  # ... of which an article request was made
+        self.gone: list[tuple[str, int]] = []  # known articles that now answer 404/410
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -78,13 +82,18 @@ class NewsSpider(scrapy.Spider):
         self.known = read_known_articles(database_path(self.settings), self.site.name)
         logger.info("%s: %d articles already stored", self.name, len(self.known))
         for url in self.site.feeds:
-            yield Request(url, callback=self.parse_feed, meta={"found_via": "feed"})
+            yield Request(
+                url, callback=self.parse_feed, errback=self.failed, meta={"found_via": "feed"}
+            )
         for url in self.site.sitemaps:
-            yield Request(url, callback=self.parse_sitemap, meta={"found_via": "sitemap"})
+            yield Request(
+                url, callback=self.parse_sitemap, errback=self.failed, meta={"found_via": "sitemap"}
+            )
         for listing in self.site.listings:
             yield Request(
                 listing.url,
                 callback=self.parse_listing,
+                errback=self.failed,
                 cb_kwargs={
                     "page": 1,
                     "max_pages": listing.max_pages,
@@ -147,7 +156,12 @@ class NewsSpider(scrapy.Spider):
                 if self.since and lastmod and lastmod < self.since:
                     continue
                 if self.site.owns_url(loc) and url_is_crawlable(loc):
-                    yield Request(loc, callback=self.parse_sitemap, meta={"found_via": "sitemap"})
+                    yield Request(
+                        loc,
+                        callback=self.parse_sitemap,
+                        errback=self.failed,
+                        meta={"found_via": "sitemap"},
+                    )
             elif sitemap.type == "urlset":
                 hints = {"sitemap_lastmod": entry["lastmod"]} if entry.get("lastmod") else {}
                 request = self.article_request(
@@ -180,6 +194,7 @@ class NewsSpider(scrapy.Spider):
             yield response.follow(
                 next_url.strip(),
                 callback=self.parse_listing,
+                errback=self.failed,
                 cb_kwargs={
                     "page": page + 1,
                     "max_pages": max_pages,
@@ -213,7 +228,13 @@ class NewsSpider(scrapy.Spider):
     ) -> Request | None:
         """A request for an article URL; None if off-pattern, too old, known or over limit."""
         stats = self.crawler.stats
-        if not url_is_crawlable(url) or not self.site.is_article_url(url):
+        if not url_is_crawlable(url):  # javascript:, data:, absurdly long, malformed
+            stats.inc_value("khabar/discovery/skipped_bad_url")
+            return None
+        if not self.site.owns_url(url):  # never followed off the site's domains
+            stats.inc_value("khabar/discovery/skipped_offsite")
+            return None
+        if not self.site.is_article_url(url):
             return None
         key = canonicalize_url(url, allowed_domains=self.site.domains)
         if key in self.requested:
@@ -223,7 +244,8 @@ class NewsSpider(scrapy.Spider):
             return None
         known = self.known.get(key)
         if known is not None and not known.changed_since(changed_at):
-            self.requested.add(key)
+            # Not marked as requested: the feed may carry only a publication date while the
+            # sitemap, read later, has a newer lastmod for the same (edited) article.
             stats.inc_value("khabar/discovery/skipped_known")
             return None
         if self.limit is not None and len(self.requested_articles) >= self.limit:
@@ -238,6 +260,7 @@ class NewsSpider(scrapy.Spider):
         return Request(
             url,
             callback=self.parse_article,
+            errback=self.failed,
             priority=ARTICLE_PRIORITY,
             meta={"found_via": found_via, "hints": hints, "known": known is not None},
         )
@@ -254,6 +277,42 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             hints=response.meta.get("hints", {}),
         )
+
+    # -- failures -------------------------------------------------------------------------------
+
+    def failed(self, failure: Failure) -> None:
+        """Explain a request that gave no usable response (after Scrapy's bounded retries).
+
+        Every failure is counted as `khabar/failed/<reason>` and logged with its URL and reason.
+        A known article that now answers 404/410 is remembered and marked `gone` at close —
+        kept in the archive, never deleted.
+        """
+        request = failure.request
+        reason = failure_reason(failure.value)
+        self.crawler.stats.inc_value(f"khabar/failed/{reason}")
+        if reason == "offsite":  # Scrapy already counts offsite/filtered; not a failure
+            logger.debug("Not followed (offsite): %s", request.url)
+            return
+        kind = "article" if request.callback == self.parse_article else "page"
+        logger.warning("Gave up on %s %s: %s (%s)", kind, request.url, reason, failure.value)
+        if (
+            isinstance(failure.value, HttpError)
+            and failure.value.response.status in GONE_STATUSES
+            and request.meta.get("known")
+        ):
+            key = canonicalize_url(request.url, allowed_domains=self.site.domains)
+            self.gone.append((key, failure.value.response.status))
+            self.crawler.stats.inc_value("khabar/articles/gone")
+
+    def closed(self, reason: str) -> None:
+        if not self.gone:
+            return
+        store = ArticleStore(database_path(self.settings))
+        try:
+            marked = store.mark_gone(self.gone)
+        finally:
+            store.close()
+        logger.info("%s: %d known articles are gone (404/410), kept and marked", self.name, marked)
 
 
 def _header_charset(response: Response) -> str | None:

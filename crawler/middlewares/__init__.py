@@ -1,0 +1,1 @@
+"""khabar's downloader middlewares (registered in crawler/settings.py)."""
