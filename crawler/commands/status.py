@@ -1,0 +1,159 @@
+"""`khabar status [--site NAME ...] [--json]`: per site, last run, news in 24 h, next run, health.
+
+The exit status is 1 when any listed site is unhealthy (failing, stale or suspicious), so the
+command can feed monitoring as is (a Nagios-style check, a systemd timer, a cron mail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from crawler.config import KhabarConfig, load_config
+from crawler.health import Health, HealthPolicy, assess
+from crawler.scheduler import next_run_after, schedule_period
+from storage.paths import database_path
+from storage.runs import open_if_exists, site_activity
+
+EPILOG = """\
+examples:
+  khabar status                   every configured site
+  khabar status --site alwatan    one site
+  khabar status --json            machine-readable, one object per site
+  khabar status --failing-runs 5  call a site failing only after 5 failed runs in a row
+
+health verdicts:
+  ok          crawling and finding news as expected
+  failing     the last N finished runs failed (default 3), or the site never succeeded
+  stale       runs succeed but no new article within the site's expected window
+              (the larger of 24 h, 4 scheduled periods, 2 × its longest recent gap)
+  suspicious  the share of its latest 20 articles with no date or a short body is far
+              above the site's own baseline (a layout change breaking extraction)
+  new         never crawled yet (not unhealthy)
+
+exit status: 0 when every listed site is ok or new, 1 when any is unhealthy.
+"""
+COLUMNS = ("SITE", "LAST RUN (UTC)", "STATUS", "24H", "NEXT RUN (UTC)", "HEALTH", "REASON")
+
+
+@dataclass(frozen=True)
+class SiteStatus:
+    site: str
+    last_run: datetime | None
+    last_status: str | None
+    articles_24h: int
+    next_run: datetime | None
+    health: Health
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "site": self.site,
+            "last_run": self.last_run.isoformat() if self.last_run else None,
+            "last_status": self.last_status,
+            "articles_24h": self.articles_24h,
+            "next_run": self.next_run.isoformat() if self.next_run else None,
+            "health": self.health.verdict,
+            "reason": self.health.reason,
+        }
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "status",
+        help="per-site last run, articles in 24 h, next run and health (exit 1 if unhealthy)",
+        description="Summarise each site's crawling from the database: its last run and how "
+        "it ended, articles stored in the last 24 hours, when the schedule runs it next, and "
+        "a health verdict with its reason.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--site", action="append", metavar="NAME", help="only this site")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--failing-runs",
+        type=int,
+        default=HealthPolicy.failing_runs,
+        metavar="N",
+        help=f"failed runs in a row that make a site failing (default {HealthPolicy.failing_runs})",
+    )
+    parser.set_defaults(run=run)
+
+
+def collect(
+    config: KhabarConfig, sites: list[str], now: datetime, policy: HealthPolicy
+) -> list[SiteStatus]:
+    """Each listed site's status line, read from the database named in `config`."""
+    db = open_if_exists(database_path())
+    try:
+        out = []
+        for name in sites:
+            site = config.sites[name]
+            activity = site_activity(
+                db, name, now, recent_size=policy.recent_size, short_words=policy.short_words
+            )
+            last = activity.runs[0] if activity.runs else None
+            out.append(
+                SiteStatus(
+                    site=name,
+                    last_run=last.started_at if last else None,
+                    last_status=last.status if last else None,
+                    articles_24h=activity.articles_24h,
+                    next_run=next_run_after(site, last.started_at if last else None, now),
+                    health=assess(activity, schedule_period(site, now), now, policy),
+                )
+            )
+        return out
+    finally:
+        if db is not None:
+            db.close()
+
+
+def render_table(rows: list[SiteStatus], now: datetime) -> str:
+    def when(value: datetime | None, *, future: bool = False) -> str:
+        if value is None:
+            return "-"
+        if future and value <= now:
+            return "due now"
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M}"
+
+    cells = [COLUMNS] + [
+        (
+            r.site,
+            when(r.last_run),
+            r.last_status or "-",
+            str(r.articles_24h),
+            when(r.next_run, future=True),
+            r.health.verdict,
+            r.health.reason,
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(COLUMNS) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in cells
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config()
+    unknown = [name for name in args.site or () if name not in config.sites]
+    if unknown:
+        print(
+            f"khabar: unknown site {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(config.sites)})",
+            file=sys.stderr,
+        )
+        return 2
+    now = datetime.now(UTC)
+    policy = HealthPolicy(failing_runs=max(1, args.failing_runs))
+    rows = collect(config, list(dict.fromkeys(args.site or config.sites)), now, policy)
+    if args.json:
+        json.dump([r.as_json() for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render_table(rows, now))
+    return 0 if all(r.health.healthy for r in rows) else 1

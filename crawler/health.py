@@ -1,0 +1,186 @@
+"""Per-site health verdicts from crawl runs and article statistics (pure functions).
+
+A site is *failing* when its last N finished runs failed, *stale* when no new article arrived
+within the window its own schedule and history lead us to expect, and *suspicious* when the
+share of its latest articles without a date or with a short body is far above the site's own
+baseline (a changed page layout usually shows up like that before anything fails outright).
+Runs interrupted by a daemon shutdown are neither successes nor failures.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+OK, FAILING, STALE, SUSPICIOUS, NEW = "ok", "failing", "stale", "suspicious", "new"
+UNHEALTHY = frozenset({FAILING, STALE, SUSPICIOUS})
+NEUTRAL_STATUSES = frozenset({"interrupted", "running"})
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    crawl_id: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    exit_code: int | None
+    finish_reason: str | None
+    articles_new: int = 0
+
+
+@dataclass(frozen=True)
+class QualityCounts:
+    total: int
+    null_date: int
+    short_body: int
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class SiteActivity:
+    site: str
+    runs: tuple[RunSummary, ...]  # newest first
+    articles_24h: int
+    last_new_article_at: datetime | None
+    recent: QualityCounts  # the site's latest articles
+    baseline: QualityCounts  # all its earlier articles
+
+
+@dataclass(frozen=True)
+class HealthPolicy:
+    failing_runs: int = 3  # this many failed runs in a row → failing
+    stale_min: timedelta = timedelta(hours=24)  # never call a site stale sooner than this
+    stale_periods: int = 4  # ... nor sooner than this many scheduled periods
+    stale_gap_factor: float = 2.0  # ... nor sooner than this × its longest gap between news
+    recent_size: int = 20  # latest articles compared with the baseline
+    min_sample: int = 5  # fewer recent articles than this: no quality verdict
+    min_baseline: int = 10  # fewer baseline articles: compare with `absolute_ceiling`
+    short_words: int = 60  # a body shorter than this is "short"
+    margin: float = 0.25  # suspicious: share ≥ baseline + margin ...
+    ratio: float = 2.0  # ... and ≥ ratio × baseline
+    absolute_ceiling: float = 0.5  # without a baseline: share above this is suspicious
+
+
+@dataclass(frozen=True)
+class Health:
+    verdict: str
+    reason: str
+
+    @property
+    def healthy(self) -> bool:
+        return self.verdict not in UNHEALTHY
+
+
+def finished_runs(runs: tuple[RunSummary, ...]) -> list[RunSummary]:
+    """Runs that ended in success or failure (not interrupted, not still running)."""
+    return [r for r in runs if r.status not in NEUTRAL_STATUSES]
+
+
+def failing_reason(runs: tuple[RunSummary, ...], policy: HealthPolicy) -> str | None:
+    """'last 3 runs failed (latest: …)' when the last N finished runs all failed, or the site
+    has only ever failed."""
+    done = finished_runs(runs)
+    streak = 0
+    for run in done:
+        if run.status != "failed":
+            break
+        streak += 1
+    if not streak or (streak < policy.failing_runs and streak < len(done)):
+        return None
+    latest = done[0]
+    why = latest.finish_reason or (
+        f"exit status {latest.exit_code}" if latest.exit_code is not None else "no reason"
+    )
+    runs_word = "run" if streak == 1 else f"{streak} runs"
+    return f"last {runs_word} failed (latest: {why})"
+
+
+def expected_window(
+    period: timedelta | None, runs: tuple[RunSummary, ...], policy: HealthPolicy
+) -> timedelta:
+    """How long the site may go without a new article before it counts as stale: the largest of
+    a floor, a few scheduled periods, and a multiple of its longest recent gap between runs
+    that found something (so a weekly magazine is not judged by a daily's pace)."""
+    window = policy.stale_min
+    if period:
+        window = max(window, policy.stale_periods * period)
+    found = sorted(r.started_at for r in runs if r.articles_new > 0)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(found)]
+    if gaps:
+        window = max(window, policy.stale_gap_factor * max(gaps))
+    return window
+
+
+def stale_reason(
+    activity: SiteActivity, period: timedelta | None, now: datetime, policy: HealthPolicy
+) -> str | None:
+    """'no new article for 3 d (expected within 1 d)' when the site crawls fine but finds
+    nothing new for longer than its expected window."""
+    done = finished_runs(activity.runs)
+    ok_runs = [r for r in done if r.status == "ok"]
+    if not ok_runs:
+        return None  # never crawled successfully: failing or new, not stale
+    since = activity.last_new_article_at or min(r.started_at for r in done)
+    window = expected_window(period, activity.runs, policy)
+    if now - since <= window:
+        return None
+    what = "no new article" if activity.last_new_article_at else "no article ever stored"
+    return f"{what} for {_span(now - since)} (expected within {_span(window)})"
+
+
+def suspicious_reason(activity: SiteActivity, policy: HealthPolicy) -> str | None:
+    """'27/30 latest articles have no date (baseline 2 %)' when extraction quality dropped."""
+    recent, baseline = activity.recent, activity.baseline
+    if recent.total < policy.min_sample:
+        return None
+    problems = []
+    for label, now_count, base_count in (
+        ("no date", recent.null_date, baseline.null_date),
+        (f"a body under {policy.short_words} words", recent.short_body, baseline.short_body),
+    ):
+        share = recent.share(now_count)
+        if baseline.total >= policy.min_baseline:
+            base = baseline.share(base_count)
+            bad = share >= base + policy.margin and share >= policy.ratio * base
+            against = f"baseline {base:.0%}"
+        else:
+            bad = share > policy.absolute_ceiling
+            against = "no baseline yet"
+        if bad:
+            problems.append(f"{now_count}/{recent.total} latest articles have {label} ({against})")
+    return "; ".join(problems) or None
+
+
+def assess(
+    activity: SiteActivity,
+    period: timedelta | None,
+    now: datetime,
+    policy: HealthPolicy | None = None,
+) -> Health:
+    """The site's verdict, the worst that applies: failing, stale, suspicious, else ok."""
+    policy = policy or HealthPolicy()
+    if not activity.runs:
+        return Health(NEW, "never crawled")
+    if reason := failing_reason(activity.runs, policy):
+        return Health(FAILING, reason)
+    if reason := stale_reason(activity, period, now, policy):
+        return Health(STALE, reason)
+    if reason := suspicious_reason(activity, policy):
+        return Health(SUSPICIOUS, reason)
+    if not finished_runs(activity.runs):
+        return Health(NEW, "no finished run yet")
+    latest = activity.last_new_article_at
+    last = f"last new article {_span(now - latest)} ago" if latest else "no article yet"
+    return Health(OK, f"{activity.articles_24h} new in 24 h, {last}")
+
+
+def _span(delta: timedelta) -> str:
+    """A short human duration: 45 s, 12 min, 5 h, 3 d."""
+    seconds = max(0, int(delta.total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit}"
+    return f"{seconds} s"

@@ -1,0 +1,514 @@
+"""The scheduler daemon: every configured site crawled on its own schedule, one subprocess a run.
+
+Why subprocesses: Twisted's reactor cannot be restarted inside one process, so each run is a
+fresh `scrapy crawl <site>`, with its output in a log file of its own. The daemon creates the
+run's `crawls` row before launch and hands its id to the crawl (KHABAR_CRAWL_ID), so a run that
+dies before it could record anything is still in the table, marked failed with its exit status.
+
+APScheduler 3.x does the timing: `max_instances=1` (never two runs of one site at once),
+`coalesce` (a backlog of missed runs becomes one run), a misfire grace time, and a thread-pool
+executor whose size is the global cap on concurrent crawls. Stopping (SIGTERM/SIGINT, a run
+timeout) is graceful: SIGINT lets Scrapy close the spider and record the run, SIGKILL follows
+after the grace period.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from crawler.config import PROJECT_ROOT, KhabarConfig, Schedule, SchedulerConfig, SiteConfig
+from storage.store import ArticleStore, utcnow
+
+logger = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2  # how often a supervising thread looks at its crawl
+ABANDONED_AFTER = timedelta(minutes=10)  # a run row that never got a process, left behind
+STATUS_RUNNING = "running"
+STATUS_FAILED = "failed"
+STATUS_OK = "ok"
+STATUS_INTERRUPTED = "interrupted"
+
+CommandBuilder = Callable[[str, Sequence[str]], list[str]]
+
+
+def scrapy_command(site: str, scrapy_args: Sequence[str] = ()) -> list[str]:
+    """`scrapy crawl <site>` with this interpreter, so the daemon and its crawls share a venv."""
+    return [sys.executable, "-m", "scrapy", "crawl", site, *scrapy_args]
+
+
+# --- schedules -------------------------------------------------------------------------------
+
+
+def trigger_for(schedule: Schedule, timezone: str) -> BaseTrigger:
+    """The APScheduler trigger of a site's schedule, in the site's timezone."""
+    if schedule.cron:
+        return CronTrigger.from_crontab(schedule.cron, timezone=timezone)
+    return IntervalTrigger(seconds=_interval_seconds(schedule), timezone=timezone)
+
+
+def _interval_seconds(schedule: Schedule) -> float:
+    return float(schedule.interval_minutes or 0) * 60
+
+
+def next_run_after(
+    site: SiteConfig, last_started: datetime | None, now: datetime
+) -> datetime | None:
+    """When the site's next run is due, given its last start (None: never ran).
+
+    Interval sites run one interval after their last start — or right away if that is past —
+    so restarting the daemon neither hammers every site at once nor skips a due run. Cron
+    sites run at the next matching time.
+    """
+    if site.schedule.cron:
+        return trigger_for(site.schedule, site.timezone).get_next_fire_time(None, now)
+    if last_started is None:
+        return now
+    return max(now, last_started + timedelta(seconds=_interval_seconds(site.schedule)))
+
+
+def schedule_period(site: SiteConfig, now: datetime) -> timedelta:
+    """How far apart the site's runs are: its interval, or the gap between its next two cron
+    times (what "a few periods without news" means for the health check)."""
+    if not site.schedule.cron:
+        return timedelta(seconds=_interval_seconds(site.schedule))
+    trigger = trigger_for(site.schedule, site.timezone)
+    first = trigger.get_next_fire_time(None, now)
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    return second - first
+
+
+def build_jobs(
+    sites: Iterable[SiteConfig],
+    run: Callable[[str], Any],
+    last_started: dict[str, datetime],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """`scheduler.add_job(**job)` arguments, one job per site (the job id is the site name)."""
+    jobs = []
+    for site in sites:
+        job: dict[str, Any] = {
+            "func": run,
+            "args": [site.name],
+            "id": site.name,
+            "name": f"crawl {site.name}",
+            "trigger": trigger_for(site.schedule, site.timezone),
+            "replace_existing": True,
+        }
+        if not site.schedule.cron:
+            job["next_run_time"] = next_run_after(site, last_started.get(site.name), now)
+        jobs.append(job)
+    return jobs
+
+
+def scheduler_options(settings: SchedulerConfig) -> dict[str, Any]:
+    """The one place the scheduler's executors, job defaults and timezone are configured."""
+    return {
+        # The pool size is the global cap on concurrent crawls: a due run waits for a free
+        # worker (and is dropped as missed if that takes longer than the misfire grace).
+        "executors": {"default": ThreadPoolExecutor(max_workers=settings.max_concurrent_crawls)},
+        "job_defaults": {
+            "max_instances": 1,  # never two runs of one site at once
+            "coalesce": True,  # missed runs collapse into one
+            "misfire_grace_time": settings.misfire_grace_seconds or None,
+        },
+        "timezone": UTC,
+    }
+
+
+def make_scheduler(settings: SchedulerConfig) -> BlockingScheduler:
+    return BlockingScheduler(**scheduler_options(settings))
+
+
+# --- running one crawl -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How one scheduled run ended, as recorded in its `crawls` row."""
+
+    crawl_id: int
+    site: str
+    status: str
+    exit_code: int | None
+    finish_reason: str | None
+    log_path: Path
+
+
+def describe_exit(code: int) -> str:
+    """'exited with status 1' / 'killed by SIGKILL' for a Popen return code."""
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exited with status {code}"
+
+
+def final_values(
+    row: dict[str, Any], exit_code: int, stopped_for: str | None, killed: bool
+) -> dict[str, Any]:
+    """What the daemon writes into a run's row after its process ended.
+
+    A crawl that recorded itself keeps its own verdict unless it then crashed, or was stopped
+    for running past its timeout: those are failed, with the exit status and why. A crawl the
+    daemon stopped for shutting down is `interrupted` (neither success nor failure), even if it
+    had to be killed or was stopped before it could record anything. A crawl still 'running'
+    in the table after it exited is failed.
+    """
+    values: dict[str, Any] = {"exit_code": exit_code}
+    recorded = row.get("status") != STATUS_RUNNING
+    status, reason = STATUS_FAILED, None
+    if stopped_for == "timeout":
+        reason = "timeout" + (" (killed after the grace period)" if killed else "")
+    elif stopped_for == "shutdown":
+        status = STATUS_INTERRUPTED
+        if killed:
+            reason = "shutdown: killed after the grace period"
+        elif not recorded:
+            reason = f"shutdown ({describe_exit(exit_code)} before recording)"
+    elif exit_code != 0:
+        reason = describe_exit(exit_code)
+    elif not recorded:
+        reason = "exited without recording its run"
+    if reason is not None:
+        values.update(status=status, finish_reason=reason)
+        if not row.get("finished_at"):
+            values["finished_at"] = utcnow()
+    return values
+
+
+class CrawlRunner:
+    """Launches, supervises and records crawl subprocesses; thread-safe, one call per run."""
+
+    def __init__(
+        self,
+        config: KhabarConfig,
+        *,
+        database: Path | None = None,
+        scrapy_args: Sequence[str] = (),
+        command: CommandBuilder = scrapy_command,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        self.database = database or config.database
+        self.settings = config.scheduler
+        self.scrapy_args = list(scrapy_args)
+        self.command = command
+        self.env = dict(os.environ if env is None else env)
+        # Plain flags, so a signal handler may set them: stop() refuses new runs and has the
+        # running ones interrupted; force() skips the rest of the grace period.
+        self.stopping = False
+        self.forced = False
+        self._active: dict[str, subprocess.Popen[bytes]] = {}
+        self._idle = threading.Condition()
+
+    # -- control ------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Refuse new runs; running crawls are interrupted by their supervising threads."""
+        self.stopping = True
+
+    def force(self) -> None:
+        """Kill running crawls now instead of waiting out the grace period."""
+        self.stopping = self.forced = True
+
+    def running(self) -> list[str]:
+        with self._idle:
+            return sorted(self._active)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no run is in progress (recording included); False on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while self._active:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(min(left, POLL_SECONDS))
+        return True
+
+    # -- one run ------------------------------------------------------------------------------
+
+    def run(self, site: str) -> RunOutcome | None:
+        """Crawl `site` once in a subprocess and record the run; None if refused (stopping)."""
+        if self.stopping:
+            logger.info("%s: not started, the scheduler is stopping", site)
+            return None
+        store = ArticleStore(self.database)
+        try:
+            crawl_id = store.start_crawl(site)
+            log_path = self._log_path(site, crawl_id)
+            proc = self._launch(site, crawl_id, log_path)
+            if proc is None:
+                store.update_crawl(
+                    crawl_id,
+                    {
+                        "status": STATUS_FAILED,
+                        "finished_at": utcnow(),
+                        "finish_reason": "could not start the crawl process",
+                        "log_path": str(log_path),
+                    },
+                )
+                return RunOutcome(crawl_id, site, STATUS_FAILED, None, "could not start", log_path)
+            with self._idle:
+                self._active[site] = proc
+            try:
+                store.update_crawl(crawl_id, {"log_path": str(log_path), "pid": proc.pid})
+                logger.info(
+                    "%s: run %d started (pid %d, log %s)", site, crawl_id, proc.pid, log_path
+                )
+                exit_code, stopped_for, killed = self._supervise(site, proc)
+                row = store.crawl(crawl_id)
+                values = final_values(row, exit_code, stopped_for, killed)
+                store.update_crawl(crawl_id, values)
+                row.update(values)
+            finally:
+                with self._idle:
+                    self._active.pop(site, None)
+                    self._idle.notify_all()
+        finally:
+            store.close()
+        outcome = RunOutcome(
+            crawl_id, site, row["status"], exit_code, row.get("finish_reason"), log_path
+        )
+        log = logger.warning if outcome.status == STATUS_FAILED else logger.info
+        log(
+            "%s: run %d %s (%s; %s new, %s updated)",
+            site,
+            crawl_id,
+            outcome.status,
+            outcome.finish_reason or describe_exit(exit_code),
+            row.get("articles_new"),
+            row.get("articles_updated"),
+        )
+        return outcome
+
+    def _log_path(self, site: str, crawl_id: int) -> Path:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        folder = Path(self.settings.logs_dir) / site
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{stamp}-run{crawl_id}.log"
+
+    def _launch(self, site: str, crawl_id: int, log_path: Path) -> subprocess.Popen[bytes] | None:
+        env = {
+            **self.env,
+            "KHABAR_CRAWL_ID": str(crawl_id),
+            "KHABAR_CONFIG": str(self.config.path),
+            "KHABAR_DB": str(self.database),
+        }
+        try:
+            with log_path.open("ab") as log:
+                # A session of its own: a terminal's Ctrl-C reaches the daemon only, and the
+                # crawl's whole process group (extraction workers too) can be killed at once.
+                return subprocess.Popen(
+                    self.command(site, self.scrapy_args),
+                    cwd=PROJECT_ROOT,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+        except OSError:
+            logger.exception("%s: cannot start the crawl", site)
+            return None
+
+    def _supervise(self, site: str, proc: subprocess.Popen[bytes]) -> tuple[int, str | None, bool]:
+        """Wait for the crawl; on timeout or stop: SIGINT, then SIGKILL after the grace."""
+        timeout_at = time.monotonic() + self.settings.run_timeout_minutes * 60
+        stopped_for: str | None = None
+        kill_at = 0.0
+        killed = False
+        while True:
+            try:
+                code = proc.wait(timeout=POLL_SECONDS)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if stopped_for is None:
+                if self.stopping:
+                    stopped_for = "shutdown"
+                elif now >= timeout_at:
+                    stopped_for = "timeout"
+                    logger.warning(
+                        "%s: still running after %s min, stopping it",
+                        site,
+                        self.settings.run_timeout_minutes,
+                    )
+                if stopped_for:
+                    _signal(proc.pid, signal.SIGINT, group=False)
+                    kill_at = now + self.settings.shutdown_grace_seconds
+            elif not killed and (self.forced or now >= kill_at):
+                logger.warning("%s: did not stop within the grace period, killing it", site)
+                _signal(proc.pid, signal.SIGKILL, group=True)
+                killed = True
+        if code != 0:  # leave no extraction worker of a crashed crawl behind
+            _signal(proc.pid, signal.SIGKILL, group=True)
+        return code, stopped_for, killed
+
+
+def _signal(pid: int, sig: signal.Signals, *, group: bool) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if group:
+            os.killpg(pid, sig)
+        else:
+            os.kill(pid, sig)
+
+
+# --- the daemon ------------------------------------------------------------------------------
+
+
+class Daemon:
+    """`khabar schedule`: the BlockingScheduler, its signal handling and the clean shutdown."""
+
+    def __init__(
+        self,
+        config: KhabarConfig,
+        runner: CrawlRunner,
+        sites: Sequence[str] | None = None,
+    ) -> None:
+        self.config = config
+        self.runner = runner
+        self.sites = [config.sites[name] for name in (sites or config.sites)]
+        self.scheduler = make_scheduler(config.scheduler)
+        self.scheduler.add_listener(self._job_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
+        self.signal_received: str | None = None
+
+    def add_jobs(self, last_started: dict[str, datetime], now: datetime | None = None) -> None:
+        for job in build_jobs(self.sites, self.runner.run, last_started, now or datetime.now(UTC)):
+            self.scheduler.add_job(**job)
+
+    def _job_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MAX_INSTANCES:
+            logger.warning("%s: run skipped, the previous run is still going", event.job_id)
+        else:
+            logger.warning(
+                "%s: run due at %s missed (later than the misfire grace time)",
+                event.job_id,
+                event.scheduled_run_time,
+            )
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if self.signal_received:  # a second signal: stop waiting for the crawls
+            logger.warning("second signal: killing running crawls")
+            self.runner.force()
+            return
+        self.signal_received = signal.Signals(signum).name
+        self.runner.stop()
+        self.scheduler.shutdown(wait=False)
+
+    def serve(self) -> int:
+        """Run until SIGTERM/SIGINT; then let running crawls finish and record; exit 0."""
+        previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            logger.info(
+                "scheduling %d sites (max %d crawls at once): %s",
+                len(self.sites),
+                self.config.scheduler.max_concurrent_crawls,
+                ", ".join(
+                    f"{job.id} next {job.next_run_time:%Y-%m-%d %H:%M:%S %Z}"
+                    for job in self.scheduler.get_jobs()
+                    if job.next_run_time
+                ),
+            )
+            self.scheduler.start()
+            logger.info(
+                "%s received: no new runs; waiting for %s",
+                self.signal_received,
+                ", ".join(self.runner.running()) or "no running crawl",
+            )
+            grace = self.config.scheduler.shutdown_grace_seconds
+            if not self.runner.wait_idle(grace + 30):
+                logger.error("crawls still running at exit: %s", ", ".join(self.runner.running()))
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        logger.info("scheduler stopped")
+        return 0
+
+
+def run_once(runner: CrawlRunner, sites: Sequence[str]) -> list[RunOutcome]:
+    """Crawl each site once, one after another (`khabar schedule --once`); SIGTERM/SIGINT
+    stop the current crawl gracefully and skip the rest."""
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if runner.stopping:
+            runner.force()
+        runner.stop()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    outcomes = []
+    try:
+        for site in sites:
+            outcome = runner.run(site)
+            if outcome is None:
+                break
+            outcomes.append(outcome)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return outcomes
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_abandoned(store: ArticleStore, now: datetime | None = None) -> int:
+    """Mark failed the runs left 'running' by a crawl (or daemon) that died unrecorded.
+
+    A row counts as abandoned when its process no longer exists, or when it never got a
+    process and is more than a few minutes old. Returns how many rows were closed.
+    """
+    from storage.runs import parse_time, running_runs
+
+    now = now or datetime.now(UTC)
+    closed = 0
+    for row in running_runs(store.db):
+        started = parse_time(row["started_at"]) or now
+        if row["pid"] is not None and _pid_alive(row["pid"]):
+            continue
+        if row["pid"] is None and now - started < ABANDONED_AFTER:
+            continue
+        store.update_crawl(
+            row["id"],
+            {
+                "status": STATUS_FAILED,
+                "finished_at": utcnow(),
+                "finish_reason": "abandoned: its process ended without recording the run",
+            },
+        )
+        logger.warning(
+            "%s: run %d was left running by a dead process; marked failed", row["site"], row["id"]
+        )
+        closed += 1
+    return closed

@@ -1,0 +1,134 @@
+"""Read queries over crawl runs and article statistics, for `khabar status` and the daemon.
+
+The SQL lives here so the CLI and the health rules (crawler.health) deal in plain values.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from crawler.health import QualityCounts, RunSummary, SiteActivity
+from storage.store import open_database
+
+RUN_COLUMNS = "id, site, status, started_at, finished_at, exit_code, finish_reason, articles_new"
+
+
+def open_if_exists(path: Path) -> Database | None:
+    """The database, or None when no crawl has created it yet (status must not create it)."""
+    return open_database(path) if Path(path).exists() else None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Stored ISO-8601 timestamps as aware UTC datetimes."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+def _run(row: dict[str, Any]) -> RunSummary:
+    return RunSummary(
+        crawl_id=row["id"],
+        status=row["status"],
+        started_at=parse_time(row["started_at"]) or datetime.min.replace(tzinfo=UTC),
+        finished_at=parse_time(row["finished_at"]),
+        exit_code=row["exit_code"],
+        finish_reason=row["finish_reason"],
+        articles_new=row["articles_new"] or 0,
+    )
+
+
+def recent_runs(db: Database, site: str, limit: int = 50) -> list[RunSummary]:
+    """The site's latest runs, newest first."""
+    rows = db.execute(
+        f"SELECT {RUN_COLUMNS} FROM crawls WHERE site = ? ORDER BY started_at DESC, id DESC "
+        "LIMIT ?",
+        [site, limit],
+    ).fetchall()
+    cols = [c.strip() for c in RUN_COLUMNS.split(",")]
+    return [_run(dict(zip(cols, row, strict=True))) for row in rows]
+
+
+def last_started(db: Database) -> dict[str, datetime]:
+    """Site → start of its latest run."""
+    rows = db.execute("SELECT site, MAX(started_at) FROM crawls GROUP BY site").fetchall()
+    return {site: t for site, value in rows if (t := parse_time(value)) is not None}
+
+
+def running_runs(db: Database) -> list[dict[str, Any]]:
+    """Rows still marked running (live crawls, or ones whose process died unrecorded)."""
+    return [
+        dict(zip(("id", "site", "pid", "started_at"), row, strict=True))
+        for row in db.execute(
+            "SELECT id, site, pid, started_at FROM crawls WHERE status = 'running' ORDER BY id"
+        ).fetchall()
+    ]
+
+
+def articles_since(db: Database, site: str, since: datetime) -> int:
+    """Articles of `site` first stored at or after `since`."""
+    return db.execute(
+        "SELECT COUNT(*) FROM articles WHERE site = ? AND julianday(first_seen_at) >= julianday(?)",
+        [site, since.isoformat()],
+    ).fetchone()[0]
+
+
+def last_new_article(db: Database, site: str) -> datetime | None:
+    """When the site's most recently stored article was first seen."""
+    value = db.execute(
+        "SELECT first_seen_at FROM articles WHERE site = ? "
+        "ORDER BY julianday(first_seen_at) DESC LIMIT 1",
+        [site],
+    ).fetchone()
+    return parse_time(value[0]) if value else None
+
+
+def quality_counts(
+    db: Database, site: str, *, recent_size: int, short_words: int
+) -> tuple[QualityCounts, QualityCounts]:
+    """(latest `recent_size` articles, all earlier ones): totals, null dates, short bodies."""
+    rows = db.execute(
+        "SELECT published_at IS NULL, COALESCE(word_count, 0) < ? FROM articles WHERE site = ? "
+        "ORDER BY julianday(first_seen_at) DESC, id DESC",
+        [short_words, site],
+    ).fetchall()
+
+    def counts(part: list[tuple[int, int]]) -> QualityCounts:
+        return QualityCounts(
+            total=len(part),
+            null_date=sum(r[0] for r in part),
+            short_body=sum(r[1] for r in part),
+        )
+
+    return counts(rows[:recent_size]), counts(rows[recent_size:])
+
+
+def site_activity(
+    db: Database | None,
+    site: str,
+    now: datetime,
+    *,
+    recent_size: int,
+    short_words: int,
+    run_limit: int = 50,
+) -> SiteActivity:
+    """Everything the health verdict and the status line need about one site."""
+    if db is None:
+        empty = QualityCounts(0, 0, 0)
+        return SiteActivity(site, (), 0, None, empty, empty)
+    recent, baseline = quality_counts(db, site, recent_size=recent_size, short_words=short_words)
+    return SiteActivity(
+        site=site,
+        runs=tuple(recent_runs(db, site, run_limit)),
+        articles_24h=articles_since(db, site, now - timedelta(hours=24)),
+        last_new_article_at=last_new_article(db, site),
+        recent=recent,
+        baseline=baseline,
+    )

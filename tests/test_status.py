@@ -1,0 +1,154 @@
+"""`khabar status`: the table, the JSON, and the exit status monitoring relies on."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from crawler.cli import main
+from storage.store import open_database
+from tests.test_scheduler import write_config
+
+NOW = datetime.now(UTC)
+
+
+def iso(delta: timedelta) -> str:
+    return (NOW - delta).isoformat(timespec="seconds")
+
+
+def add_run(db, site: str, ago: timedelta, status: str, new: int = 0, reason: str = "") -> None:
+    db["crawls"].insert(
+        {
+            "site": site,
+            "started_at": iso(ago),
+            "finished_at": iso(ago - timedelta(minutes=1)),
+            "status": status,
+            "articles_new": new,
+            "exit_code": -9 if status == "failed" else 0,
+            "finish_reason": reason or ("killed by SIGKILL" if status == "failed" else "finished"),
+        }
+    )
+
+
+def add_articles(
+    db, site: str, count: int, ago: timedelta, *, dated: bool = True, words: int = 300
+) -> None:
+    start = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    for i in range(start, start + count):
+        url = f"https://{site}.example/{i}"
+        db["articles"].insert(
+            {
+                "url": url,
+                "canonical_url": url,
+                "site": site,
+                "first_seen_at": iso(ago + timedelta(seconds=i)),
+                "last_seen_at": iso(ago),
+                "published_at": iso(ago) if dated else None,
+                "word_count": words,
+            }
+        )
+
+
+def healthy(db, site: str) -> None:
+    add_articles(db, site, 40, timedelta(days=5))
+    for hours in (3, 2, 1):
+        add_run(db, site, timedelta(hours=hours), "ok", new=2)
+    add_articles(db, site, 5, timedelta(hours=1))
+
+
+def failing(db, site: str) -> None:
+    healthy(db, site)
+    for minutes in (50, 30, 10):
+        add_run(db, site, timedelta(minutes=minutes), "failed")
+
+
+def stale(db, site: str) -> None:
+    add_articles(db, site, 40, timedelta(days=5))
+    for hours in (30, 20, 10, 1):
+        add_run(db, site, timedelta(hours=hours), "ok", new=0)
+
+
+def suspicious(db, site: str) -> None:
+    add_articles(db, site, 40, timedelta(days=5))
+    add_run(db, site, timedelta(hours=2), "ok", new=20)
+    add_articles(db, site, 20, timedelta(hours=1), dated=False)
+
+
+SCENARIOS = {"healthy": healthy, "failing": failing, "stale": stale, "suspicious": suspicious}
+
+
+@pytest.fixture
+def status_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    config = write_config(tmp_path)
+    monkeypatch.setenv("KHABAR_CONFIG", str(config))
+    monkeypatch.delenv("KHABAR_DB", raising=False)
+
+    def build(alwatan: str | None, sana: str | None) -> None:
+        db = open_database(tmp_path / "khabar.sqlite")
+        try:
+            for site, scenario in (("alwatan", alwatan), ("sana", sana)):
+                if scenario:
+                    SCENARIOS[scenario](db, site)
+        finally:
+            db.close()
+
+    return build
+
+
+@pytest.mark.parametrize(
+    ("alwatan", "expected_verdict", "reason_part", "exit_code"),
+    [
+        ("healthy", "ok", "5 new in 24 h", 0),
+        ("failing", "failing", "last 3 runs failed (latest: killed by SIGKILL)", 1),
+        ("stale", "stale", "no new article for 5 d", 1),
+        ("suspicious", "suspicious", "20/20 latest articles have no date", 1),
+    ],
+)
+def test_status_verdicts_and_exit_code(
+    status_env, capsys, alwatan: str, expected_verdict: str, reason_part: str, exit_code: int
+) -> None:
+    status_env(alwatan, "healthy")
+    assert main(["status", "--json"]) == exit_code
+    rows = {r["site"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["alwatan"]["health"] == expected_verdict
+    assert reason_part in rows["alwatan"]["reason"]
+    assert rows["sana"]["health"] == "ok"
+    assert rows["sana"]["articles_24h"] == 5
+    assert rows["sana"]["last_status"] == "ok"
+
+
+def test_status_table(status_env, capsys) -> None:
+    status_env("failing", "healthy")
+    assert main(["status"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "SITE", "LAST", "RUN", "(UTC)", "STATUS", "24H", "NEXT", "RUN", "(UTC)", "HEALTH", "REASON"
+    ]  # fmt: skip
+    alwatan = next(line for line in lines if line.startswith("alwatan"))
+    assert "failed" in alwatan and "failing" in alwatan and "killed by SIGKILL" in alwatan
+    assert (NOW - timedelta(minutes=10)).strftime("%Y-%m-%d") in alwatan
+    # only one site asked for: the healthy one, exit 0
+    assert main(["status", "--site", "sana"]) == 0
+    out = capsys.readouterr().out
+    assert "sana" in out and "alwatan" not in out
+
+
+def test_status_before_any_crawl(status_env, capsys, tmp_path: Path) -> None:
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("never crawled") == 2
+    assert not (tmp_path / "khabar.sqlite").exists()  # status never creates the database
+
+
+def test_status_unknown_site(status_env, capsys) -> None:
+    assert main(["status", "--site", "nope"]) == 2
+    assert "unknown site 'nope'" in capsys.readouterr().err
+
+
+def test_failing_runs_option(status_env, capsys) -> None:
+    status_env("failing", None)
+    assert main(["status", "--site", "alwatan", "--failing-runs", "4"]) == 0
+    capsys.readouterr()
