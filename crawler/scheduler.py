@@ -42,7 +42,6 @@ from storage.store import ArticleStore, utcnow
 logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.2  # how often a supervising thread looks at its crawl
-ABANDONED_AFTER = timedelta(minutes=10)  # a run row that never got a process, left behind
 STATUS_RUNNING = "running"
 STATUS_FAILED = "failed"
 STATUS_OK = "ok"
@@ -471,44 +470,3 @@ def run_once(runner: CrawlRunner, sites: Sequence[str]) -> list[RunOutcome]:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return outcomes
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def reap_abandoned(store: ArticleStore, now: datetime | None = None) -> int:
-    """Mark failed the runs left 'running' by a crawl (or daemon) that died unrecorded.
-
-    A row counts as abandoned when its process no longer exists, or when it never got a
-    process and is more than a few minutes old. Returns how many rows were closed.
-    """
-    from storage.runs import parse_time, running_runs
-
-    now = now or datetime.now(UTC)
-    closed = 0
-    for row in running_runs(store.db):
-        started = parse_time(row["started_at"]) or now
-        if row["pid"] is not None and _pid_alive(row["pid"]):
-            continue
-        if row["pid"] is None and now - started < ABANDONED_AFTER:
-            continue
-        store.update_crawl(
-            row["id"],
-            {
-                "status": STATUS_FAILED,
-                "finished_at": utcnow(),
-                "finish_reason": "abandoned: its process ended without recording the run",
-            },
-        )
-        logger.warning(
-            "%s: run %d was left running by a dead process; marked failed", row["site"], row["id"]
-        )
-        closed += 1
-    return closed

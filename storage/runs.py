@@ -1,10 +1,13 @@
-"""Read queries over crawl runs and article statistics, for `khabar status` and the daemon.
+"""Queries over crawl runs and article statistics, for `khabar status`, the daemon and the
+crawl recorder, and the closing of runs whose process died without recording them.
 
 The SQL lives here so the CLI and the health rules (crawler.health) deal in plain values.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,8 +15,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.health import QualityCounts, RunSummary, SiteActivity
-from storage.store import open_database
+from storage.store import ArticleStore, open_database, utcnow
 
+logger = logging.getLogger(__name__)
+
+# A run row that never got a process (the daemon died between creating it and starting the
+# crawl) is abandoned after this long.
+ABANDONED_AFTER = timedelta(minutes=10)
 RUN_COLUMNS = "id, site, status, started_at, finished_at, exit_code, finish_reason, articles_new"
 
 
@@ -132,3 +140,42 @@ def site_activity(
         recent=recent,
         baseline=baseline,
     )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_abandoned(store: ArticleStore, now: datetime | None = None) -> int:
+    """Mark failed the runs left 'running' by a crawl (or daemon) that died unrecorded.
+
+    A row counts as abandoned when its process no longer exists, or when it never got a
+    process and is more than a few minutes old. Returns how many rows were closed.
+    """
+    now = now or datetime.now(UTC)
+    closed = 0
+    for row in running_runs(store.db):
+        started = parse_time(row["started_at"]) or now
+        if row["pid"] is not None and _pid_alive(row["pid"]):
+            continue
+        if row["pid"] is None and now - started < ABANDONED_AFTER:
+            continue
+        store.update_crawl(
+            row["id"],
+            {
+                "status": "failed",
+                "finished_at": utcnow(),
+                "finish_reason": "abandoned: its process ended without recording the run",
+            },
+        )
+        logger.warning(
+            "%s: run %d was left running by a dead process; marked failed", row["site"], row["id"]
+        )
+        closed += 1
+    return closed

@@ -36,10 +36,10 @@ from crawler.scheduler import (
     final_values,
     make_scheduler,
     next_run_after,
-    reap_abandoned,
     schedule_period,
     scheduler_options,
 )
+from storage.runs import reap_abandoned
 from storage.store import ArticleStore, utcnow
 from tests.conftest import PROJECT_ROOT
 from tests.support.replay import ReplayServer, ReplaySite, slow_fault

@@ -13,11 +13,10 @@ from crawler.scheduler import (
     CrawlRunner,
     Daemon,
     build_jobs,
-    reap_abandoned,
     run_once,
 )
 from storage.paths import database_path
-from storage.runs import last_started
+from storage.runs import last_started, reap_abandoned
 from storage.store import ArticleStore
 
 EPILOG = """\

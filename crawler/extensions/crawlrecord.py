@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 
 from storage.paths import database_path
+from storage.runs import reap_abandoned
 from storage.store import ArticleStore, utcnow
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class CrawlRunRecorder:
     def spider_opened(self, spider: Spider) -> None:
         store = ArticleStore(self.db_path)
         try:
+            # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
+            reap_abandoned(store)
             if self.crawl_id:
                 store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
             else:
