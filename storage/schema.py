@@ -151,6 +151,12 @@ def m003_duplicates_and_search(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_crawl_failure_reasons(db: Database) -> None:
+    # Requests given up on, by reason (http_503, timeout, dns, size_limit...), as JSON.
+    db["crawls"].add_column("failed_reasons", str)
+
+
 def apply(db: Database) -> None:
     """Bring `db` to the current schema."""
     migrations.apply(db)

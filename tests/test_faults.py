@@ -81,7 +81,8 @@ def test_every_failure_is_counted_and_recorded_with_the_run(crawls: dict) -> Non
     conn = sqlite3.connect(crawls["db"])
     try:
         first = conn.execute(
-            "SELECT status, rejected_reasons, articles_rejected, error_summary FROM crawls "
+            "SELECT status, rejected_reasons, articles_rejected, error_summary, failed_reasons "
+            "FROM crawls "
             "ORDER BY id LIMIT 1"
         ).fetchone()
     finally:
@@ -91,6 +92,13 @@ def test_every_failure_is_counted_and_recorded_with_the_run(crawls: dict) -> Non
     assert rejected.get("language_fa") == 1 and rejected.get("not_article_listing") == 1
     assert first[2] == sum(rejected.values())
     assert "HTTP 503" in first[3] and "DownloadTimeoutError" in first[3]
+    failed = json.loads(first[4])
+    assert failed == {
+        k.removeprefix("khabar/failed/"): v
+        for k, v in stats.items()
+        if k.startswith("khabar/failed/")
+    }
+    assert failed["timeout"] >= 1 and failed["size_limit"] >= 1
 
 
 def test_no_local_file_is_ever_read(crawls: dict) -> None:

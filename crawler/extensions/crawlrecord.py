@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 REJECTED_PREFIX = "khabar/rejected/"
+FAILED_PREFIX = "khabar/failed/"
 EXCEPTION_PREFIX = "downloader/exception_type_count/"
 
 
@@ -41,13 +42,14 @@ def crawl_status(reason: str, pages_fetched: int) -> str:
     return "failed"
 
 
+def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    return {key.removeprefix(prefix): int(v) for key, v in stats.items() if key.startswith(prefix)}
+
+
 def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     """The crawls-row values for a finished run, from Scrapy's and khabar's stats."""
-    rejected = {
-        key.removeprefix(REJECTED_PREFIX): value
-        for key, value in stats.items()
-        if key.startswith(REJECTED_PREFIX)
-    }
+    rejected = _by_prefix(stats, REJECTED_PREFIX)
+    failed = _by_prefix(stats, FAILED_PREFIX)
     exceptions = {
         key.removeprefix(EXCEPTION_PREFIX).rpartition(".")[2]: value
         for key, value in stats.items()
@@ -79,6 +81,7 @@ def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         "articles_near_duplicate": int(stats.get("khabar/articles/near_duplicate", 0)),
         "articles_rejected": sum(rejected.values()),
         "rejected_reasons": json.dumps(rejected, ensure_ascii=False, sort_keys=True),
+        "failed_reasons": json.dumps(failed, sort_keys=True),
         "errors": int(stats.get("log_count/ERROR", 0)),
         "error_summary": summary or None,
     }
