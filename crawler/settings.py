@@ -62,7 +62,9 @@ EXTENSIONS = {
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+# No control ports: a crawler that runs unattended for months should not listen on any port.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- khabar ---------------------------------------------------------------------------------
 # SQLite file; default is config.yaml's `database`.

@@ -7,13 +7,16 @@ Every rejection is a DropItem with a reason, counted in the crawl stats
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Self
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
@@ -30,10 +33,18 @@ class ValidatePipeline:
     def __init__(self, min_words: int, stats: StatsCollector) -> None:
         self.min_words = min_words
         self.stats = stats
+        self.since: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler.settings.getint("KHABAR_MIN_WORDS"), crawler.stats)
+        pipeline = cls(crawler.settings.getint("KHABAR_MIN_WORDS"), crawler.stats)
+        crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        return pipeline
+
+    def spider_opened(self, spider: Spider) -> None:
+        # `-a since=YYYY-MM-DD` also covers articles found on listing pages, whose date is
+        # only known once the page is extracted.
+        self.since = getattr(spider, "since", None)
 
     def reason(self, item: ArticleItem) -> str | None:
         """Why the item is rejected, or None to keep it."""
@@ -47,6 +58,12 @@ class ValidatePipeline:
             return "no_title"
         if item.word_count < self.min_words:
             return "too_short"
+        if (
+            self.since
+            and item.published_at
+            and datetime.fromisoformat(item.published_at) < self.since
+        ):
+            return "before_since"
         return None
 
     def process_item(self, item: ArticleItem) -> ArticleItem:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import scrapy
 from scrapy import Request
+from scrapy.exceptions import CloseSpider, UsageError
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
@@ -51,6 +52,27 @@ def discovery_date(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+def parse_arguments(
+    limit: str | int | None, since: str | None
+) -> tuple[int | None, datetime | None]:
+    """The spider's `-a limit=N` and `-a since=YYYY-MM-DD`, checked."""
+    parsed_limit = None
+    if limit not in (None, ""):
+        try:
+            parsed_limit = int(limit)
+        except ValueError:
+            parsed_limit = 0
+        if parsed_limit < 1:
+            raise UsageError(f"limit must be a positive number of articles, got {limit!r}")
+    try:
+        parsed_since = (
+            datetime.combine(date.fromisoformat(since), datetime.min.time(), UTC) if since else None
+        )
+    except ValueError:
+        raise UsageError(f"since must be a date YYYY-MM-DD, got {since!r}") from None
+    return parsed_limit, parsed_since
+
+
 class NewsSpider(scrapy.Spider):
     """Crawls one configured news site. Arguments: limit=N, since=YYYY-MM-DD."""
 
@@ -60,17 +82,12 @@ class NewsSpider(scrapy.Spider):
         self, *args: Any, limit: str | int | None = None, since: str | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.limit = int(limit) if limit not in (None, "") else None
-        if self.limit is not None and self.limit < 1:
-            raise ValueError(f"limit must be a positive number of articles, got {limit!r}")
+        self.argument_error = ""
         try:
-            self.since = (
-                datetime.combine(date.fromisoformat(since), datetime.min.time(), UTC)
-                if since
-                else None
-            )
-        except ValueError:
-            raise ValueError(f"since must be a date YYYY-MM-DD, got {since!r}") from None
+            self.limit, self.since = parse_arguments(limit, since)
+        except UsageError as exc:
+            # Raised here it would surface as a traceback from the reactor; start() reports it.
+            self.limit, self.since, self.argument_error = None, None, str(exc)
         self.known: dict[str, KnownArticle] = {}
         self.requested: set[str] = set()  # canonical URLs seen in discovery
         self.requested_articles: set[str] = set()  # ... of which an article request was made
@@ -79,6 +96,9 @@ class NewsSpider(scrapy.Spider):
     # -- start ----------------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.argument_error:
+            logger.error("%s: bad argument: %s", self.name, self.argument_error)
+            raise CloseSpider("bad_argument")
         self.known = read_known_articles(database_path(self.settings), self.site.name)
         logger.info("%s: %d articles already stored", self.name, len(self.known))
         for url in self.site.feeds:

@@ -87,6 +87,28 @@ def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     }
 
 
+def final_line(site: str, crawl_id: int, values: dict[str, Any], db_path: Path) -> tuple[int, str]:
+    """The one line (and its log level) that tells the user how the crawl went."""
+    if values["pages_fetched"] == 0 and values["finish_reason"] != "finished":
+        return logging.ERROR, (
+            f"khabar: {site}: stopped ({values['finish_reason']}) before any page was fetched "
+            f"(run {crawl_id} recorded as {values['status']})."
+        )
+    if values["pages_fetched"] == 0:
+        return logging.ERROR, (
+            f"khabar: {site}: no page could be fetched "
+            f"({values['error_summary'] or 'no response'}); is the network reachable? "
+            f"Nothing was stored (run {crawl_id} recorded as {values['status']})."
+        )
+    return logging.INFO, (
+        f"khabar: {site}: {values['status']}: {values['pages_fetched']} pages, "
+        f"{values['articles_new']} new, {values['articles_updated']} updated, "
+        f"{values['articles_unchanged']} unchanged, {values['articles_duplicate']} "
+        f"duplicate, {values['articles_rejected']} rejected, {values['errors']} errors "
+        f"→ {db_path} (run {crawl_id})"
+    )
+
+
 class CrawlRunRecorder:
     def __init__(self, db_path: Path, crawl_id: int, stats: StatsCollector) -> None:
         self.db_path = db_path
@@ -94,6 +116,7 @@ class CrawlRunRecorder:
         self.stats = stats
         self.started = datetime.now(UTC)
         self.final_line = ""
+        self.final_level = logging.INFO
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -129,26 +152,11 @@ class CrawlRunRecorder:
             store.update_crawl(self.crawl_id, values)
         finally:
             store.close()
-        if values["pages_fetched"] == 0:
-            self.final_line = (
-                f"khabar: {spider.name}: no page could be fetched "
-                f"({values['error_summary'] or 'no response'}); is the network reachable? "
-                f"Nothing was stored (run {self.crawl_id} recorded as {values['status']})."
-            )
-        else:
-            self.final_line = (
-                f"khabar: {spider.name}: {values['status']}: {values['pages_fetched']} pages, "
-                f"{values['articles_new']} new, {values['articles_updated']} updated, "
-                f"{values['articles_unchanged']} unchanged, {values['articles_duplicate']} "
-                f"duplicate, {values['articles_rejected']} rejected, {values['errors']} errors "
-                f"→ {self.db_path} (run {self.crawl_id})"
-            )
+        self.final_level, self.final_line = final_line(
+            spider.name, self.crawl_id, values, self.db_path
+        )
 
     def engine_stopped(self) -> None:
         # Logged last, after Scrapy's stats dump, so it is the line a user reads.
         if self.final_line:
-            logger.log(
-                logging.ERROR if "no page" in self.final_line else logging.INFO,
-                "%s",
-                self.final_line,
-            )
+            logger.log(self.final_level, "%s", self.final_line)
