@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from crawler.commands import UnknownSiteError
 from crawler.config import ConfigError
 
 COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status")
@@ -42,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except ConfigError as exc:
         print(f"khabar: config error: {exc}", file=sys.stderr)
+        return 2
+    except UnknownSiteError as exc:
+        print(f"khabar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.health import QualityCounts, RunSummary, SiteActivity
-from storage.store import ArticleStore, open_database, utcnow
+from storage.store import ArticleStore, open_database, parse_time, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -28,17 +28,6 @@ RUN_COLUMNS = "id, site, status, started_at, finished_at, exit_code, finish_reas
 def open_if_exists(path: Path) -> Database | None:
     """The database, or None when no crawl has created it yet (status must not create it)."""
     return open_database(path) if Path(path).exists() else None
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """Stored ISO-8601 timestamps as aware UTC datetimes."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def _run(row: dict[str, Any]) -> RunSummary:

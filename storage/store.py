@@ -87,19 +87,20 @@ class KnownArticle:
         """True when a feed/sitemap date is newer than anything we stored for the article."""
         if changed_at is None:
             return False
-        stored = [_parse_iso(v) for v in (self.modified_at, self.source_lastmod, self.published_at)]
+        stored = [parse_time(v) for v in (self.modified_at, self.source_lastmod, self.published_at)]
         stored_dates = [d for d in stored if d is not None]
         return not stored_dates or changed_at > max(stored_dates)
 
 
-def _parse_iso(value: str | None) -> datetime | None:
+def parse_time(value: str | None) -> datetime | None:
+    """Stored ISO-8601 timestamps as aware UTC datetimes (naive ones are taken as UTC)."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def read_known_articles(path: Path, site: str) -> dict[str, KnownArticle]:
@@ -207,15 +208,18 @@ class ArticleStore:
 
     def stored_pages(self, site: str | None = None) -> Iterator[StoredPage]:
         """Every kept raw page (optionally of one site), for re-extraction without fetching."""
-        sql = ("SELECT a.id, a.site, p.url, p.http_encoding, p.hints, p.html_zlib "
-               "FROM pages p JOIN articles a ON a.id = p.article_id")
+        sql = (
+            "SELECT a.id, a.site, p.url, p.http_encoding, p.hints, p.html_zlib "
+            "FROM pages p JOIN articles a ON a.id = p.article_id"
+        )
         params: list[str] = []
         if site:
             sql += " WHERE a.site = ?"
             params.append(site)
         for row in self.db.execute(sql + " ORDER BY a.id", params):
-            yield StoredPage(row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"),
-                             zlib.decompress(row[5]))
+            yield StoredPage(
+                row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), zlib.decompress(row[5])
+            )
 
     def replace_extraction(self, updates: Iterable[tuple[int, dict[str, Any]]]) -> int:
         """Overwrite extracted fields of stored articles (no revision: the article did not
@@ -233,7 +237,8 @@ class ArticleStore:
                 self._index(article_id, rec)
                 if rec.get("minhash"):
                     self.db["article_minhash"].upsert(
-                        {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id")
+                        {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
+                    )
                 changed += 1
         return changed
 

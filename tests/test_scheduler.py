@@ -83,6 +83,10 @@ def rows(db: Path, sql: str = "SELECT * FROM crawls ORDER BY id") -> list[dict]:
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute(sql)]
+    except sqlite3.OperationalError as exc:  # the file exists, its schema is being created
+        if "no such table" in str(exc):
+            return []
+        raise
     finally:
         conn.close()
 

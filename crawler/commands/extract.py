@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from crawler.commands import require_sites
 from crawler.config import load_config
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
@@ -50,12 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     config = load_config()
     if args.site:
-        if args.site not in config.sites:
-            print(
-                f"khabar: unknown site {args.site!r} (known: {', '.join(config.sites)})",
-                file=sys.stderr,
-            )
-            return 2
+        require_sites(config, [args.site])
         rules = config.sites[args.site].extraction
     else:
         site = config.site_for_url(args.url)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from crawler.commands import require_sites
 from crawler.config import load_config
 from crawler.extract.rules import ExtractionRules
 from pipelines.extract import analyse_page
@@ -54,9 +54,7 @@ def reextract_page(page: StoredPage, rules: ExtractionRules) -> tuple[int, dict[
 
 def run(args: argparse.Namespace) -> int:
     config = load_config()
-    if args.site and args.site not in config.sites:
-        print(f"khabar: unknown site {args.site!r}", file=sys.stderr)
-        return 2
+    require_sites(config, [args.site])
     rules = {name: site.extraction for name, site in config.sites.items()}
     store = ArticleStore(args.db or database_path())
     try:

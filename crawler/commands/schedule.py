@@ -7,6 +7,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
+from crawler.commands import require_sites
 from crawler.config import load_config
 from crawler.scheduler import (
     STATUS_FAILED,
@@ -74,14 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config()
-    unknown = [name for name in args.site or () if name not in config.sites]
-    if unknown:
-        print(
-            f"khabar: unknown site {', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(config.sites)})",
-            file=sys.stderr,
-        )
-        return 2
+    require_sites(config, args.site or ())
     bad = [item for item in args.set if "=" not in item]
     if bad:
         print(f"khabar: -s expects NAME=VALUE, got {bad[0]!r}", file=sys.stderr)

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from crawler.commands import require_sites
 from crawler.config import KhabarConfig, load_config
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
@@ -140,14 +141,7 @@ def render_table(rows: list[SiteStatus], now: datetime) -> str:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config()
-    unknown = [name for name in args.site or () if name not in config.sites]
-    if unknown:
-        print(
-            f"khabar: unknown site {', '.join(map(repr, unknown))} "
-            f"(known: {', '.join(config.sites)})",
-            file=sys.stderr,
-        )
-        return 2
+    require_sites(config, args.site or ())
     now = datetime.now(UTC)
     policy = HealthPolicy(failing_runs=max(1, args.failing_runs))
     rows = collect(config, list(dict.fromkeys(args.site or config.sites)), now, policy)
