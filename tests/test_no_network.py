@@ -27,6 +27,7 @@ def test_crawl_without_network_ends_with_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "no page could be fetched" in log[-1]
     assert "is the network reachable?" in log[-1]
+    assert "connection_refused" in log[-1]
     conn = sqlite3.connect(db)
     try:
         status, pages = conn.execute("SELECT status, pages_fetched FROM crawls").fetchone()

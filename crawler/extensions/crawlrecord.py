@@ -95,9 +95,15 @@ def final_line(site: str, crawl_id: int, values: dict[str, Any], db_path: Path) 
             f"(run {crawl_id} recorded as {values['status']})."
         )
     if values["pages_fetched"] == 0:
+        failed = json.loads(values.get("failed_reasons") or "{}")
+        why = (
+            f"gave up on {sum(failed.values())} requests: "
+            + ", ".join(f"{reason} ×{n}" for reason, n in sorted(failed.items()))
+            if failed
+            else values["error_summary"] or "no response"
+        )
         return logging.ERROR, (
-            f"khabar: {site}: no page could be fetched "
-            f"({values['error_summary'] or 'no response'}); is the network reachable? "
+            f"khabar: {site}: no page could be fetched ({why}); is the network reachable? "
             f"Nothing was stored (run {crawl_id} recorded as {values['status']})."
         )
     return logging.INFO, (
