@@ -263,3 +263,14 @@ def test_result_keys_and_canonical() -> None:
         "encoding",
     } <= set(art)
     assert art["word_count"] == len(art["body"].split())
+
+
+def test_unclosed_h1_does_not_swallow_the_article_into_the_title() -> None:
+    html = (
+        "<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر الرئيسي هنا</title></head>"
+        f"<body><article><h1 class='entry-title'>عنوان الخبر الرئيسي هنا"
+        f"<div class='entry-content'>{PARA}{PARA}{PARA}</div></article></body></html>"
+    )
+    art = run(html)
+    assert art["title"] == "عنوان الخبر الرئيسي هنا"
+    assert len(art["body"].split()) > 60

@@ -136,9 +136,14 @@ def _letters(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
+# A headline is one sentence; an "h1" longer than this is an unclosed <h1> that swallowed the
+# article (malformed HTML), not a title.
+MAX_HEADLINE_WORDS = 60
+
+
 def _h1(page: Page) -> str | None:
     for text in select_texts(page, S.TITLE):
-        if len(text.split()) >= 2:
+        if 2 <= len(text.split()) <= MAX_HEADLINE_WORDS:
             return text
     return None
 

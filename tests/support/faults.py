@@ -156,13 +156,15 @@ def article_html(article: Article, *, charset: str | None = "utf-8", doctype: st
 """
 
 
-def malformed_html(article: Article) -> str:
-    """The same article with the tag soup real CMSs emit: unclosed and stray tags, bad quotes."""
+def malformed_html(article: Article, *, close_h1: bool = True) -> str:
+    """The same article with the tag soup real CMSs emit: unclosed and stray tags, bad quotes
+    (and, with close_h1=False, a headline whose </h1> is missing)."""
     paragraphs = "".join(f"<p class=x>{_esc(p)}\n" for p in article.paragraphs)
+    end_h1 = "</h1 >" if close_h1 else ""
     return (
         f"<html lang=ar><head><meta charset=utf-8><title>{_esc(article.title)}</title>"
         f'<meta property=og:type content=article><meta property="og:url" content={article.url}>'
-        f"<body><div><span></div></b></i><main><article><H1>{_esc(article.title)}</h1 >"
+        f"<body><div><span></div></b></i><main><article><H1>{_esc(article.title)}{end_h1}"
         f"<div class=entry-content>{paragraphs}</span></td></tr></table><br><br/></article"
     )
 
@@ -486,6 +488,13 @@ def _bad_content_cases(rng: random.Random) -> list[tuple[Case, bytes, str]]:
     )
     good = make_article("malformed-html", 1)
     page("malformed-html", malformed_html(good).encode(), stored=good, checks=(body_matches(good),))
+    unclosed = make_article("unclosed-h1", 4)
+    page(
+        "unclosed-h1",
+        malformed_html(unclosed, close_h1=False).encode(),
+        stored=unclosed,
+        checks=(body_matches(unclosed), title_is(unclosed)),
+    )
     meta1256 = make_article("cp1256-meta", 2)
     page(
         "cp1256-meta",
@@ -526,6 +535,18 @@ def body_matches(article: Article, min_f1: float = 0.95) -> Check:
             return None  # reported as lost
         f1 = token_f1(row["body"] or "", article.text)
         return None if f1 >= min_f1 else f"body differs from the page text (F1 {f1:.2f})"
+
+    return check
+
+
+def title_is(article: Article) -> Check:
+    """The stored title is the headline alone (an unclosed <h1> must not swallow the body)."""
+
+    def check(ev: Evidence) -> str | None:
+        row = next((r for r in ev.rows if article.url in (r["url"], r["canonical_url"])), None)
+        if row is None:
+            return "no row with the article's URL"
+        return None if row["title"] == article.title else f"title is {row['title'][:60]!r}…"
 
     return check
 
