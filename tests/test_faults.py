@@ -101,6 +101,12 @@ def test_every_failure_is_counted_and_recorded_with_the_run(crawls: dict) -> Non
     assert failed["timeout"] >= 1 and failed["size_limit"] >= 1
 
 
+def test_refused_xml_entities_are_reported(crawls: dict) -> None:
+    # billion laughs and XXE in a feed and a sitemap: refused, counted and logged, not silent
+    assert crawls[1].stats.get("khabar/discovery/xml_entities_refused", 0) >= 4
+    assert "declares XML entities; they are not expanded" in crawls[1].log
+
+
 def test_no_local_file_is_ever_read(crawls: dict) -> None:
     for run in (1, 2):
         assert not any(m in crawls[run].db_text or m in crawls[run].log for m in PASSWD_MARKERS)
