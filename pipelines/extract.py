@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Self
@@ -70,11 +71,19 @@ class ExtractFailed(DropItem):
 
 
 class ExtractPipeline:
-    def __init__(self, rules: ExtractionRules, workers: int, stats: StatsCollector) -> None:
+    def __init__(
+        self,
+        rules: ExtractionRules,
+        workers: int,
+        stats: StatsCollector,
+        analyse: Callable[..., dict[str, Any]] = analyse_page,
+    ) -> None:
         self.rules = rules
         self.workers = workers
         self.stats = stats
+        self.analyse = analyse
         self.executor: Executor | None = None
+        self.retry_lock = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -84,9 +93,19 @@ class ExtractPipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
-            )
+            self.executor = self._new_pool()
+
+    def _new_pool(self) -> Executor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def _replace_pool(self, broken: Executor | None) -> None:
+        """A worker died (a page crashed the parser, or the OOM killer): every task in flight
+        fails with BrokenProcessPool. Start one fresh pool, however many items noticed."""
+        if self.executor is broken and broken is not None:
+            logger.warning("An extraction worker died; starting a new process pool")
+            self.stats.inc_value("khabar/extract/pool_restarts")
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._new_pool()
 
     def close_spider(self) -> None:
         if self.executor is not None:
@@ -94,9 +113,12 @@ class ExtractPipeline:
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
         try:
-            record = await self._extract(item)
-        except BrokenProcessPool:
-            raise
+            record = await self._extract_retrying(item)
+        except BrokenProcessPool as exc:
+            # The page broke a fresh pool too, on its own: it is the page that kills workers.
+            self.stats.inc_value("khabar/rejected/extract_worker_crashed")
+            logger.warning("Page crashes the extractor, skipped: %s", item.url)
+            raise ExtractFailed("extraction worker crashed") from exc
         except Exception as exc:
             self.stats.inc_value("khabar/rejected/extract_error")
             logger.warning("Broken page skipped: %s (%s: %s)", item.url, type(exc).__name__, exc)
@@ -110,9 +132,26 @@ class ExtractPipeline:
             self.stats.inc_value("khabar/articles/no_published_date")
         return item
 
-    async def _extract(self, item: ArticleItem) -> dict[str, Any]:
+    async def _extract_retrying(self, item: ArticleItem) -> dict[str, Any]:
+        """Extract; if the pool broke under this item, retry it once on a fresh pool (it may
+        only have been in flight when another page killed a worker). Retries run one at a
+        time, so a page that kills its worker again breaks only its own retry."""
+        executor = self.executor
+        try:
+            return await self._extract(item, executor)
+        except BrokenProcessPool:
+            self._replace_pool(executor)
+        async with self.retry_lock:
+            executor = self.executor
+            try:
+                return await self._extract(item, executor)
+            except BrokenProcessPool:
+                self._replace_pool(executor)
+                raise
+
+    async def _extract(self, item: ArticleItem, executor: Executor | None) -> dict[str, Any]:
         kwargs = {"http_encoding": item.http_encoding, "hints": item.hints}
-        if self.executor is None:
-            return analyse_page(item.html, item.url, self.rules, **kwargs)
-        future = self.executor.submit(analyse_page, item.html, item.url, self.rules, **kwargs)
+        if executor is None:
+            return self.analyse(item.html, item.url, self.rules, **kwargs)
+        future = executor.submit(self.analyse, item.html, item.url, self.rules, **kwargs)
         return await asyncio.wrap_future(future)
