@@ -4,13 +4,14 @@
   same article reached twice; it is dropped with reason `duplicate_content`.
 - Near: MinHash/LSH over word shingles finds the same story elsewhere (an agency text carried by
   several papers with an edited first sentence). Those are kept and grouped by the store — never
-  dropped. The index is rebuilt from the signatures stored with every article, so it spans sites
-  and runs.
+  dropped. The index is rebuilt from the signatures stored with every article first seen in the
+  last KHABAR_NEARDUP_WINDOW_DAYS, so it spans sites and runs.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem
@@ -34,9 +35,10 @@ class Duplicate(DropItem):
 
 
 class DeduplicatePipeline:
-    def __init__(self, db_path: Path, stats: StatsCollector) -> None:
+    def __init__(self, db_path: Path, stats: StatsCollector, window_days: float = 30) -> None:
         self.db_path = db_path
         self.stats = stats
+        self.window_days = window_days
         self.index = NearDupIndex()
         self.indexed: set[str] = set()
         self.seen_hashes: dict[str, tuple[str, str]] = {}  # this run: hash → (url, site)
@@ -44,11 +46,22 @@ class DeduplicatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(database_path(crawler.settings), crawler.stats)
+        return cls(
+            database_path(crawler.settings),
+            crawler.stats,
+            crawler.settings.getfloat("KHABAR_NEARDUP_WINDOW_DAYS"),
+        )
 
     def open_spider(self) -> None:
         self.store = ArticleStore(self.db_path)
-        for url, signature in self.store.load_signatures():
+        # Agency copies appear within hours or days of each other: a window keeps the index
+        # (~8 KB an article) bounded by recent volume, not by the whole archive.
+        since = None
+        if self.window_days > 0:
+            since = (datetime.now(UTC) - timedelta(days=self.window_days)).isoformat(
+                timespec="seconds"
+            )
+        for url, signature in self.store.load_signatures(since):
             self.index.add(url, NearDupIndex.signature_from_bytes(signature))
             self.indexed.add(url)
         logger.info("Near-duplicate index holds %d stored articles", len(self.indexed))

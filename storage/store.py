@@ -175,12 +175,16 @@ class ArticleStore:
 
     # -- articles ------------------------------------------------------------------------------
 
-    def load_signatures(self) -> Iterable[tuple[str, bytes]]:
-        """(canonical_url, MinHash signature) of every stored article, for the LSH index."""
-        return self.db.execute(
+    def load_signatures(self, stored_since: str | None = None) -> Iterable[tuple[str, bytes]]:
+        """(canonical_url, MinHash signature) of the articles first stored at or after
+        `stored_since` (ISO-8601 UTC; None: all), for the near-duplicate index."""
+        sql = (
             "SELECT a.canonical_url, m.signature FROM article_minhash m "
             "JOIN articles a ON a.id = m.article_id"
-        ).fetchall()
+        )
+        if stored_since is None:
+            return self.db.execute(sql).fetchall()
+        return self.db.execute(sql + " WHERE a.first_seen_at >= ?", [stored_since]).fetchall()
 
     def find_by_hash(self, content_hash: str) -> list[tuple[str, str]]:
         """(canonical_url, site) of stored articles whose normalised body hashes the same."""
