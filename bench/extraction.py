@@ -21,7 +21,6 @@ Writes bench/results/extraction.json and prints its path.
 from __future__ import annotations
 
 import argparse
-import collections
 import csv
 import json
 import os
@@ -39,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.extract import ExtractionRules, extract_article  # noqa: E402
+from tests.support.metrics import token_f1  # noqa: E402
 
 SCORED_FIELDS = ("title", "author", "section", "kicker", "published")
 
@@ -51,17 +51,6 @@ def norm(text: str | None) -> str | None:
     if text is None:
         return None
     return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def token_f1(ours: str, gold: str) -> float:
-    a, b = norm(ours).split(), norm(gold).split()
-    if not a or not b:
-        return float(a == b)
-    overlap = sum((collections.Counter(a) & collections.Counter(b)).values())
-    if not overlap:
-        return 0.0
-    p, r = overlap / len(a), overlap / len(b)
-    return 2 * p * r / (p + r)
 
 
 def snippet_recall(body: str, gold: dict[str, Any]) -> float | None:

@@ -3,7 +3,6 @@ SQLite FTS5), script ratio and Persian detection on the corpus pages."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -13,17 +12,8 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.arabic import arabic_ratio, fts_text, fts_tokens, looks_persian, normalize
 
-ROOT = Path(__file__).resolve().parents[1]
 PERSIAN_SITES = {"yjc.ir", "aryanews.com"}
 NON_ARABIC_DIRS = PERSIAN_SITES | {"_benchmark"}
-
-
-@pytest.fixture(scope="module")
-def corpus_dir() -> Path:
-    path = Path(os.environ.get("KHABAR_CORPUS") or ROOT / ".." / "shared" / "corpus").resolve()
-    if not (path / "MANIFEST.tsv").exists():
-        pytest.skip(f"corpus not found at {path}; set KHABAR_CORPUS")
-    return path
 
 
 def page_text(path: Path) -> str:

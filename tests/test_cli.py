@@ -24,8 +24,19 @@ def test_extract_prints_the_record_as_json(corpus_dir, capsys) -> None:
     page = corpus_dir / "alwatan.sy-replica" / "article-94762.html"
     assert main(["extract", str(page), "--url", "https://alwatan.sy/archives/94762"]) == 0
     record = json.loads(capsys.readouterr().out)
-    assert list(record) == ["url", "title", "kicker", "author", "section", "tags",
-                            "published_at", "modified_at", "language", "body", "image_url"]
+    assert list(record) == [
+        "url",
+        "title",
+        "kicker",
+        "author",
+        "section",
+        "tags",
+        "published_at",
+        "modified_at",
+        "language",
+        "body",
+        "image_url",
+    ]
     assert record["author"] == "وكالات" and record["section"] == "سورية"
     assert record["published_at"] == "2017-03-25T01:15:00+02:00"
     assert "زر الذهاب إلى الأعلى" not in record["body"]

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FAST, run_scrapy
+from tests.support.metrics import token_f1
 from tests.support.replay import ReplayServer, ReplaySite
 
 ARTICLE_IDS = [
@@ -33,16 +32,6 @@ ARTICLE_IDS = [
     "93580",
     "94762",
 ]
-
-
-def token_f1(got: str, want: str) -> float:
-    a = Counter(unicodedata.normalize("NFC", got).split())
-    b = Counter(unicodedata.normalize("NFC", want).split())
-    overlap = sum((a & b).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(a.values()), overlap / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def rows(db: Path, sql: str = "SELECT * FROM articles ORDER BY url") -> list[dict]:

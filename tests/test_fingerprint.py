@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from crawler.fingerprint import (
     shingles,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "alwatan.sy-replica/article-94762.gold.txt"
 SEED_COPY = "sana.sy-replica/article-532871.gold.txt"
 
@@ -26,14 +24,6 @@ BODY = (
     "أعلنت وزارة التربية اليوم برنامج امتحانات الشهادة الثانوية العامة بفرعيها العلمي والأدبي، "
     "وأوضحت أن الامتحانات تبدأ يوم السبت العشرين من أيار المقبل في جميع المحافظات."
 )
-
-
-@pytest.fixture(scope="module")
-def corpus_dir() -> Path:
-    path = Path(os.environ.get("KHABAR_CORPUS") or ROOT / ".." / "shared" / "corpus").resolve()
-    if not (path / "MANIFEST.tsv").exists():
-        pytest.skip(f"corpus not found at {path}; set KHABAR_CORPUS")
-    return path
 
 
 SAME_HASH = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -12,7 +11,6 @@ import pytest
 
 from crawler.urls import canonicalize_url, is_same_site, url_is_crawlable
 
-ROOT = Path(__file__).resolve().parents[1]
 ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
@@ -171,14 +169,6 @@ def test_url_is_crawlable_max_length() -> None:
     url = "https://alwatan.sy/" + "a" * 81
     assert url_is_crawlable(url, max_length=100)
     assert not url_is_crawlable(url + "a", max_length=100)
-
-
-@pytest.fixture(scope="module")
-def corpus_dir() -> Path:
-    path = Path(os.environ.get("KHABAR_CORPUS") or ROOT / ".." / "shared" / "corpus").resolve()
-    if not (path / "MANIFEST.tsv").exists():
-        pytest.skip(f"corpus not found at {path}; set KHABAR_CORPUS")
-    return path
 
 
 def test_manifest_arabic_urls_escape_case_insensitive(corpus_dir: Path) -> None:
