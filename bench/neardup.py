@@ -35,7 +35,6 @@ from crawler.arabic import arabic_ratio  # noqa: E402
 from crawler.fingerprint import (  # noqa: E402
     NEAR_DUP_THRESHOLD,
     NearDupIndex,
-    jaccard,
     minhash,
     shingles,
 )
@@ -309,7 +308,7 @@ def main() -> int:
         print(f"  missed: {q.a} ~ {q.b} exact J={exact_jaccard(docs[q.a], docs[q.b]):.3f}")
 
     exact = exact_jaccard(docs[SEED], docs[SEED_COPY])
-    est = jaccard(sigs[SEED], sigs[SEED_COPY])
+    est = sigs[SEED].jaccard(sigs[SEED_COPY])
     print(f"\nseed pair {SEED} ~ {SEED_COPY}:")
     print(f"  exact Jaccard {exact:.3f}, MinHash estimate {est:.3f} (error {est - exact:+.3f})")
     elapsed = time.perf_counter() - t0

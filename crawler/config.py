@@ -70,7 +70,6 @@ class SiteConfig:
     concurrency: int
     schedule: Schedule
     extraction: ExtractionRules
-    line: int = 0
 
     def is_article_url(self, url: str) -> bool:
         """True when `url` matches an article pattern and no deny pattern."""
@@ -421,7 +420,6 @@ def _parse_site(v: _Validator, node: Node, index: int, defaults: dict[str, Any])
         concurrency=values["concurrency"],
         schedule=values["schedule"],
         extraction=extraction,
-        line=node.start_mark.line + 1,
     )
 
 

@@ -281,6 +281,12 @@ def _parse_rfc822(text: str) -> datetime | bool | None:
     return _build(year, month, int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"] or 0), tzinfo)
 
 
+def _machine(text: str) -> datetime | bool | None:
+    """ISO-8601 or RFC-822; False when `text` is neither, None when it is but is invalid."""
+    parsed = _parse_iso(text)
+    return _parse_rfc822(text) if parsed is False else parsed
+
+
 # --------------------------------------------------------------------------- text scanner
 
 
@@ -366,12 +372,11 @@ def parse_date(
     if not text or not text.strip():
         return None
     text = normalize_date_text(text) if not text.isascii() else text
-    for machine in (_parse_iso, _parse_rfc822):
-        parsed = machine(text)
-        if parsed is not False:
-            if parsed is None:
-                logger.debug("invalid machine date %r", text)
-            return _accept(parsed or None, tz, now, text)
+    parsed = _machine(text)
+    if parsed is not False:
+        if parsed is None:
+            logger.debug("invalid machine date %r", text)
+        return _accept(parsed or None, tz, now, text)
     found = _candidates(text, locale)
     if not found:
         logger.debug("no date in %r", text)
@@ -380,6 +385,17 @@ def parse_date(
     if dt is None:
         logger.debug("impossible date %r in %r", raw, text)
     return _accept(dt, tz, now, text)
+
+
+def parse_machine_date(text: str | None, *, tz: str = "UTC") -> datetime | None:
+    """ISO-8601/W3C or RFC-822 only, as feeds and sitemaps write them, in zone `tz`.
+
+    No plausibility check: a sitemap's lastmod of 1 January is a real date, not a default.
+    """
+    if not text or not text.strip():
+        return None
+    parsed = _machine(text.strip())
+    return _localise(parsed, tz) if parsed else None
 
 
 def find_date(

@@ -20,7 +20,6 @@ __all__ = [
     "NEAR_DUP_THRESHOLD",
     "NearDupIndex",
     "content_hash",
-    "jaccard",
     "lsh_params",
     "minhash",
     "shingles",
@@ -84,11 +83,6 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
     if sh:
         mh.update_batch([s.encode("utf-8") for s in sh])
     return mh
-
-
-def jaccard(a: MinHash, b: MinHash) -> float:
-    """Estimated Jaccard similarity of two signatures."""
-    return float(a.jaccard(b))
 
 
 def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[int, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass
@@ -45,22 +44,3 @@ class ArticleItem:
     # duplicates (deduplicate)
     minhash: bytes = field(default=b"", repr=False)
     near_duplicates: list[str] = field(default_factory=list)
-
-    def record(self) -> dict[str, Any]:
-        """The fields `khabar extract` shows and the store writes (no raw HTML)."""
-        return {
-            "url": self.url,
-            "canonical_url": self.canonical_url or None,
-            "site": self.site,
-            "title": self.title,
-            "kicker": self.kicker,
-            "author": self.author,
-            "section": self.section,
-            "tags": self.tags,
-            "published_at": self.published_at,
-            "modified_at": self.modified_at,
-            "language": self.language,
-            "body": self.body,
-            "word_count": self.word_count,
-            "image_url": self.image_url,
-        }

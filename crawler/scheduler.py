@@ -44,7 +44,6 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.2  # how often a supervising thread looks at its crawl
 STATUS_RUNNING = "running"
 STATUS_FAILED = "failed"
-STATUS_OK = "ok"
 STATUS_INTERRUPTED = "interrupted"
 
 CommandBuilder = Callable[[str, Sequence[str]], list[str]]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem
 
-from crawler.fingerprint import NearDupIndex, minhash
+from crawler.fingerprint import NearDupIndex
 from crawler.items import ArticleItem
 from storage.paths import database_path
 from storage.store import ArticleStore
@@ -40,7 +40,6 @@ class DeduplicatePipeline:
         self.stats = stats
         self.window_days = window_days
         self.index = NearDupIndex()
-        self.indexed: set[str] = set()
         self.seen_hashes: dict[str, tuple[str, str]] = {}  # this run: hash → (url, site)
         self.store: ArticleStore | None = None
 
@@ -61,10 +60,8 @@ class DeduplicatePipeline:
             since = (datetime.now(UTC) - timedelta(days=self.window_days)).isoformat(
                 timespec="seconds"
             )
-        for url, signature in self.store.load_signatures(since):
-            self.index.add(url, NearDupIndex.signature_from_bytes(signature))
-            self.indexed.add(url)
-        logger.info("Near-duplicate index holds %d stored articles", len(self.indexed))
+        self.index = NearDupIndex.from_signatures(self.store.load_signatures(since))
+        logger.info("Near-duplicate index holds %d stored articles", len(self.index))
 
     def close_spider(self) -> None:
         if self.store is not None:
@@ -72,7 +69,7 @@ class DeduplicatePipeline:
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.store is not None
-        same = [(url, site) for url, site in self.store.find_by_hash(item.content_hash)]
+        same = self.store.find_by_hash(item.content_hash)
         if item.content_hash in self.seen_hashes:
             same.append(self.seen_hashes[item.content_hash])
         if any(site == item.site and url != item.canonical_url for url, site in same):
@@ -80,11 +77,7 @@ class DeduplicatePipeline:
             raise Duplicate("duplicate_content")
         self.seen_hashes[item.content_hash] = (item.canonical_url, item.site)
 
-        if item.minhash:  # computed in the extraction worker
-            signature = NearDupIndex.signature_from_bytes(item.minhash)
-        else:
-            signature = minhash(item.body)
-            item.minhash = NearDupIndex.signature_to_bytes(signature)
+        signature = NearDupIndex.signature_from_bytes(item.minhash)  # from the extract worker
         item.near_duplicates = [
             url for url in self.index.query(signature) if url != item.canonical_url
         ]
@@ -94,7 +87,6 @@ class DeduplicatePipeline:
         if item.near_duplicates:
             self.stats.inc_value("khabar/articles/near_duplicate")
             logger.info("%s resembles %s", item.canonical_url, ", ".join(item.near_duplicates))
-        if item.canonical_url not in self.indexed:
+        if item.canonical_url not in self.index:
             self.index.add(item.canonical_url, signature)
-            self.indexed.add(item.canonical_url)
         return item

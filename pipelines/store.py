@@ -8,6 +8,7 @@ which the next run fetches again because those URLs are not yet known.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -27,21 +28,9 @@ logger = logging.getLogger(__name__)
 
 
 def store_record(item: ArticleItem, keep_raw: bool) -> dict[str, Any]:
-    """The row-shaped record the store writes for an item."""
-    record = item.record()
-    record.update(
-        date_source=item.date_source,
-        content_hash=item.content_hash,
-        found_via=item.found_via,
-        fetched_at=item.fetched_at,
-        source_lastmod=item.hints.get("lastmod"),
-        http_status=item.http_status,
-        http_encoding=item.http_encoding,
-        hints=item.hints,
-        minhash=item.minhash,
-        near_duplicates=item.near_duplicates,
-        html=item.html if keep_raw else b"",
-    )
+    """The record ArticleStore.write_articles takes for an item (the raw page only if kept)."""
+    record = dataclasses.asdict(item)
+    record.update(source_lastmod=item.hints.get("lastmod"), html=item.html if keep_raw else b"")
     return record
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -22,8 +21,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
 from crawler.config import SiteConfig
+from crawler.dates import parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.items import ArticleItem
 from crawler.urls import canonicalize_url, url_is_crawlable
@@ -33,23 +34,6 @@ from storage.store import ArticleStore, KnownArticle, read_known_articles
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10  # fetch articles before walking further listing/sitemap pages
-
-
-def discovery_date(value: str | None) -> datetime | None:
-    """Machine dates of feeds and sitemaps (W3C/ISO-8601 or RFC-822), as aware UTC datetimes."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def parse_arguments(
@@ -89,8 +73,7 @@ class NewsSpider(scrapy.Spider):
             # Raised here it would surface as a traceback from the reactor; start() reports it.
             self.limit, self.since, self.argument_error = None, None, str(exc)
         self.known: dict[str, KnownArticle] = {}
-        self.requested: set[str] = set()  # canonical URLs seen in discovery
-        self.requested_articles: set[str] = set()  # ... of which an article request was made
+        self.requested: set[str] = set()  # canonical URLs of the article requests made
         self.gone: list[tuple[str, int]] = []  # known articles that now answer 404/410
 
     # -- start ----------------------------------------------------------------------------------
@@ -155,8 +138,8 @@ class NewsSpider(scrapy.Spider):
             request = self.article_request(
                 response.urljoin(link),
                 "feed",
-                changed_at=discovery_date(updated),
-                published=discovery_date(published),
+                changed_at=parse_machine_date(updated),
+                published=parse_machine_date(published),
                 hints={k: v for k, v in hints.items() if v},
             )
             if request:
@@ -173,7 +156,7 @@ class NewsSpider(scrapy.Spider):
         sitemap = Sitemap(body)
         for entry in sitemap:
             loc = response.urljoin(entry.get("loc", "").strip())
-            lastmod = discovery_date(entry.get("lastmod"))
+            lastmod = parse_machine_date(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
                 if self.since and lastmod and lastmod < self.since:
                     continue
@@ -282,11 +265,10 @@ class NewsSpider(scrapy.Spider):
             # sitemap, read later, has a newer lastmod for the same (edited) article.
             stats.inc_value("khabar/discovery/skipped_known")
             return None
-        if self.limit is not None and len(self.requested_articles) >= self.limit:
+        if self.limit is not None and len(self.requested) >= self.limit:
             stats.inc_value("khabar/discovery/skipped_limit")
             return None
         self.requested.add(key)
-        self.requested_articles.add(key)
         hints = dict(hints or {})
         if changed_at is not None:
             hints["lastmod"] = changed_at.isoformat()
@@ -306,7 +288,9 @@ class NewsSpider(scrapy.Spider):
             site=self.name,
             found_via=response.meta.get("found_via", "listing"),
             html=response.body,
-            http_encoding=_header_charset(response),
+            http_encoding=http_content_type_encoding(
+                response.headers.get(b"Content-Type", b"").decode("latin-1")
+            ),
             http_status=response.status,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             hints=response.meta.get("hints", {}),
@@ -347,15 +331,6 @@ class NewsSpider(scrapy.Spider):
         finally:
             store.close()
         logger.info("%s: %d known articles are gone (404/410), kept and marked", self.name, marked)
-
-
-def _header_charset(response: Response) -> str | None:
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key == "charset" and value:
-            return value.strip("\"' ")
-    return None
 
 
 def spider_class_for(site: SiteConfig) -> type[NewsSpider]:

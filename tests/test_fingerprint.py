@@ -11,7 +11,6 @@ from crawler.fingerprint import (
     NEAR_DUP_THRESHOLD,
     NearDupIndex,
     content_hash,
-    jaccard,
     lsh_params,
     minhash,
     shingles,
@@ -73,7 +72,7 @@ def test_minhash_is_deterministic_and_sized() -> None:
     assert (a.hashvalues == b.hashvalues).all()
     assert NearDupIndex.signature_to_bytes(a) == NearDupIndex.signature_to_bytes(b)
     assert len(minhash(BODY, num_perm=64)) == 64
-    assert jaccard(a, minhash("نص مختلف تماما عن الامتحانات والوزارة في موضوع آخر")) < 0.1
+    assert a.jaccard(minhash("نص مختلف تماما عن الامتحانات والوزارة في موضوع آخر")) < 0.1
     assert minhash("").is_empty()
 
 
@@ -83,7 +82,7 @@ def test_signature_bytes_roundtrip() -> None:
     back = NearDupIndex.signature_from_bytes(blob)
     assert isinstance(blob, bytes)
     assert (back.hashvalues == mh.hashvalues).all() and back.seed == mh.seed
-    assert jaccard(back, mh) == 1.0
+    assert back.jaccard(mh) == 1.0
 
 
 LSH_PARAMS = [(0.35, 128), (0.5, 128), (0.8, 128), (0.35, 64)]
@@ -152,9 +151,9 @@ def test_seed_and_sana_copy_are_near_duplicates(corpus_dir: Path) -> None:
         index.add(key, minhash(text))
 
     assert index.query(minhash(copy)) == ["alwatan/94762"]
-    assert jaccard(minhash(seed), minhash(copy)) > 0.8
+    assert minhash(seed).jaccard(minhash(copy)) > 0.8
     exact = len(shingles(seed) & shingles(copy)) / len(shingles(seed) | shingles(copy))
-    assert abs(jaccard(minhash(seed), minhash(copy)) - exact) < 0.1
+    assert abs(minhash(seed).jaccard(minhash(copy)) - exact) < 0.1
     for key, text in unrelated.items():
         hits = index.query(minhash(text))
         assert "alwatan/94762" not in hits, key

@@ -26,8 +26,15 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 NETWORK_ERRORS: tuple[type[BaseException], ...] = (
-    CannotResolveHostError, DownloadConnectionRefusedError, TunnelError, ConnectError,
-    ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError, ResponseFailed,
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    TunnelError,
+    ConnectError,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+    ResponseFailed,
     ResponseNeverReceived,
 )
 NOISY_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper")

@@ -475,10 +475,6 @@ class ReplayServer:
         with self._lock:
             self._faults[normalise_url(url)] = handler
 
-    def remove_fault(self, url: str) -> None:
-        with self._lock:
-            self._faults.pop(normalise_url(url), None)
-
     def lookup(self, url: str) -> Resource | None:
         with self._lock:
             sites = list(self._sites)
