@@ -7,6 +7,7 @@ the site and the field — never a traceback.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -155,17 +156,17 @@ class _Validator:
         return value
 
     def number(self, node: Node, where: str, minimum: float = 0) -> float:
-        if node.tag.endswith(":bool"):
-            raise self.fail(node, where, f"expected a number, got {node.value!r}")
-        value = self.scalar(node, where, "a number", float)
-        if value < minimum:
-            raise self.fail(node, where, f"must be ≥ {minimum}, got {node.value}")
-        return value
+        return self._bounded(node, where, minimum, "a number", float)
 
     def integer(self, node: Node, where: str, minimum: int = 0) -> int:
-        if node.tag.endswith(":bool"):
-            raise self.fail(node, where, f"expected an integer, got {node.value!r}")
-        value = self.scalar(node, where, "an integer", int)
+        return self._bounded(node, where, minimum, "an integer", int)
+
+    def _bounded(
+        self, node: Node, where: str, minimum: float, label: str, convert: Callable[[str], Any]
+    ) -> Any:
+        if node.tag.endswith(":bool"):  # YAML reads yes/no/true as booleans, not numbers
+            raise self.fail(node, where, f"expected {label}, got {node.value!r}")
+        value = self.scalar(node, where, label, convert)
         if value < minimum:
             raise self.fail(node, where, f"must be ≥ {minimum}, got {node.value}")
         return value
@@ -260,8 +261,21 @@ DEFAULT_NEXT_SELECTOR = "link[rel=next]::attr(href), a.next::attr(href), a[rel=n
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> KhabarConfig:
-    """Read the config file (KHABAR_CONFIG, else ./config.yaml of the project)."""
+    """Read the config file (KHABAR_CONFIG, else ./config.yaml of the project).
+
+    Parsed once per file version: a crawl asks for it from the spider loader, the pipelines
+    and the extensions, and validating every site costs ~20 ms.
+    """
     path = Path(path or os.environ.get("KHABAR_CONFIG") or DEFAULT_CONFIG)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(path, None, "file", f"cannot read config: {exc.strerror}") from None
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(path: Path, mtime_ns: int, size: int) -> KhabarConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -373,26 +387,19 @@ def _parse_site(v: _Validator, node: Node, index: int, defaults: dict[str, Any])
     if not domains:
         raise v.fail(fields["domains"][1], f"{where}: domains", "needs at least one domain")
 
-    def urls(key: str) -> tuple[str, ...]:
+    def each(key: str, check: Callable[[Node, str], Any]) -> tuple[Any, ...]:
+        """The list under `key`, every item run through a validator (empty when absent)."""
         if key not in fields:
             return ()
-        return tuple(
-            v.url(n, f"{where}: {key}") for n, _ in v.strings(fields[key][1], f"{where}: {key}")
-        )
+        at = f"{where}: {key}"
+        return tuple(check(n, at) for n, _ in v.strings(fields[key][1], at))
 
-    feeds, sitemaps = urls("feeds"), urls("sitemaps")
+    feeds, sitemaps = each("feeds", v.url), each("sitemaps", v.url)
     listings = _parse_listings(v, fields.get("listings"), where, values["listing_max_pages"])
     if not (feeds or sitemaps or listings):
         raise v.fail(node, f"{where}: feeds", "give at least one of feeds, sitemaps, listings")
 
-    def regexes(key: str) -> tuple[re.Pattern[str], ...]:
-        if key not in fields:
-            return ()
-        return tuple(
-            v.regex(n, f"{where}: {key}") for n, _ in v.strings(fields[key][1], f"{where}: {key}")
-        )
-
-    article_patterns = regexes("article_patterns")
+    article_patterns = each("article_patterns", v.regex)
     if not article_patterns:
         raise v.fail(
             fields["article_patterns"][1],
@@ -415,7 +422,7 @@ def _parse_site(v: _Validator, node: Node, index: int, defaults: dict[str, Any])
         sitemaps=sitemaps,
         listings=listings,
         article_patterns=article_patterns,
-        deny_patterns=regexes("deny_patterns"),
+        deny_patterns=each("deny_patterns", v.regex),
         download_delay=values["download_delay"],
         concurrency=values["concurrency"],
         schedule=values["schedule"],

@@ -1,7 +1,9 @@
-"""Where the SQLite file is: `-s KHABAR_DB=...` / KHABAR_DB env, else config.yaml's `database`."""
+"""Where the SQLite file is: `-s KHABAR_DB=...`, else the KHABAR_DB environment variable, else
+the `database` of the config file in use (`-s KHABAR_CONFIG`, KHABAR_CONFIG, ./config.yaml)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,12 +14,10 @@ if TYPE_CHECKING:
 
 
 def database_path(settings: BaseSettings | None = None) -> Path:
-    """The database file for this run; its parent folder is created if missing."""
+    """The database file for this run. Readers must not create it; the writer does."""
     override = settings.get("KHABAR_DB") if settings is not None else None
-    if not override:
-        import os
-
-        override = os.environ.get("KHABAR_DB")
-    path = Path(override) if override else load_config().database
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+    override = override or os.environ.get("KHABAR_DB")
+    if override:
+        return Path(override)
+    config = settings.get("KHABAR_CONFIG") if settings is not None else None
+    return load_config(config or None).database

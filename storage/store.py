@@ -54,7 +54,9 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn)
-    if migrate:
+    # Checking is a read; the write lock is taken only when there is something to apply, so
+    # the half-dozen opens of one crawl do not queue behind another crawl's transaction.
+    if migrate and schema.migrations.pending(db):
         with _write_lock(db):
             schema.apply(db)
     return db
@@ -143,6 +145,7 @@ class ArticleStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.path)
 
     def close(self) -> None:

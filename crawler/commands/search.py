@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
 
+from storage.paths import database_path
 from storage.search import connect_readonly, search
 
 EPILOG = """\
@@ -44,19 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def resolve_database(arg: Path | None) -> Path:
-    """--db, else KHABAR_DB, else config.yaml's database (never created: readers only)."""
-    if arg is not None:
-        return arg
-    if os.environ.get("KHABAR_DB"):
-        return Path(os.environ["KHABAR_DB"])
-    from crawler.config import load_config
-
-    return load_config().database
-
-
 def run(args: argparse.Namespace) -> int:
-    path = resolve_database(args.db)
+    path = args.db or database_path()
     if not path.exists():
         print(f"khabar: no database at {path} (crawl a site first)", file=sys.stderr)
         return 2

@@ -18,14 +18,13 @@ from typing import Any
 
 import yaml
 
-from crawler.commands.search import resolve_database
+from storage.paths import database_path
 
 logger = logging.getLogger(__name__)
 
 DATASETTE_DIR = Path(__file__).resolve().parents[2] / "storage" / "datasette"
 METADATA_FILE = DATASETTE_DIR / "metadata.yaml"
 PLUGINS_DIR = DATASETTE_DIR / "plugins"
-TEMPLATES_DIR = DATASETTE_DIR / "templates"
 METADATA_DB_KEY = "khabar"  # the database key used in metadata.yaml
 SETTINGS = {
     "default_page_size": 50,
@@ -74,7 +73,6 @@ def make_datasette(db_path: Path, *, live: bool = False):  # -> datasette.app.Da
         immutables=[] if live else [path],
         metadata=load_metadata(Path(path).stem),
         plugins_dir=str(PLUGINS_DIR),
-        template_dir=str(TEMPLATES_DIR) if TEMPLATES_DIR.is_dir() else None,
         settings=SETTINGS,
         cors=False,
     )
@@ -107,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    path = resolve_database(args.db)
+    path = args.db or database_path()
     if not path.exists():
         print(f"khabar: no database at {path} (crawl a site first)", file=sys.stderr)
         return 2
