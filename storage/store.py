@@ -41,6 +41,13 @@ ARTICLE_FIELDS = (
 )
 
 
+def _article_values(rec: dict[str, Any]) -> dict[str, Any]:
+    """The extracted columns of an articles row, tags as JSON."""
+    values = {field: rec.get(field) for field in ARTICLE_FIELDS}
+    values["tags"] = json.dumps(rec.get("tags") or [], ensure_ascii=False)
+    return values
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -234,18 +241,13 @@ class ArticleStore:
         changed = 0
         with _write_lock(self.db):
             for article_id, rec in updates:
-                values = {field: rec.get(field) for field in ARTICLE_FIELDS}
-                values["tags"] = json.dumps(rec.get("tags") or [], ensure_ascii=False)
+                values = _article_values(rec)
                 current = self.db["articles"].get(article_id)
                 if all(current.get(k) == v for k, v in values.items()):
                     continue
                 values["updated_at"] = utcnow()
                 self.db["articles"].update(article_id, values)
                 self._index(article_id, rec)
-                if rec.get("minhash"):
-                    self.db["article_minhash"].upsert(
-                        {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
-                    )
                 changed += 1
         return changed
 
@@ -271,8 +273,7 @@ class ArticleStore:
             "FROM articles WHERE canonical_url = ?",
             [rec["canonical_url"]],
         ).fetchone()
-        values = {field: rec.get(field) for field in ARTICLE_FIELDS}
-        values["tags"] = json.dumps(rec.get("tags") or [], ensure_ascii=False)
+        values = _article_values(rec)
         values.update(
             last_seen_at=now, crawl_id=crawl_id, http_status=rec.get("http_status"), status="live"
         )
@@ -317,10 +318,6 @@ class ArticleStore:
             outcome = "updated"
         self._save_page(article_id, rec)
         self._index(article_id, rec)
-        if rec.get("minhash"):
-            self.db["article_minhash"].upsert(
-                {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
-            )
         if rec.get("near_duplicates"):
             self._group(article_id, rec["near_duplicates"])
         return outcome
@@ -343,6 +340,11 @@ class ArticleStore:
         )
 
     def _index(self, article_id: int, rec: dict[str, Any]) -> None:
+        """Bring the article's search entry and MinHash signature in step with its text."""
+        if rec.get("minhash"):
+            self.db["article_minhash"].upsert(
+                {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
+            )
         self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
