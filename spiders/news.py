@@ -307,10 +307,10 @@ class NewsSpider(scrapy.Spider):
         """
         request = failure.request
         reason = failure_reason(failure.value)
-        self.crawler.stats.inc_value(f"khabar/failed/{reason}")
         if reason == "offsite":  # Scrapy already counts offsite/filtered; not a failure
             logger.debug("Not followed (offsite): %s", request.url)
             return
+        self.crawler.stats.inc_value(f"khabar/failed/{reason}")
         kind = "article" if request.callback == self.parse_article else "page"
         logger.warning("Gave up on %s %s: %s (%s)", kind, request.url, reason, failure.value)
         if (
