@@ -21,6 +21,3 @@ class ExtractionRules:
     # CSS selectors overriding the generic field extractors: keys among
     # title, kicker, author, section, tags, date, image, body.
     selectors: dict[str, str] = field(default_factory=dict)
-
-    def __hash__(self) -> int:
-        return hash((self.locale, self.timezone, self.site_name, self.title_suffixes))
