@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import logging
 
+from charset_normalizer import from_bytes
 from w3lib.encoding import html_to_unicode, resolve_encoding
 
 logger = logging.getLogger(__name__)
@@ -23,15 +24,8 @@ def _detect(data: bytes) -> str | None:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(data[:200_000]).best()
-        if best is not None:
-            return best.encoding
-    except ImportError:  # pragma: no cover - charset_normalizer ships with requests
-        pass
-    return "cp1256"
+    best = from_bytes(data[:200_000]).best()
+    return best.encoding if best is not None else "cp1256"
 
 
 def decode_html(html: bytes | str, http_encoding: str | None = None) -> tuple[str, str]:
