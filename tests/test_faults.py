@@ -99,6 +99,8 @@ def test_every_failure_is_counted_and_recorded_with_the_run(crawls: dict) -> Non
         if k.startswith("khabar/failed/")
     }
     assert failed["timeout"] >= 1 and failed["size_limit"] >= 1
+    # counted once per request given up on (two cases ask for an hour's wait)
+    assert failed["retry_after_too_long"] == 2
 
 
 def test_refused_xml_entities_are_reported(crawls: dict) -> None:

@@ -6,8 +6,8 @@ the response first) and waits before letting it retry:
 
 * ``Retry-After: <seconds>`` or ``Retry-After: <HTTP-date>`` is honoured up to
   KHABAR_MAX_RETRY_AFTER seconds; a longer demand is not worth holding a crawl for, so the
-  request is given up at once (IgnoreRequest with the reason, counted in
-  ``khabar/failed/retry_after_too_long``);
+  request is given up at once (IgnoreRequest with the reason; the spider's errback counts it
+  in ``khabar/failed/retry_after_too_long``);
 * without the header, the wait is exponential: KHABAR_RETRY_BACKOFF × 2^(retries so far).
 
 The wait is an asyncio sleep of this request only: the reactor and other requests go on.
@@ -88,14 +88,12 @@ class RetryAfterMiddleware:
         stats = self.crawler.stats
         assert stats is not None
         if wait is None:
-            stats.inc_value("khabar/failed/retry_after_too_long")
-            reason = (
+            # The request's errback counts and logs it (khabar/failed/retry_after_too_long).
+            raise IgnoreRequest(
                 f"HTTP {response.status} with Retry-After "
                 f"{response.headers.get(b'Retry-After', b'').decode('latin-1')!r}, "
                 f"longer than KHABAR_MAX_RETRY_AFTER={self.max_wait:g}s"
             )
-            logger.warning("Gave up on %s: %s", request.url, reason)
-            raise IgnoreRequest(reason)
         if wait > 0:
             stats.inc_value("khabar/retry_after/waits")
             stats.inc_value("khabar/retry_after/seconds", wait)
