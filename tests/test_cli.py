@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -47,3 +49,22 @@ def test_extract_unknown_site_is_refused(tmp_path, capsys) -> None:
     page.write_text("<html></html>", encoding="utf-8")
     assert main(["extract", str(page), "--url", "https://x.test/", "--site", "nope"]) == 2
     assert "unknown site" in capsys.readouterr().err
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_a_traceback(corpus_dir) -> None:
+    page = corpus_dir / "alwatan.sy-replica" / "article-94762.html"
+    cmd = (
+        f"{sys.executable} -m crawler.cli extract {page} "
+        "--url https://alwatan.sy/archives/94762 | true"
+    )
+    proc = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", cmd],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # `true` has exited before the record is written: the write meets a closed pipe
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    assert proc.returncode == 141
