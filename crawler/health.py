@@ -27,6 +27,7 @@ class RunSummary:
     exit_code: int | None
     finish_reason: str | None
     articles_new: int = 0
+    error_summary: str | None = None  # what failed, e.g. 'CannotResolveHostError ×24'
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,9 @@ def failing_reason(runs: tuple[RunSummary, ...], policy: HealthPolicy) -> str | 
     if not streak or (streak < policy.failing_runs and streak < len(done)):
         return None
     latest = done[0]
-    why = latest.finish_reason or (
+    # Scrapy's finish reason alone ('finished') does not say why a run that fetched nothing
+    # failed: the errors it recorded do.
+    why = "; ".join(r for r in (latest.finish_reason, latest.error_summary) if r) or (
         f"exit status {latest.exit_code}" if latest.exit_code is not None else "no reason"
     )
     runs_word = "run" if streak == 1 else f"{streak} runs"

@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 # A run row that never got a process (the daemon died between creating it and starting the
 # crawl) is abandoned after this long.
 ABANDONED_AFTER = timedelta(minutes=10)
-RUN_COLUMNS = "id, site, status, started_at, finished_at, exit_code, finish_reason, articles_new"
+RUN_COLUMNS = (
+    "id, site, status, started_at, finished_at, exit_code, finish_reason, articles_new, "
+    "error_summary"
+)
 
 
 def open_if_exists(path: Path) -> Database | None:
@@ -39,6 +42,7 @@ def _run(row: dict[str, Any]) -> RunSummary:
         exit_code=row["exit_code"],
         finish_reason=row["finish_reason"],
         articles_new=row["articles_new"] or 0,
+        error_summary=row["error_summary"],
     )
 
 

@@ -18,6 +18,7 @@ from crawler.health import (
     SiteActivity,
     assess,
     expected_window,
+    failing_reason,
 )
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -154,3 +155,27 @@ def test_failing_threshold_is_a_policy() -> None:
     site = activity(runs("ffo"))
     assert assess(site, HOUR, NOW).verdict == OK
     assert assess(site, HOUR, NOW, HealthPolicy(failing_runs=2)).verdict == FAILING
+
+
+@pytest.mark.parametrize(
+    ("finish_reason", "error_summary", "exit_code", "why"),
+    [
+        ("finished", "CannotResolveHostError ×24", 0, "finished; CannotResolveHostError ×24"),
+        ("killed by SIGKILL", None, -9, "killed by SIGKILL"),
+        (None, None, 3, "exit status 3"),
+        (None, None, None, "no reason"),
+    ],
+)
+def test_failing_reason_says_why_the_latest_run_failed(
+    finish_reason, error_summary, exit_code, why
+) -> None:
+    run = RunSummary(
+        crawl_id=1,
+        status="failed",
+        started_at=NOW,
+        finished_at=NOW,
+        exit_code=exit_code,
+        finish_reason=finish_reason,
+        error_summary=error_summary,
+    )
+    assert failing_reason((run,), HealthPolicy()) == f"last run failed (latest: {why})"
