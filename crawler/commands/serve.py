@@ -1,8 +1,11 @@
-"""`khabar serve [--port N] [--host H] [--live]`: browse the database in Datasette, read-only.
+"""`khabar serve [--port N] [--host H] [--snapshot]`: browse the database in Datasette, read-only.
 
-The database is opened immutable (Datasette's ``-i``: SQLite ``immutable=1``, no locks, no
-writes possible), with the committed metadata (titles, facets, canned queries) and our plugin
-(Arabic-aware ``_search``, SQL functions for the canned search, right-to-left cells) from
+The database is opened read-only (SQLite ``mode=ro``: it follows the WAL, so articles appear as
+running crawls store them), never ``immutable=1`` on a file something may write, which SQLite
+answers with "database disk image is malformed" once it changes. ``--snapshot`` (immutable) is for
+files nothing writes, e.g. a copy; a database in a directory we cannot write is served the way
+storage.readonly opens it. With the committed metadata (titles, facets, canned queries) and our
+plugin (Arabic-aware ``_search``, SQL functions for the canned search, right-to-left cells) from
 storage/datasette/. Datasette 0.65 has no write API, and we define no writable canned query.
 """
 
@@ -19,6 +22,7 @@ from typing import Any
 import yaml
 
 from storage.paths import database_path
+from storage.readonly import readonly_query
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ EPILOG = """\
 examples:
   khabar serve                      # http://127.0.0.1:8001/
   khabar serve --port 8080 --host 0.0.0.0
-  khabar serve --live               # see rows written by crawls that are running now
+  khabar serve --snapshot           # a copy nothing writes: immutable, no locking
 """
 
 
@@ -59,18 +63,20 @@ def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
     return metadata
 
 
-def make_datasette(db_path: Path, *, live: bool = False):  # -> datasette.app.Datasette
+def make_datasette(db_path: Path, *, snapshot: bool = False):  # -> datasette.app.Datasette
     """The Datasette instance `khabar serve` runs (also used by the tests' client).
 
-    Immutable by default; ``live`` opens the file in SQLite read-only mode (``mode=ro``) instead,
-    which sees the WAL written by running crawls.
+    Read-only (``mode=ro``) by default, following the WAL written by running crawls; ``snapshot``
+    opens the file ``immutable=1``, only for files nothing writes.
     """
     from datasette.app import Datasette
 
-    path = str(Path(db_path).resolve())
+    resolved = Path(db_path).resolve()
+    path = str(resolved)
+    immutable = snapshot or readonly_query(resolved) == "immutable=1"
     return Datasette(
-        files=[path] if live else [],
-        immutables=[] if live else [path],
+        files=[] if immutable else [path],
+        immutables=[path] if immutable else [],
         metadata=load_metadata(Path(path).stem),
         plugins_dir=str(PLUGINS_DIR),
         settings=SETTINGS,
@@ -95,9 +101,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--db", type=Path, help="database file (default: KHABAR_DB or config.yaml's database)"
     )
     parser.add_argument(
-        "--live",
+        "--snapshot",
         action="store_true",
-        help="open read-only (mode=ro) instead of immutable, to see crawls that are running",
+        help="open immutable (no locking, no WAL): only for a file nothing writes, e.g. a copy",
     )
     parser.set_defaults(run=run)
 
@@ -109,16 +115,9 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"khabar: no database at {path} (crawl a site first)", file=sys.stderr)
         return 2
-    wal = path.with_name(path.name + "-wal")
-    if not args.live and wal.exists() and wal.stat().st_size > 0:
-        print(
-            f"khabar: {wal.name} is not empty: a crawl may be writing; the immutable view "
-            "shows the last checkpoint (use --live to follow running crawls)",
-            file=sys.stderr,
-        )
-    ds = make_datasette(path, live=args.live)
+    ds = make_datasette(path, snapshot=args.snapshot)
     url = f"http://{args.host}:{args.port}/"
-    mode = "read-only" if args.live else "immutable"
+    mode = "snapshot" if args.snapshot else "read-only"
     print(f"khabar: serving {path} ({mode}) at {url}", flush=True)
     uvicorn.run(ds.app(), host=args.host, port=args.port, log_level="warning", lifespan="on")
     return 0
