@@ -37,6 +37,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.config import PROJECT_ROOT, KhabarConfig, Schedule, SchedulerConfig, SiteConfig
+from crawler.extensions.crawlrecord import EXIT_RUN_FAILED
 from storage.store import ArticleStore, utcnow
 
 logger = logging.getLogger(__name__)
@@ -167,7 +168,8 @@ def final_values(
 ) -> dict[str, Any]:
     """What the daemon writes into a run's row after its process ended.
 
-    A crawl that recorded itself keeps its own verdict unless it then crashed, or was stopped
+    A crawl that recorded itself keeps its own verdict (and a failed one exits with
+    EXIT_RUN_FAILED) unless it then crashed, or was stopped
     for running past its timeout: those are failed, with the exit status and why. A crawl the
     daemon stopped for shutting down is `interrupted` (neither success nor failure), even if it
     had to be killed or was stopped before it could record anything. A crawl still 'running'
@@ -184,6 +186,8 @@ def final_values(
             reason = "shutdown: killed after the grace period"
         elif not recorded:
             reason = f"shutdown ({describe_exit(exit_code)} before recording)"
+    elif exit_code == EXIT_RUN_FAILED and row.get("status") == STATUS_FAILED:
+        pass  # the crawl recorded its failure and why, and exited saying so
     elif exit_code != 0:
         reason = describe_exit(exit_code)
     elif not recorded:
