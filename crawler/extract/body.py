@@ -17,6 +17,7 @@ from lxml.html import HtmlElement
 from . import selectors as S
 from .clean import is_clutter_line, squash
 from .rules import ExtractionRules
+from .sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -153,13 +154,16 @@ def extract_body(
     rules: ExtractionRules | None,
     url: str | None,
     drop: Iterable[str | None] = (),
-) -> tuple[list[str], str]:
-    """(paragraphs, method) from a cleaned tree; method is 'container' or 'trafilatura'."""
+) -> tuple[list[str], Source]:
+    """(paragraphs, method) from a cleaned tree: the site's container, a generic container or
+    trafilatura."""
     container = find_container(clean, rules)
     if container is not None:
         lines = _serialise(container)
         lead = [ln for ln in lead_lines(clean, container) if ln not in lines]
         lines = filter_lines([*lead, *lines], rules, drop)
         if sum(len(x) for x in lines) >= MIN_CONTAINER_CHARS:
-            return lines, "container"
-    return filter_lines(trafilatura_lines(clean, url), rules, drop), "trafilatura"
+            site = rules.selectors.get("body") if rules else None
+            by_site = bool(site) and container in S.css(site)(clean)
+            return lines, Source.SITE_RULE if by_site else Source.CONTAINER
+    return filter_lines(trafilatura_lines(clean, url), rules, drop), Source.TRAFILATURA
