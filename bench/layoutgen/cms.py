@@ -63,9 +63,8 @@ def drupal7(story: Story, k: Namer) -> tuple[str, str]:
                 f'<a href="/taxonomy/term/{rng.randint(1, 90)}" typeof="skos:Concept" property="rdfs:label skos:prefLabel">{e(story.section)}</a>',
             ),
         )
-    page_title = ' id="page-title"' if rng.random() < 0.5 else ""
     node = [
-        f"<h1{k.cls()}{page_title}>{e(story.title)}</h1>",
+        f"<h1{k.cls()}>{e(story.title)}</h1>",
         common.kicker(k, story, "div"),
         submitted,
         common.modified(k, story),
@@ -83,7 +82,7 @@ def drupal7(story: Story, k: Namer) -> tuple[str, str]:
             k,
             "div",
             "\n".join(node),
-            f' id="node-{rng.randint(1, 99999)}" about="{story.url}" typeof="sioc:Item foaf:Document"',
+            f' about="{story.url}" typeof="sioc:Item foaf:Document"',
         )
         + related(k, story)
         + comments(k, story)
@@ -259,7 +258,7 @@ def blogger(story: Story, k: Namer) -> tuple[str, str]:
     post = [
         f"<h3{k.cls()}>{e(story.title)}</h3>",
         common.kicker(k, story, "h4"),
-        el(k, "div", common.body(k, story), f' id="post-body-{rng.randint(10**8, 10**9)}"'),
+        el(k, "div", common.body(k, story)),
         el(k, "div", "".join(footer)),
         share_bar(k) if rng.random() < 0.5 else "",
     ]
@@ -275,5 +274,6 @@ def blogger(story: Story, k: Namer) -> tuple[str, str]:
         story, common.head_meta(story, allow_jsonld=False, allow_og=rng.random() < 0.5)
     )
     return document(head, page), "utf-8"
+
 
 # ruff: noqa: E501  (HTML templates read best one element per line)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from . import bank, dates
-from .kit import Namer, e, el, jsonld, link, read_also
+from .kit import Namer, e, el, jsonld, link, newsletter, read_also
 from .story import Story
 
 
@@ -24,13 +24,10 @@ def head_meta(story: Story, *, allow_jsonld: bool = True, allow_og: bool = True)
     use_jsonld = allow_jsonld and rng.random() < 0.55
     published = None
     # Dates: one or more machine forms; a page whose date is declared only always gets one.
-    forms = [f for f in ("og", "pubdate", "dc", "jsonld") if rng.random() < 0.35]
+    kinds = ("og", "pubdate", "dc", "jsonld") if allow_jsonld else ("og", "pubdate", "dc")
+    forms = [f for f in kinds if rng.random() < 0.3]
     if need_date and not forms:
-        forms = [
-            rng.choice(
-                ("og", "pubdate", "dc", "jsonld") if allow_jsonld else ("og", "pubdate", "dc")
-            )
-        ]
+        forms = [rng.choice(kinds)]
     if "jsonld" in forms and allow_jsonld:
         use_jsonld = True
         published = story.date_machine()
@@ -185,6 +182,8 @@ def body(k: Namer, story: Story, *, breaks: bool = False) -> str:
         paras = [e(p) for p in story.paragraphs]
     if rng.random() < 0.6 and len(paras) > 2:
         paras.insert(rng.randint(2, len(paras) - 1), read_also(k, story, inline=breaks))
+    if not breaks and rng.random() < 0.15 and len(paras) > 3:
+        paras.insert(rng.randint(1, len(paras) - 1), newsletter(k))
     if story.byline_mode == "body_first":
         label = story.byline_label.strip() or "بقلم :"
         line = (
@@ -214,5 +213,6 @@ def next_data(story: Story) -> str:
         "buildId": "".join(story.rng.choices("abcdef0123456789", k=12)),
     }
     return f'<script id="__NEXT_DATA__" type="application/json">{json.dumps(data)}</script>'
+
 
 # ruff: noqa: E501  (HTML templates read best one element per line)

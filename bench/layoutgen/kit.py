@@ -261,4 +261,5 @@ def related(k: Namer, story: Story) -> str:
         k, story, story.rng.choice(("أخبار ذات صلة", "مواضيع ذات صلة", "قد يهمك أيضاً")), 4
     )
 
+
 # ruff: noqa: E501  (HTML templates read best one element per line)

@@ -247,4 +247,5 @@ def maghreb_portal(story: Story, k: Namer) -> tuple[str, str]:
     )
     return document(head_common(story, common.head_meta(story)), page), "utf-8"
 
+
 # ruff: noqa: E501  (HTML templates read best one element per line)
