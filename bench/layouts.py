@@ -157,6 +157,31 @@ def format_table(results: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(lines)
 
 
+def placement_table(results: dict[str, list[dict[str, Any]]]) -> str:
+    """Accuracy by where the page puts the field (header, body's first line, metadata only…)."""
+    names = list(results)
+    lines = [
+        "| field | placement | pages | " + " | ".join(names) + " |",
+        "|---|---|---|" + "---|" * len(names),
+    ]
+    for key in ("published", "author", "section"):
+        modes = sorted({r["gold"]["placement"][key] for r in results[names[0]] if key in r})
+        for mode in modes:
+            cells = []
+            for name in names:
+                scored = [
+                    r[key]
+                    for r in results[name]
+                    if key in r and r["gold"]["placement"][key] == mode
+                ]
+                cells.append(pct((sum(scored), len(scored))))
+            total = sum(
+                1 for r in results[names[0]] if key in r and r["gold"]["placement"][key] == mode
+            )
+            lines.append(f"| {key} | {mode} | {total} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def failures(rows: list[dict[str, Any]], limit: int) -> str:
     """Up to `limit` failing pages per field: family, url, gold, what was found."""
     out = []
@@ -206,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         f"families: {', '.join(args.family or FAMILIES)}\n",
     )
     print(format_table(results))
+    print()
+    print(placement_table(results))
     if args.show_failures:
         print(failures(results["khabar"], args.show_failures))
     return 0

@@ -288,7 +288,10 @@ def fill(rng: random.Random, text: str) -> str:
 def title(rng: random.Random, section: str) -> str:
     template = rng.choice(TITLE_TEMPLATES)
     noun = rng.choice(TITLE_NOUNS.get(section, TITLE_NOUNS["سياسة"]))
-    return template.format(official=rng.choice(OFFICIALS), noun=noun, place=rng.choice(PLACES))
+    official = rng.choice(OFFICIALS)
+    if official.split()[0].endswith("ة"):  # وزيرة … تكشف
+        template = template.replace("يعلن", "تعلن").replace("يكشف", "تكشف")
+    return template.format(official=official, noun=noun, place=rng.choice(PLACES))
 
 
 def sentence(rng: random.Random, section: str) -> str:

@@ -137,6 +137,12 @@ class Story:
             "modified_at": self.modified.isoformat() if self.modified else None,
             "body": list(self.paragraphs),
             "language": "ar",
+            # Where the page shows (or only declares) each field: for failure analysis.
+            "placement": {
+                "published": self.date_mode,
+                "author": self.byline_mode,
+                "section": self.section_mode,
+            },
         }
 
 
