@@ -167,15 +167,24 @@ def test_scoring_rules() -> None:
     assert bench.norm("  بقلـــم:  مُحَمَّد ") == "بقلم: محمد"
 
 
-# Measured on SAMPLE with today's generic extractor (python bench/layouts.py, khabar column).
-FLOORS = {"published": 0, "title": 0, "author": 0, "section": 0, "kicker": 0}
-F1_MEAN_FLOOR, F1_MIN_FLOOR = 0.0, 0.0
+# Measured on SAMPLE with the generic extractor of main at 937935a (khabar column of
+# bench/layouts.py): (hits, pages scored). Kicker and the lowest body F1 are 0 today (no kicker
+# found on any family; ASP.NET <span>/<br> bodies come out empty): pinned where they are.
+FLOORS = {
+    "published": (103, 130),
+    "title": (96, 130),
+    "author": (49, 111),
+    "section": (24, 99),
+    "kicker": (0, 53),
+}
+F1_MEAN_FLOOR, F1_MIN_FLOOR = 0.887, 0.0
 
 
 def test_khabar_generic_extraction_stays_above_the_floors() -> None:
     summary = bench.summarise(bench.run(SAMPLE, ("khabar",))["khabar"])
-    for key, floor in FLOORS.items():
+    for key, (floor, scored) in FLOORS.items():
         hits, total = summary[key]
-        assert hits >= floor, f"{key}: {hits}/{total} below the floor {floor}"
+        assert total == scored, f"{key}: the sample changed ({total} scored, not {scored}): re-pin"
+        assert hits >= floor, f"{key}: {hits}/{total} below the floor {floor}/{scored}"
     assert summary["f1_mean"] >= F1_MEAN_FLOOR
     assert summary["f1_min"] >= F1_MIN_FLOOR
