@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import cms, portals, wordpress
+from . import cms, portals, regional, wordpress
 from .kit import Namer
 from .story import Story, new_story
 
@@ -21,6 +21,7 @@ FAMILIES: dict[str, Family] = {
     "jannah": wordpress.jannah,
     "tagdiv": wordpress.tagdiv,
     "jnews": wordpress.jnews,
+    "wp_classic": wordpress.wp_classic,
     "drupal7": cms.drupal7,
     "drupal9": cms.drupal9,
     "joomla": cms.joomla,
@@ -29,8 +30,9 @@ FAMILIES: dict[str, Family] = {
     "table1256": portals.table1256,
     "nextjs": portals.nextjs,
     "amp": portals.amp,
-    "egypt_portal": portals.egypt_portal,
-    "maghreb_portal": portals.maghreb_portal,
+    "egypt_portal": regional.egypt_portal,
+    "maghreb_portal": regional.maghreb_portal,
+    "gulf_portal": regional.gulf_portal,
 }
 
 

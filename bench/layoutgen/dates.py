@@ -94,9 +94,14 @@ def month_name(rng: random.Random, when: datetime, region: str) -> str:
     return name
 
 
-def shown_date(rng: random.Random, when: datetime, region: str, with_time: bool) -> str:
+STYLES = ("name", "name", "name", "hyphen", "numeric", "iso_numeric", "hijri")
+
+
+def shown_date(
+    rng: random.Random, when: datetime, region: str, with_time: bool, style: str | None = None
+) -> str:
     """The publication date as printed on the page (wall clock of `when`)."""
-    style = rng.choice(("name", "name", "name", "hyphen", "numeric", "iso_numeric", "hijri"))
+    style = style or rng.choice(STYLES)
     if style == "hyphen":
         names = MONTHS["egyptian" if region in ("gulf", "levantine") else region]
         text = f"{when.day:02d}-{names[when.month - 1]}-{when.year}"

@@ -1,5 +1,5 @@
 """Hand-built portals: ASP.NET WebForms, an old windows-1256 table layout, Next.js with
-JSON-LD only, AMP, and Egyptian and Maghrebi news portals.
+JSON-LD only, and AMP.
 
 ASP.NET: one <form> with __VIEWSTATE, fields in <span id="ctl00_…_LabelN"> (no <h1>), body
 as <br />-separated text. Table layout: nested tables, <font size=5><b> title, <br><br>
@@ -15,8 +15,8 @@ from __future__ import annotations
 import base64
 
 from . import bank, common
-from .kit import Namer, comments, e, el, jsonld, link, most_read, related, share_bar
-from .shell import document, head_common, sidebar, site_footer, site_header
+from .kit import Namer, e, el, jsonld, link, most_read, related
+from .shell import document, head_common, site_footer, site_header
 from .story import Story
 
 
@@ -185,67 +185,6 @@ def amp(story: Story, k: Namer) -> tuple[str, str]:
     meta = common.head_meta(story)
     head = f"{head_common(story, meta, canonical)}\n{head_extra}"
     return document(head, body, html_attrs=' ⚡ lang="ar" dir="rtl"'), "utf-8"
-
-
-def egypt_portal(story: Story, k: Namer) -> tuple[str, str]:
-    rng = story.rng
-    story.move_to("egyptian")
-    if story.byline_mode == "header" and rng.random() < 0.7:
-        story.byline_label = rng.choice(("كتب ", "كتبت ", "كتب - "))
-    parts = [common.breadcrumb(k, story)]
-    if story.section_mode in ("above_title", "sub_shown", "meta_line"):
-        parts.append(common.section_link(k, story))
-    parts.append(common.kicker(k, story, "h3") if story.kicker and rng.random() < 0.5 else "")
-    parts.append(f"<h1{k.cls()}>{e(story.title)}</h1>")
-    if story.kicker and not parts[-2]:
-        parts.append(common.kicker(k, story, "h2"))
-    parts.append(el(k, "div", common.byline(k, story)))
-    parts.append(el(k, "div", common.date(k, story) + common.modified(k, story)))
-    parts.append(share_bar(k))
-    parts.append(el(k, "div", common.body(k, story)))
-    main = el(k, "div", "\n".join(parts)) + related(k, story) + comments(k, story)
-    page = (
-        site_header(k, story)
-        + el(k, "div", el(k, "div", main) + sidebar(k, story))
-        + site_footer(k, story)
-    )
-    meta = common.head_meta(story)
-    if rng.random() < 0.3:  # akhbarelyom-style: an Arabic string where an ISO date belongs
-        meta += f'\n<meta property="article:published_time" content="{e(story.date_shown(with_time=True))}">'
-    return document(head_common(story, meta), page), "utf-8"
-
-
-def maghreb_portal(story: Story, k: Namer) -> tuple[str, str]:
-    rng = story.rng
-    story.move_to(rng.choice(("moroccan", "algerian")))
-    if story.date_mode in ("header", "time_el"):
-        story.date_mode = "under_title"
-    parts = []
-    if story.section_mode in ("above_title", "sub_shown", "meta_line"):
-        parts.append(common.section_link(k, story))
-    parts.append(f"<h1{k.cls()}>{e(story.title)}</h1>")
-    parts.append(common.kicker(k, story, "h2"))
-    info = [common.byline(k, story), common.date(k, story)]
-    if story.modified is not None:
-        info.append(el(k, "span", e(story.modified_line())))
-    parts.append(el(k, "div", " ".join(info)))
-    parts.append(
-        el(k, "figure", f'<img src="https://{story.host}/files/{rng.randint(1, 9999)}.jpg" alt="">')
-    )
-    parts.append(el(k, "div", common.body(k, story)))
-    parts.append(share_bar(k))
-    main = (
-        common.breadcrumb(k, story)
-        + el(k, "article", "\n".join(parts))
-        + related(k, story)
-        + comments(k, story)
-    )
-    page = (
-        site_header(k, story)
-        + el(k, "div", el(k, "div", main) + sidebar(k, story))
-        + site_footer(k, story)
-    )
-    return document(head_common(story, common.head_meta(story)), page), "utf-8"
 
 
 # ruff: noqa: E501  (HTML templates read best one element per line)

@@ -24,6 +24,7 @@ BYLINE_MODES = (
     "body_first",
     "split",
     "agency_tail",
+    "dateline",
     "declared",
     "desk",
     "none",
@@ -84,10 +85,10 @@ class Story:
     def byline_text(self) -> str:
         return f"{self.byline_label}{self.person}"
 
-    def date_shown(self, with_time: bool | None = None) -> str:
+    def date_shown(self, with_time: bool | None = None, style: str | None = None) -> str:
         """Render the publication date for display and record that the page shows it."""
         timed = self.date_with_time if with_time is None else with_time
-        text = dates.shown_date(self.rng, self.published, self.region, timed)
+        text = dates.shown_date(self.rng, self.published, self.region, timed, style)
         self.published_forms.append(text)
         self.shows_time = self.shows_time or timed
         return text
@@ -117,7 +118,7 @@ class Story:
     def gold(self) -> dict[str, Any]:
         if self.shows_byline or self.byline_mode == "declared":
             author: str | None = self.person
-        elif self.byline_mode == "agency_tail":
+        elif self.byline_mode in ("agency_tail", "dateline"):
             author = self.agency[1]
         else:
             author = None
@@ -161,7 +162,7 @@ def new_story(rng: random.Random, family: str, index: int) -> Story:
     if rng.random() < 0.3:
         url = f"https://{host}/{published:%Y/%m/%d}/{rng.randint(10000, 999999)}.html"
     date_mode = rng.choice(DATE_MODES)
-    return Story(
+    story = Story(
         rng=rng,
         family=family,
         host=host,
@@ -183,3 +184,8 @@ def new_story(rng: random.Random, family: str, index: int) -> Story:
         date_mode=date_mode,
         date_with_time=rng.random() < 0.6,
     )
+    if story.byline_mode == "dateline":  # "دمشق-سانا" / "دبي - وام:" opening the lead
+        place, agency = rng.choice(bank.PLACES), story.agency[1]
+        form = rng.choice(("{p}-{a}", "{p} - {a}:", "{p} ({a}) -", "{p} - {a} -"))
+        story.paragraphs[0] = f"{form.format(p=place, a=agency)} {story.paragraphs[0]}"
+    return story
