@@ -182,3 +182,21 @@ def test_undeclared_arabic_code_page_is_detected(corpus_dir: Path, page: str, co
     decoded, codec_used = decode_html(data)
     assert decoded == data.decode(codec)
     assert codec_used.replace("-", "_").replace("windows_1256", "cp1256") == codec
+
+
+def test_reextract_on_a_database_it_cannot_write_says_so(readonly_folder: Path) -> None:
+    before = snapshot(readonly_folder)
+    proc = subprocess.run(
+        as_nobody(
+            [sys.executable, "-m", "crawler.cli", "reextract", "--workers", "0"], readonly_folder
+        ),
+        cwd=PROJECT_ROOT,
+        env=_env(readonly_folder),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("khabar: cannot update ") and proc.stderr.count("\n") == 1
+    assert snapshot(readonly_folder) == before
