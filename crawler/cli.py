@@ -1,8 +1,10 @@
 """`khabar`: the command line around the crawler (crawling itself is `scrapy crawl <site>`).
 
 A click group; each subcommand lives in its own module under crawler.commands and exposes
-``command`` (a click command). COMMANDS lists the modules; the group adds each one's command.
-Errors a user can cause end as one ``khabar: ...`` line and a non-zero exit, never a traceback.
+``command`` (a click command). COMMANDS lists the modules; the group adds each one's command when
+it is first asked for, so `khabar search` does not import the extraction stack (seconds of start-up
+during which Ctrl-C would otherwise be a traceback). Errors a user can cause end as one line and a
+non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,22 +19,35 @@ from typing import Any
 import click
 
 from crawler.commands import UserError
-from crawler.config import ConfigError
-from storage.readonly import NoDatabaseError
 
 COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status")
 
 
 class KhabarGroup(click.Group):
-    """Turns the errors a user can cause (config, database) into one-line UserErrors, and a
-    closed output pipe into exit 141 like any piped Unix tool."""
+    """Loads each command module on demand; turns the errors a user can cause (config, database)
+    into one-line UserErrors, and a closed output pipe into exit 141 like any piped Unix tool."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [module.replace("_", "-") for module in COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = cmd_name.replace("-", "_")
+        if cmd_name not in self.commands and module in COMMANDS:
+            self.add_command(importlib.import_module(f"crawler.commands.{module}").command)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Imported here, not at the top: the config pulls in the extraction stack, seconds of
+        # start-up during which Ctrl-C must be a clean exit 130 (see main), not a traceback.
+        from crawler.config import ConfigError
+        from storage.paths import DatabasePathError
+        from storage.readonly import NoDatabaseError
+
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
             raise UserError(f"config error: {exc}") from None
-        except NoDatabaseError as exc:
+        except (NoDatabaseError, DatabasePathError) as exc:
             raise UserError(str(exc)) from None
         except BrokenPipeError:
             # `khabar extract … | head`: the reader left. Point stdout at /dev/null so the
@@ -65,10 +80,6 @@ def _exit_with(ctx: click.Context, status: int | None, **_: Any) -> None:
     ctx.exit(int(status or 0))
 
 
-for _name in COMMANDS:
-    khabar.add_command(importlib.import_module(f"crawler.commands.{_name}").command)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """The `khabar` entry point: run one command, return its exit status."""
     try:
@@ -80,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             or 0
         )
+    except click.UsageError as exc:
+        # click's form is three lines (usage, hint, error); a mistyped option gets one.
+        where = exc.ctx.command_path if exc.ctx else "khabar"
+        click.echo(f"{where}: {exc.format_message()} (see {where} --help)", err=True)
+        return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

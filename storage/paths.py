@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.config import load_config
-
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -19,6 +17,8 @@ def database_path(settings: BaseSettings | None = None) -> Path:
     override = override or os.environ.get("KHABAR_DB")
     if override:
         return Path(override)
+    from crawler.config import load_config  # heavy (the extraction stack): only when needed
+
     config = settings.get("KHABAR_CONFIG") if settings is not None else None
     return load_config(config or None).database
 

@@ -8,6 +8,7 @@ KHABAR_SKIP_BROWSER=1 to skip locally.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -122,3 +123,28 @@ def test_screenshot_of_a_prefixed_query(chromium: str, server: str, tmp_path: Pa
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1400, 1400)
     assert len(data) > 20_000  # a rendered page, not a blank image
+
+
+DNS_EVENTS = {"HOST_RESOLVER_MANAGER_JOB", "HOST_RESOLVER_DNS_TASK", "HOST_RESOLVER_SYSTEM_TASK"}
+
+
+def test_chromium_resolves_no_host_but_loopback(chromium: str, server: str, tmp_path: Path) -> None:
+    """Chromium's own net log: no DNS job for any host (google update, accounts...) at all."""
+    netlog = tmp_path / "net.json"
+    _chromium(
+        chromium,
+        tmp_path / "profile",
+        f"--log-net-log={netlog}",
+        "--dump-dom",
+        _search_url(server, "الاسلام"),
+    )
+    log, _ = json.JSONDecoder().raw_decode(netlog.read_text(encoding="utf-8"))
+    names = {number: name for name, number in log["constants"]["logEventTypes"].items()}
+    looked_up = [
+        event.get("params", {}).get("host", "?")
+        for event in log["events"]
+        if names.get(event["type"]) in DNS_EVENTS
+    ]
+    assert [host for host in looked_up if "127.0.0.1" not in host] == []
+    requests = [e for e in log["events"] if names.get(e["type"]) == "HOST_RESOLVER_MANAGER_REQUEST"]
+    assert requests  # the log did record host resolution (it is not an empty file)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -159,10 +161,10 @@ def test_search_unknown_site(khabar_db: Path) -> None:
 def test_search_non_utf8_site_and_query(khabar_db: Path) -> None:
     site = khabar_proc("search", "دمشق", "--db", str(khabar_db), "--site", b"s\xffna")
     assert site.returncode == 2
-    one_line_error(site.stderr, "Error:", "--site", "not valid UTF-8")
+    one_line_error(site.stderr, "khabar search:", "--site", "not valid UTF-8")
     query = khabar_proc("search", b"\xd8\xaf\xff", "--db", str(khabar_db))
     assert query.returncode == 2
-    one_line_error(query.stderr, "Error:", "not valid UTF-8")
+    one_line_error(query.stderr, "khabar search:", "not valid UTF-8")
 
 
 # --- khabar serve --------------------------------------------------------------------------------
@@ -232,3 +234,35 @@ def test_scrapy_crawl_into_a_directory_or_a_non_sqlite_file(tmp_path: Path) -> N
         assert proc.returncode != 0
         one_line_error(proc.stderr, f"khabar: database {target}", needle)
     assert text.read_text(encoding="utf-8") == "notes\n"
+
+
+def test_usage_errors_are_one_line_from_the_real_command() -> None:
+    proc = khabar_proc("search", "x", "--limit", "-1")
+    assert proc.returncode == 2
+    assert proc.stderr.decode().splitlines() == [
+        "khabar search: Invalid value for '--limit': -1 is not in the range 1<=x<=1000000. "
+        "(see khabar search --help)"
+    ]
+
+
+def test_schedule_refuses_a_directory_as_database(tmp_path: Path) -> None:
+    proc = khabar_proc("schedule", "--once", "--site", "sana", env={"KHABAR_DB": str(tmp_path)})
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == f"khabar: database {tmp_path} is a directory, not a file\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ctrl_c_during_start_up_is_not_a_traceback(corpus_dir: Path) -> None:
+    """SIGINT while the command is still importing the extraction stack: exit 130, quietly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "extract", str(corpus_dir / PAGE), "--url", URL],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(0.6)  # past interpreter start-up, inside the imports (seconds on this machine)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
+    assert proc.returncode == 130 and out == b""

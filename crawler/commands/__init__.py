@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.config import KhabarConfig
 from storage.paths import database_path
+
+if TYPE_CHECKING:
+    from crawler.config import KhabarConfig
 
 F = TypeVar("F", bound=Callable[..., Any])
 

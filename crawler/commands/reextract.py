@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import click
 
-from crawler.commands import db_option, require_sites, resolve_db, site_option
+from crawler.commands import UserError, db_option, require_sites, resolve_db, site_option
 from crawler.config import load_config
 from crawler.extract.rules import ExtractionRules
 from pipelines.extract import analyse_page
@@ -58,7 +59,10 @@ def command(site: str | None, workers: int, db: Path | None) -> int:
     rules = {name: entry.extraction for name, entry in config.sites.items()}
     path = resolve_db(db)
     connect_readonly(path).close()  # a khabar database, not a typo that would create one
-    store = ArticleStore(path)
+    try:
+        store = ArticleStore(path)
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot update {path}: {exc}") from None
     try:
         pages = list(store.stored_pages(site))
         jobs = [(page, rules.get(page.site, ExtractionRules())) for page in pages]
@@ -68,6 +72,8 @@ def command(site: str | None, workers: int, db: Path | None) -> int:
         else:
             results = [reextract_page(page, page_rules) for page, page_rules in jobs]
         changed = store.replace_extraction(results)
+    except sqlite3.Error as exc:  # read-only file, disk full: nothing was half-written
+        raise UserError(f"cannot update {path}: {exc}") from None
     finally:
         store.close()
     print(f"khabar: re-extracted {len(results)} stored pages; {changed} articles updated")

@@ -17,6 +17,7 @@ from crawler.scheduler import (
     build_jobs,
     run_once,
 )
+from storage.paths import check_database_target
 from storage.readonly import open_readonly
 from storage.runs import last_started, reap_abandoned
 from storage.store import ArticleStore
@@ -97,6 +98,7 @@ def command(
             print(f"{job['id']:<16} {when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC  {job['trigger']}")
         return 0
 
+    check_database_target(database)  # the daemon creates the file, but not in a directory's place
     store = ArticleStore(database)
     try:
         reap_abandoned(store)
