@@ -14,6 +14,7 @@ from crawler.scheduler import (
     CrawlRunner,
     Daemon,
     build_jobs,
+    list_line,
     run_once,
 )
 from storage.paths import database_path
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         jobs = build_jobs([config.sites[s] for s in sites], runner.run, started, now)
         for job in jobs:
             when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
-            print(f"{job['id']:<16} {when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC  {job['trigger']}")
+            print(list_line(config.sites[job["id"]], when))
         return 0
     if args.once:
         outcomes = run_once(runner, sites)
