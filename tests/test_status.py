@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -158,3 +159,55 @@ def test_failing_runs_option(status_env, capsys) -> None:
     status_env("failing", None)
     assert main(["status", "--site", "alwatan", "--failing-runs", "4"]) == 0
     capsys.readouterr()
+
+
+def test_status_json_times_are_all_utc(tmp_path: Path, monkeypatch, capsys) -> None:
+    schedules = {"alwatan": {"cron": "0 9 * * 0"}, "sana": {"interval_minutes": 30}}
+    monkeypatch.setenv("KHABAR_CONFIG", str(write_config(tmp_path, schedules=schedules)))
+    monkeypatch.delenv("KHABAR_DB", raising=False)
+    db = open_database(tmp_path / "khabar.sqlite")
+    try:
+        healthy(db, "alwatan")
+        healthy(db, "sana")
+    finally:
+        db.close()
+    main(["status", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    times = [r[key] for r in rows for key in ("last_run", "next_run")]
+    assert len(times) == 4 and all(t.endswith("+00:00") for t in times), times
+    alwatan = datetime.fromisoformat(rows[0]["next_run"])
+    assert (alwatan.weekday(), alwatan.hour) == (6, 6)  # Sunday 09:00 in Damascus = 06:00 UTC
+
+
+def test_run_whose_process_vanished_is_failed(status_env, capsys) -> None:
+    import subprocess
+    import sys
+
+    status_env(None, "healthy")  # alwatan's only run is the vanished one
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    db = open_database(Path(os.environ["KHABAR_CONFIG"]).parent / "khabar.sqlite")
+    try:
+        db["crawls"].insert(
+            {
+                "site": "alwatan",
+                "started_at": iso(timedelta(0)),
+                "status": "running",
+                "pid": dead.pid,
+            }
+        )
+        db["crawls"].insert(
+            {
+                "site": "sana",
+                "started_at": iso(timedelta(0)),
+                "status": "running",
+                "pid": os.getpid(),
+            }
+        )
+    finally:
+        db.close()
+    assert main(["status", "--json"]) == 1
+    rows = {r["site"]: r for r in json.loads(capsys.readouterr().out)}
+    assert (rows["alwatan"]["last_status"], rows["alwatan"]["health"]) == ("failed", "failing")
+    assert rows["alwatan"]["reason"] == "last run failed (latest: process vanished)"
+    assert (rows["sana"]["last_status"], rows["sana"]["health"]) == ("running", "ok")

@@ -14,20 +14,8 @@ from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
+from crawler.record import SHOWN_FIELDS
 
-RECORD_KEYS = (
-    "url",
-    "title",
-    "kicker",
-    "author",
-    "section",
-    "tags",
-    "published_at",
-    "modified_at",
-    "language",
-    "body",
-    "image_url",
-)
 SNIFF_BYTES = 8192  # like grep and git: a NUL byte in the first 8 KB means binary data
 
 EPILOG = """\
@@ -101,7 +89,7 @@ def command(page: Path, url: str, site: str | None, encoding: str | None, all_fi
         owner = config.site_for_url(url)
         rules = owner.extraction if owner else ExtractionRules()
     record = extract_article(read_page(page), url, rules, http_encoding=encoding)
-    shown = record if all_fields else {key: record.get(key) for key in RECORD_KEYS}
+    shown = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
     json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -15,6 +15,7 @@ from crawler.scheduler import (
     CrawlRunner,
     Daemon,
     build_jobs,
+    list_line,
     run_once,
 )
 from storage.paths import check_database_target
@@ -95,7 +96,7 @@ def command(
         jobs = build_jobs([config.sites[s] for s in names], runner.run, started, now)
         for job in jobs:
             when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
-            print(f"{job['id']:<16} {when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC  {job['trigger']}")
+            print(list_line(config.sites[job["id"]], when))
         return 0
 
     check_database_target(database)  # the daemon creates the file, but not in a directory's place
