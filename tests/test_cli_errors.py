@@ -215,7 +215,7 @@ def scrapy(*args: str, env: dict[str, str] | None = None) -> subprocess.Complete
 def test_scrapy_crawl_unknown_spider() -> None:
     proc = scrapy("crawl", "nosuch")
     assert proc.returncode == 2
-    one_line_error(proc.stderr, "unknown spider 'nosuch'", "alwatan")
+    one_line_error(proc.stderr, "unknown s", "'nosuch'", "alwatan")
 
 
 def test_scrapy_list_into_a_reader_that_stops_early() -> None:
@@ -266,3 +266,17 @@ def test_ctrl_c_during_start_up_is_not_a_traceback(corpus_dir: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
     assert proc.returncode == 130 and out == b""
+
+
+def test_spider_loader_unknown_name_is_a_key_error_and_a_usage_error() -> None:
+    """Scrapy commands other than crawl (check, parse --spider) meet it as a usage line."""
+    from scrapy.exceptions import UsageError
+
+    from crawler.config import load_config
+    from crawler.spiderloader import ConfigSpiderLoader
+
+    loader = ConfigSpiderLoader(load_config())
+    with pytest.raises(KeyError) as caught:
+        loader.load("nosuch")
+    assert isinstance(caught.value, UsageError)
+    assert str(caught.value).startswith("unknown spider 'nosuch' (known: albayan, ")

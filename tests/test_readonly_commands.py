@@ -200,3 +200,29 @@ def test_reextract_on_a_database_it_cannot_write_says_so(readonly_folder: Path) 
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("khabar: cannot update ") and proc.stderr.count("\n") == 1
     assert snapshot(readonly_folder) == before
+
+
+def test_unreadable_page_and_database_are_one_line(readonly_folder: Path) -> None:
+    readonly_folder.chmod(0o755)
+    page = readonly_folder / "page.html"
+    page.write_text("<html><body><p>نص</p></body></html>", encoding="utf-8")
+    for path in (page, readonly_folder / "khabar.sqlite"):
+        path.chmod(0o600)  # root's; `nobody` may not read it
+    readonly_folder.chmod(0o555)
+    cases = [
+        (["extract", str(page), "--url", "https://x.test/a"], "is not readable"),
+        (["search", "x"], "not readable"),
+        (["status"], "not readable"),
+    ]
+    for command, needle in cases:
+        proc = subprocess.run(
+            as_nobody([sys.executable, "-m", "crawler.cli", *command], readonly_folder),
+            cwd=PROJECT_ROOT,
+            env=_env(readonly_folder),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert needle in proc.stderr and proc.stderr.count("\n") == 1, (command, proc.stderr)

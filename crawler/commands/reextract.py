@@ -6,7 +6,6 @@ fetched. Work is spread over a process pool like the crawl's extraction.
 
 from __future__ import annotations
 
-import logging
 import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
@@ -23,7 +22,6 @@ from pipelines.normalise import tidy_fields
 from storage.readonly import connect_readonly
 from storage.store import ArticleStore, StoredPage
 
-logger = logging.getLogger(__name__)
 CHUNK = 64
 MAX_WORKERS = 4 * (os.cpu_count() or 1)  # more processes than this only cost memory
 

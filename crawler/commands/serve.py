@@ -2,17 +2,17 @@
 
 The database is opened read-only (SQLite ``mode=ro``: it follows the WAL, so articles appear as
 running crawls store them), never ``immutable=1`` on a file something may write, which SQLite
-answers with "database disk image is malformed" once it changes. ``--snapshot`` (immutable) is for
-files nothing writes, e.g. a copy; a database in a directory we cannot write is served the way
-storage.readonly opens it. With the committed metadata (titles, facets, canned queries) and our
-plugin (Arabic-aware ``_search``, SQL functions for the canned search, right-to-left cells) from
-storage/datasette/. Datasette 0.65 has no write API, and we define no writable canned query.
+answers with "database disk image is malformed" once it changes. ``--snapshot`` (immutable) is
+for files nothing writes, e.g. a copy, and is what a database in a directory we cannot write
+gets (SQLite cannot open it mode=ro there; see storage.readonly). Served with the committed
+metadata (titles, facets, canned queries) and our plugin (Arabic-aware ``_search``, SQL
+functions for the canned search, right-to-left cells) from storage/datasette/. Datasette 0.65
+has no write API, and we define no writable canned query.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
 import socket
 from functools import cache
 from pathlib import Path
@@ -23,8 +23,6 @@ import yaml
 
 from crawler.commands import UserError, db_option, resolve_db
 from storage.readonly import connect_readonly, readonly_query
-
-logger = logging.getLogger(__name__)
 
 DATASETTE_DIR = Path(__file__).resolve().parents[2] / "storage" / "datasette"
 METADATA_FILE = DATASETTE_DIR / "metadata.yaml"
@@ -72,12 +70,10 @@ def make_datasette(db_path: Path, *, snapshot: bool = False):  # -> datasette.ap
     """
     from datasette.app import Datasette
 
-    resolved = Path(db_path).resolve()
-    path = str(resolved)
-    immutable = snapshot or readonly_query(resolved) == "immutable=1"
+    path = str(Path(db_path).resolve())
     return Datasette(
-        files=[] if immutable else [path],
-        immutables=[path] if immutable else [],
+        files=[] if snapshot else [path],
+        immutables=[path] if snapshot else [],
         metadata=load_metadata(Path(path).stem),
         plugins_dir=str(PLUGINS_DIR),
         settings=SETTINGS,
@@ -127,9 +123,14 @@ def command(host: str, port: int, db: Path | None, snapshot: bool) -> int:
 
     path = resolve_db(db)
     connect_readonly(path).close()  # refuses a missing, unreadable or non-khabar file
+    if snapshot:
+        mode = "snapshot"
+    elif readonly_query(path.resolve()) == "immutable=1":
+        snapshot, mode = True, "snapshot: its directory is not writable, so nothing writes it"
+    else:
+        mode = "read-only"
     ds = make_datasette(path, snapshot=snapshot)
     sock = listen(host, port)
-    mode = "snapshot" if snapshot else "read-only"
     print(f"khabar: serving {path} ({mode}) at http://{host}:{port}/", flush=True)
     server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", lifespan="on"))
     server.run(sockets=[sock])
