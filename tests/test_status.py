@@ -138,10 +138,16 @@ def test_status_table(status_env, capsys) -> None:
 
 
 def test_status_before_any_crawl(status_env, capsys, tmp_path: Path) -> None:
+    # no database yet (or a typo in KHABAR_DB): said so, exit 2, and status never creates it
+    assert main(["status"]) == 2
+    assert "no khabar database at" in capsys.readouterr().err
+    assert not (tmp_path / "khabar.sqlite").exists()
+
+
+def test_status_of_sites_never_crawled(status_env, capsys) -> None:
+    status_env(None, None)
     assert main(["status"]) == 0
-    out = capsys.readouterr().out
-    assert out.count("never crawled") == 2
-    assert not (tmp_path / "khabar.sqlite").exists()  # status never creates the database
+    assert capsys.readouterr().out.count("never crawled") == 2
 
 
 def test_status_unknown_site(status_env, capsys) -> None:

@@ -17,18 +17,20 @@ import os
 import sqlite3
 from collections import Counter
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.addons import database_of, store_of
 from crawler.failures import storage_failure
-from storage.paths import database_path
 from storage.runs import reap_abandoned
-from storage.store import ArticleStore, utcnow
+from storage.store import utcnow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from scrapy import Spider
@@ -37,6 +39,8 @@ if TYPE_CHECKING:
     from scrapy.http import Request, Response
     from scrapy.statscollectors import StatsCollector
     from twisted.internet.defer import Deferred
+
+    from storage.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +190,10 @@ class StorageFaultWatch(logging.Handler):
 
 
 class CrawlRunRecorder:
-    def __init__(self, db_path: Path, crawl_id: int, stats: StatsCollector) -> None:
+    def __init__(
+        self, store: Callable[[], ArticleStore], db_path: Path, crawl_id: int, stats: StatsCollector
+    ) -> None:
+        self.store = store  # the process' one store, opened when the spider opens
         self.db_path = db_path
         self.crawl_id = crawl_id
         self.stats = stats
@@ -204,7 +211,8 @@ class CrawlRunRecorder:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ext = cls(
-            database_path(crawler.settings),
+            partial(store_of, crawler),
+            database_of(crawler),
             crawler.settings.getint("KHABAR_CRAWL_ID"),
             crawler.stats,
         )
@@ -239,16 +247,13 @@ class CrawlRunRecorder:
                 [*site.feeds, *site.sitemaps, *(listing.url for listing in site.listings)]
             )
         try:
-            store = ArticleStore(self.db_path)
-            try:
-                # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
-                reap_abandoned(store)
-                if self.crawl_id:
-                    store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
-                else:
-                    self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
-            finally:
-                store.close()
+            store = self.store()
+            # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
+            reap_abandoned(store)
+            if self.crawl_id:
+                store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
+            else:
+                self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
         except (sqlite3.Error, OSError) as exc:
             reason = storage_failure(exc) or f"cannot record the run: {exc}"
             self.watch.reason = reason
@@ -276,11 +281,7 @@ class CrawlRunRecorder:
             values.update(status=FAILED, finish_reason=cause)
         if self.crawl_id:
             try:
-                store = ArticleStore(self.db_path)
-                try:
-                    store.update_crawl(self.crawl_id, values)
-                finally:
-                    store.close()
+                self.store().update_crawl(self.crawl_id, values)
             except (sqlite3.Error, OSError) as exc:
                 logger.error("Run %d not recorded in %s: %s", self.crawl_id, self.db_path, exc)
                 if values["status"] != FAILED:
