@@ -2,6 +2,9 @@
 
 Two `scrapy crawl faulty` runs (the second turns two known articles into 404/410) go through
 the fault-injecting replay proxy on 127.0.0.1 (tests/support/faults.py describes every case).
+Then the operational faults (tests/support/ops_faults.py): a disk that fills mid-crawl, a
+read-only database, a second scheduler daemon on one database, a crawl killed with kill -9
+(vanished run), each followed by a healthy run that must complete the set.
 Prints one line per fault kind — cases tried, handled as specified, rows lost, rows duplicated
 — then any case not handled as specified, and writes bench/results/faults.json.
 
@@ -28,6 +31,7 @@ from tests.support.faults import (  # noqa: E402
     summary_table,
     unexpected_rows,
 )
+from tests.support.ops_faults import run_ops_faults  # noqa: E402
 
 
 def main() -> int:
@@ -35,8 +39,9 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="khabar-faults-") as tmp:
         crawls = run_fault_crawls(site, Path(tmp))
+        ops = run_ops_faults(Path(tmp))
     results = evaluate_all(site, crawls)
-    table = summary_table(results)
+    table = summary_table(results) + [r.row() for r in ops]
     junk = unexpected_rows(site, crawls[2].rows)
     total = {
         "fault kind": "TOTAL",
@@ -46,6 +51,9 @@ def main() -> int:
     failures = [r for r in results if not r.ok]
     for r in failures:
         print(f"NOT AS SPECIFIED: {r.case.kind} / {r.case.name}: {'; '.join(r.problems)}")
+    for r in ops:
+        if not r.ok:
+            print(f"NOT AS SPECIFIED: {r.kind}: {'; '.join(r.problems)}")
     if junk:
         print(f"rows stored that should have been rejected: {junk}")
     seconds = {run: round(crawls[f"seconds_{run}"], 1) for run in (1, 2)}
@@ -71,6 +79,7 @@ def main() -> int:
                     }
                     for r in results
                 ],
+                "operational": [{**r.row(), "problems": r.problems} for r in ops],
                 "unexpected_rows": junk,
                 "crawl_seconds": seconds,
             },
@@ -79,7 +88,13 @@ def main() -> int:
         ),
         encoding="utf-8",
     )
-    ok = not failures and not junk and total["lost"] == 0 and total["duplicated"] == 0
+    ok = (
+        not failures
+        and all(r.ok for r in ops)
+        and not junk
+        and total["lost"] == 0
+        and total["duplicated"] == 0
+    )
     return 0 if ok else 1
 
 

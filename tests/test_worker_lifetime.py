@@ -27,45 +27,11 @@ from crawler.health import RunSummary, settle_running
 from storage.runs import process_alive
 from tests.conftest import PROJECT_ROOT
 from tests.support.faults import crawl_args, plain_config, plain_site
+from tests.support.ops_faults import alive, descendants
 from tests.support.replay import ReplayServer, slow_fault
 
 SITE, HOST, N = "lifetime", "news.lifetime.test", 12
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
-
-
-def parent_of(pid: int) -> int | None:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return None
-    return int(stat.rpartition(")")[2].split()[1])
-
-
-def descendants(pid: int) -> set[int]:
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        children = {
-            int(p.name)
-            for p in Path("/proc").iterdir()
-            if p.name.isdigit() and parent_of(int(p.name)) in frontier
-        }
-        frontier = children - found
-        found |= children
-    return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    """The pids still running (zombies of a reaped-later parent do not count)."""
-    out = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rpartition(")")[2]
-        except OSError:
-            continue
-        if state.split()[0] != "Z":
-            out.add(pid)
-    return out
 
 
 @pytest.fixture
