@@ -81,9 +81,22 @@ class _write_lock:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         try:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            if exc_type is None:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            else:
+                self._rollback()
         finally:
             self._release()
+
+    def _rollback(self) -> None:
+        # SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR): a
+        # second ROLLBACK would fail and hide the error that says what went wrong.
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def _release(self) -> None:
         if self.thread_lock is not None:

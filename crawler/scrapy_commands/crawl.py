@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
-from scrapy.exceptions import UsageError
 
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED, CrawlRunRecorder
 
@@ -25,11 +24,8 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)  # Scrapy's usage errors
             return
         assert self.crawler_process
-        name = args[0]
-        known = self.crawler_process.spider_loader.list()
-        if name not in known:
-            raise UsageError(f"unknown site {name!r} (known: {', '.join(known)})", print_help=False)
-        crawler = self._create_crawler(name)
+        # An unknown name: the spider loader raises a one-line UsageError (exit 2).
+        crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
