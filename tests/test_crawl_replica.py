@@ -133,6 +133,11 @@ def test_rows_match_gold(crawled, corpus_dir: Path, article_id: str) -> None:
     assert "زر الذهاب إلى الأعلى" not in row["body"]
     assert row["word_count"] == len(row["body"].split())
     assert len(row["content_hash"]) == 64
+    # Provenance and date precision travel from the extractor to their columns.
+    sources = json.loads(row["field_sources"])
+    assert {"title", "body", "published_at"} <= set(sources)
+    assert sources["published_at"] == row["date_source"]
+    assert row["published_precision"] in {"day", "minute", "second"}
 
 
 def test_seed_article_body_is_exactly_the_users_text(crawled, corpus_dir: Path) -> None:
