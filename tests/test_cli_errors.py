@@ -92,6 +92,12 @@ def test_extract_empty_or_binary_is_refused(tmp_path: Path, content: bytes, need
     one_line_error(result.stderr, "khabar:", needle)
 
 
+def test_extract_empty_standard_input() -> None:
+    result = CliRunner().invoke(khabar, ["extract", "-", "--url", URL], input=b"")
+    assert result.exit_code == 2
+    one_line_error(result.stderr, "khabar: standard input is empty")
+
+
 @pytest.mark.parametrize(
     "url", ["alwatan.sy/archives/1", "ftp://x.test/a", "http://", "http://[::1"]
 )

@@ -47,14 +47,16 @@ def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None
 
 def read_page(page: Path) -> bytes:
     """The page's bytes; UserError for an unreadable, empty or binary file."""
+    stdin = str(page) == "-"
+    name = "standard input" if stdin else str(page)
     try:
-        data = sys.stdin.buffer.read() if str(page) == "-" else page.read_bytes()
+        data = sys.stdin.buffer.read() if stdin else page.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {page}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot read {name}: {exc.strerror or exc}") from None
     if not data.strip():
-        raise UserError(f"{page} is empty")
+        raise UserError(f"{name} is empty")
     if b"\0" in data[:SNIFF_BYTES]:
-        raise UserError(f"{page} is not an HTML page (binary data)")
+        raise UserError(f"{name} is not an HTML page (binary data)")
     return data
 
 

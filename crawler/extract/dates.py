@@ -147,9 +147,7 @@ def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> l
 
 # --- position and text: a date shown where no selector knows it ------------------------------
 # Matched on normalize_date_text output (harakat gone, alef forms unified).
-_PUBLISHED_LABEL = re.compile(
-    r"نشر|تاريخ النشر|تاريخ الخبر|بتاريخ|published|posted|publie", re.I
-)
+_PUBLISHED_LABEL = re.compile(r"نشر|تاريخ النشر|تاريخ الخبر|بتاريخ|published|posted|publie", re.I)
 _UPDATE_LABEL = re.compile(
     r"اخر تحديث|تم تحديث|تحديث|حدث في|محدث|updated|last modified|modified|mis a jour", re.I
 )
