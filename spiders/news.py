@@ -27,6 +27,7 @@ from crawler.config import SiteConfig
 from crawler.dates import parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.items import ArticleItem
+from crawler.sitemaps import news_entries
 from crawler.urls import canonicalize_url, url_is_crawlable
 from storage.paths import database_path
 from storage.store import ArticleStore, KnownArticle, read_known_articles
@@ -154,8 +155,12 @@ class NewsSpider(scrapy.Spider):
             return
         self._warn_entities(response.url, body)
         sitemap = Sitemap(body)
+        news = news_entries(body)  # Scrapy's Sitemap drops the news: namespace
         for entry in sitemap:
-            loc = response.urljoin(entry.get("loc", "").strip())
+            raw_loc = entry.get("loc", "").strip()
+            loc = response.urljoin(raw_loc)
+            if not entry.get("lastmod") and raw_loc in news:
+                entry["lastmod"] = news[raw_loc].publication_date or ""
             lastmod = parse_machine_date(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
                 if self.since and lastmod and lastmod < self.since:
