@@ -742,6 +742,8 @@ class Sample:
                 self.record.get("date_source") if name == "published_at" and value else None
             )
             out.append((name, str(shown), str(source or "-")))
+        # a page the crawl would reject as not an article shows here first
+        out.append(("page_kind", str(self.record.get("page_kind") or ""), "-"))
         body = self.record.get("body") or ""
         out.append(("body", f"{len(body)} chars, {self.record.get('word_count', 0)} words",
                     str(sources.get("body") or self.record.get("body_method") or "-")))
