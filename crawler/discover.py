@@ -40,9 +40,7 @@ from crawler.sitemaps import news_entries
 from crawler.urls import _registered_domain
 
 # Arab League members by ccTLD: a site under one of these gets that country's locale and zone.
-ARAB_CCTLDS = frozenset(
-    "ae bh dj dz eg iq jo km kw lb ly ma mr om ps qa sa sd so sy tn ye".split()
-)
+ARAB_CCTLDS = frozenset("ae bh dj dz eg iq jo km kw lb ly ma mr om ps qa sa sd so sy tn ye".split())
 # Where CMSs put their feeds when the page advertises none (probed in this order).
 FEED_PATHS = ("/feed/", "/rss", "/rss.xml", "/feed", "/atom.xml", "/index.xml")
 SITEMAP_PATHS = ("/sitemap_index.xml", "/sitemap.xml")
@@ -54,8 +52,11 @@ NOT_A_LISTING = re.compile(
     re.IGNORECASE,
 )
 # Sitemaps of a sitemap index that list taxonomy pages, not articles.
-TAXONOMY_SITEMAP = re.compile(r"(category|tag|author|page|section|topic)[-_]?sitemap|"
-                              r"sitemap[-_]?(category|tag|author|page|section|topic)", re.I)
+TAXONOMY_SITEMAP = re.compile(
+    r"(category|tag|author|page|section|topic)[-_]?sitemap|"
+    r"sitemap[-_]?(category|tag|author|page|section|topic)",
+    re.I,
+)
 CMS_SIGNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("WordPress", ("/wp-content/", "/wp-includes/", "wordpress.org/?v=", 'content="WordPress')),
     ("Drupal", ("/sites/default/files/", "Drupal.settings", 'content="Drupal', "drupal.js")),
@@ -133,8 +134,10 @@ class PoliteFetcher:
         """The response (any status), or None: over budget, disallowed, or no answer."""
         if self.used >= self.budget:
             return None
-        if check_robots and self.robots is not None and not self.robots.can_fetch(
-            url, self.user_agent
+        if (
+            check_robots
+            and self.robots is not None
+            and not self.robots.can_fetch(url, self.user_agent)
         ):
             self.report(f"skipped (robots.txt disallows): {url}")
             return None
@@ -333,8 +336,10 @@ def _segment_regex(values: list[str]) -> str:
     """One path segment across URLs: kept literally when it is the same word everywhere,
     digit runs as \\d+ when the rest of the segment agrees, else any segment."""
     distinct = set(values)
-    if len(distinct) == 1 and not any(ch.isdigit() for ch in values[0]) and (
-        len(values) > 1 or not _looks_like_slug(values[0])
+    if (
+        len(distinct) == 1
+        and not any(ch.isdigit() for ch in values[0])
+        and (len(values) > 1 or not _looks_like_slug(values[0]))
     ):
         return _escape(values[0])
     shapes = {re.sub(r"\d+", "\0", v) for v in values}
@@ -542,8 +547,9 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
                 found.notes.append(f"feeds: {path} answers with a feed (the page names none)")
                 break
     if feed_bodies:
-        found.cms = found.cms or cms_family(*(b[:4096].decode("utf-8", "replace")
-                                              for b in feed_bodies))
+        found.cms = found.cms or cms_family(
+            *(b[:4096].decode("utf-8", "replace") for b in feed_bodies)
+        )
         found.display_name = found.display_name or feed_title(feed_bodies[0])
 
     _discover_sitemaps(found, fetcher, origin)
@@ -621,8 +627,8 @@ def _discover_sitemaps(found: Discovery, fetcher: PoliteFetcher, origin: str) ->
 
 def _same_site(url: str, start: str) -> bool:
     return site_domain(url) == site_domain(start) or (
-        _is_name(site_domain(url)) and _registered_domain(site_domain(url))
-        == _registered_domain(site_domain(start))
+        _is_name(site_domain(url))
+        and _registered_domain(site_domain(url)) == _registered_domain(site_domain(start))
     )
 
 
@@ -721,8 +727,16 @@ def _wrap(text: str, width: int) -> list[str]:
 
 # --- samples ----------------------------------------------------------------------------------
 
-SAMPLE_FIELDS = ("title", "kicker", "author", "section", "tags", "published_at", "modified_at",
-                 "image_url")
+SAMPLE_FIELDS = (
+    "title",
+    "kicker",
+    "author",
+    "section",
+    "tags",
+    "published_at",
+    "modified_at",
+    "image_url",
+)
 
 
 @dataclass(frozen=True)
@@ -745,8 +759,13 @@ class Sample:
         # a page the crawl would reject as not an article shows here first
         out.append(("page_kind", str(self.record.get("page_kind") or ""), "-"))
         body = self.record.get("body") or ""
-        out.append(("body", f"{len(body)} chars, {self.record.get('word_count', 0)} words",
-                    str(sources.get("body") or self.record.get("body_method") or "-")))
+        out.append(
+            (
+                "body",
+                f"{len(body)} chars, {self.record.get('word_count', 0)} words",
+                str(sources.get("body") or self.record.get("body_method") or "-"),
+            )
+        )
         return out
 
 

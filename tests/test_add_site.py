@@ -23,10 +23,31 @@ from tests.conftest import FAST, PROJECT_ROOT, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite, normalise_url
 from tests.support.sites import MadeSite, sitemap_only_site, wordpress_site
 
-DISCOVERY_FIELDS = ("domains", "locale", "timezone", "feeds", "sitemaps", "listings",
-                    "article_patterns")
-ALWATAN_IDS = ["61234", "64051", "66820", "69402", "71177", "73520", "75903", "78415", "80660",
-               "84210", "87355", "90418", "93580", "94762"]
+DISCOVERY_FIELDS = (
+    "domains",
+    "locale",
+    "timezone",
+    "feeds",
+    "sitemaps",
+    "listings",
+    "article_patterns",
+)
+ALWATAN_IDS = [
+    "61234",
+    "64051",
+    "66820",
+    "69402",
+    "71177",
+    "73520",
+    "75903",
+    "78415",
+    "80660",
+    "84210",
+    "87355",
+    "90418",
+    "93580",
+    "94762",
+]
 
 # A config with one unrelated site, so add-site has somewhere to append.
 BASE_CONFIG = """\
@@ -145,8 +166,9 @@ def test_sana_without_home_page(server: ReplayServer, config: Path) -> None:
 def test_wordpress_like_site_added_and_crawled(server: ReplayServer, config: Path) -> None:
     made = wordpress_site()
     env = {**server.env(), "KHABAR_CONFIG": str(config)}
-    result = CliRunner(env=env).invoke(command, ["https://www.akhbar-misr.com.eg/", "--write",
-                                                 "--delay", "0"])
+    result = CliRunner(env=env).invoke(
+        command, ["https://www.akhbar-misr.com.eg/", "--write", "--delay", "0"]
+    )
     assert result.exit_code == 0, result.output
     site = load_config(config).sites["akhbar_misr"]
     expected = {k: v for k, v in made.expected.items() if k != "name"}
@@ -161,8 +183,13 @@ def test_wordpress_like_site_added_and_crawled(server: ReplayServer, config: Pat
 
 
 def test_sitemap_only_site_on_loopback(odd_site: MadeSite, config: Path) -> None:
-    env = {"KHABAR_CONFIG": str(config), "http_proxy": "", "https_proxy": "",
-           "HTTP_PROXY": "", "HTTPS_PROXY": ""}
+    env = {
+        "KHABAR_CONFIG": str(config),
+        "http_proxy": "",
+        "https_proxy": "",
+        "HTTP_PROXY": "",
+        "HTTPS_PROXY": "",
+    }
     url = odd_site.articles[0].split("/news.php")[0] + "/"
     missing_name = add_site([url], env)
     assert missing_name.returncode != 0

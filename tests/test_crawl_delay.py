@@ -22,7 +22,6 @@ def robots(text: str) -> ProtegoRobotParser:
     return ProtegoRobotParser(text.encode(), None)
 
 
-
 @pytest.mark.parametrize(
     ("robots_txt", "configured", "expected"),
     [

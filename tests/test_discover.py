@@ -39,16 +39,24 @@ from tests.support.sites import news_sitemap, urlset
             [r"^https?://(www\.)?sana\.sy/\?p=\d+$"],
         ),
         (  # two shapes, each its own pattern; the singleton /about is left out
-            ["https://www.x.com/news/1.html", "https://www.x.com/news/22.html",
-             "https://www.x.com/story/2024/5/3/some-long-title-slug/88",
-             "https://www.x.com/story/2023/12/30/another-title/9", "https://www.x.com/about"],
+            [
+                "https://www.x.com/news/1.html",
+                "https://www.x.com/news/22.html",
+                "https://www.x.com/story/2024/5/3/some-long-title-slug/88",
+                "https://www.x.com/story/2023/12/30/another-title/9",
+                "https://www.x.com/about",
+            ],
             [],
-            [r"^https?://(www\.)?x\.com/news/\d+\.html/?$",
-             r"^https?://(www\.)?x\.com/story/\d+/\d+/\d+/[^/]+/\d+/?$"],
+            [
+                r"^https?://(www\.)?x\.com/news/\d+\.html/?$",
+                r"^https?://(www\.)?x\.com/story/\d+/\d+/\d+/[^/]+/\d+/?$",
+            ],
         ),
         (  # a subdomain is kept whole (no optional www)
-            ["https://arabic.sputniknews.com/world/202003171044-slug-a/",
-             "https://arabic.sputniknews.com/arab_world/202003181045-slug-b/"],
+            [
+                "https://arabic.sputniknews.com/world/202003171044-slug-a/",
+                "https://arabic.sputniknews.com/arab_world/202003181045-slug-b/",
+            ],
             [],
             [r"^https?://arabic\.sputniknews\.com/[^/]+/[^/]+/?$"],
         ),
@@ -100,8 +108,14 @@ def test_locale_and_timezone(url, lang, dates, locale, timezone) -> None:
 
 def test_utc_offsets() -> None:
     assert utc_offsets(
-        ["2017-03-25T01:15:00+02:00", "Fri, 24 Mar 2017 23:15:00 +0000", "2024-01-01", None,
-         "2024-05-01T09:30:00Z", "2024-05-01T09:30:00-0430"]
+        [
+            "2017-03-25T01:15:00+02:00",
+            "Fri, 24 Mar 2017 23:15:00 +0000",
+            "2024-01-01",
+            None,
+            "2024-05-01T09:30:00Z",
+            "2024-05-01T09:30:00-0430",
+        ]
     ) == [120, 0, 0, -270]
 
 

@@ -51,9 +51,7 @@ examples:
 @click.option(
     "--delay", type=float, default=1.0, show_default=True, help="seconds between requests"
 )
-@click.option(
-    "--max-requests", type=int, default=30, show_default=True, help="request budget"
-)
+@click.option("--max-requests", type=int, default=30, show_default=True, help="request budget")
 @click.option("--samples", type=int, default=5, show_default=True, help="articles to extract")
 def command(
     url: str,
@@ -178,8 +176,9 @@ def write_entry(path: Path, entry: str, proposal: Proposal) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("add-site", help="discover a site and propose its config entry",
-                            add_help=False)
+    parser = sub.add_parser(
+        "add-site", help="discover a site and propose its config entry", add_help=False
+    )
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     parser.set_defaults(run=run)
 

@@ -64,8 +64,14 @@ def wordpress_site() -> MadeSite:
     origin = "https://www.akhbar-misr.com.eg"
     name = "أخبار مصر"
     site = ReplaySite("akhbar-misr")
-    slugs = ["افتتاح-مشروع-جديد", "محادثات-في-القاهرة", "أسعار-الذهب-اليوم", "مباراة-الأهلي",
-             "معرض-الكتاب", "طقس-الأسبوع"]
+    slugs = [
+        "افتتاح-مشروع-جديد",
+        "محادثات-في-القاهرة",
+        "أسعار-الذهب-اليوم",
+        "مباراة-الأهلي",
+        "معرض-الكتاب",
+        "طقس-الأسبوع",
+    ]
     days = ["2024/03/01", "2024/03/02", "2024/03/03", "2024/03/04", "2024/03/05", "2024/03/06"]
     articles = [f"{origin}/{d}/{quote(s).lower()}/" for d, s in zip(days, slugs, strict=True)]
     stamps = [f"{d.replace('/', '-')}T10:00:00+02:00" for d in days]
@@ -198,8 +204,7 @@ def sitemap_only_site(origin: str) -> MadeSite:
     site.add(f"{origin}/robots.txt", b"User-agent: *\nDisallow: /admin/\n", "text/plain")
     site.add(
         f"{origin}/",
-        f"<html lang='ar'><head><title>{name}</title></head><body><p>مرحبا</p></body></html>"
-        .encode(),
+        f"<html lang='ar'><head><title>{name}</title></head><body>مرحبا</body></html>".encode(),
     )
     site.add(
         f"{origin}/sitemap.xml",
