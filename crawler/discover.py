@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import parsel
 import yaml
 from protego import Protego
+from scrapy import Selector
 from scrapy.utils.sitemap import Sitemap
 from trafilatura.feeds import FeedParameters, determine_feed
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
@@ -200,7 +200,7 @@ def feed_entries(body: bytes) -> list[Found]:
     """Links and dates of an RSS 2.0 / Atom feed's items (empty when `body` is no feed)."""
     if not re.search(rb"<(rss|feed|rdf:RDF)[\s>]", body[:4096]):
         return []
-    selector = parsel.Selector(body=body, type="xml")
+    selector = Selector(body=body, type="xml")
     selector.remove_namespaces()
     out = []
     for entry in selector.xpath("//item | //entry"):
@@ -221,7 +221,7 @@ def feed_entries(body: bytes) -> list[Found]:
 
 
 def feed_title(body: bytes) -> str | None:
-    selector = parsel.Selector(body=body, type="xml")
+    selector = Selector(body=body, type="xml")
     selector.remove_namespaces()
     title = selector.xpath("/rss/channel/title/text() | /feed/title/text()").get()
     return title.strip() if title and title.strip() else None
@@ -269,7 +269,7 @@ def cms_family(*texts: str) -> str | None:
 def navigation_links(html: str, page_url: str) -> list[str]:
     """Same-host links of the page's main navigation (header/nav menus, not the footer), in
     order, without the home page and pages that are not listings (about, contact, …)."""
-    selector = parsel.Selector(text=html)
+    selector = Selector(text=html)
     hrefs = selector.xpath(
         "//*[self::nav or @role='navigation' or contains(@class,'menu') or contains(@id,'menu')"
         " or contains(@class,'nav') or contains(@id,'nav')]//a[not(ancestor::footer)]/@href"
@@ -288,20 +288,20 @@ def navigation_links(html: str, page_url: str) -> list[str]:
 
 
 def page_links(html: str, page_url: str) -> list[str]:
-    selector = parsel.Selector(text=html)
+    selector = Selector(text=html)
     return list(
         dict.fromkeys(urljoin(page_url, h.strip()) for h in selector.css("a::attr(href)").getall())
     )
 
 
 def display_name_of(html: str) -> str | None:
-    selector = parsel.Selector(text=html)
+    selector = Selector(text=html)
     name = selector.css("meta[property='og:site_name']::attr(content)").get()
     return name.strip() if name and name.strip() else None
 
 
 def html_lang(html: str) -> str | None:
-    lang = parsel.Selector(text=html).xpath("/html/@lang").get()
+    lang = Selector(text=html).xpath("/html/@lang").get()
     return lang.strip() if lang else None
 
 
