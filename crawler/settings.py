@@ -59,6 +59,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.crawlrecord.CrawlRunRecorder": 100,
     "crawler.extensions.networklog.QuietNetworkErrors": 110,
+    "crawler.extensions.progress.ProgressExtension": 120,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
@@ -87,6 +88,9 @@ KHABAR_KEEP_RAW = True
 KHABAR_CRAWL_ID = int(os.environ.get("KHABAR_CRAWL_ID", "0"))
 # Longest Retry-After (seconds) a 429/503 is waited for; a longer one gives the URL up.
 KHABAR_MAX_RETRY_AFTER = 60.0
+# Progress of a crawl (done/discovered, rate, ETA): redrawn on a terminal, else logged this
+# often (seconds), so short crawls log none.
+KHABAR_PROGRESS_INTERVAL = 60.0
 # Longest robots.txt Crawl-delay (seconds) honoured; a site asking more gets this.
 KHABAR_MAX_CRAWL_DELAY = 60.0
 # Wait before retrying a 429/503 without Retry-After: this × 2^(retries so far) seconds.

@@ -14,6 +14,7 @@ from typing import Any
 
 from crawler.commands import require_sites
 from crawler.config import load_config
+from crawler.extensions.progress import track
 from crawler.extract.rules import ExtractionRules
 from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
@@ -62,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
         jobs = [(page, rules.get(page.site, ExtractionRules())) for page in pages]
         if args.workers > 0 and len(jobs) > 1:
             with ProcessPoolExecutor(args.workers) as pool:
-                results = list(pool.map(reextract_page, *zip(*jobs, strict=True), chunksize=CHUNK))
+                mapped = pool.map(reextract_page, *zip(*jobs, strict=True), chunksize=CHUNK)
+                results = list(track(mapped, len(jobs), "pages"))
         else:
-            results = [reextract_page(page, page_rules) for page, page_rules in jobs]
+            results = list(track((reextract_page(p, r) for p, r in jobs), len(jobs), "pages"))
         changed = store.replace_extraction(results)
     finally:
         store.close()
