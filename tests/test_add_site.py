@@ -221,6 +221,21 @@ def test_bad_input_one_line(config: Path, args: list[str], message: str) -> None
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def test_help_through_the_khabar_command() -> None:
+    proc = add_site(["--help"], {})
+    assert proc.returncode == 0
+    assert "Usage: khabar add-site [OPTIONS] URL" in proc.stdout and "--write" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "add-site", "ftp://x"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr == "Error: expected an http(s) URL, got 'ftp://x'\n"
+
+
 def test_site_with_nothing_to_discover(server: ReplayServer, config: Path) -> None:
     """A host the proxy does not serve: every request fails, one clear line, non-zero."""
     env = {**server.env(), "KHABAR_CONFIG": str(config)}

@@ -70,14 +70,14 @@ def command(
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"expected an http(s) URL, got {url!r}", param_hint="URL")
+        raise click.ClickException(f"expected an http(s) URL, got {url!r}")
     if delay < 0 or max_requests < 3 or samples < 0:
-        raise click.UsageError("--delay must be ≥ 0, --max-requests ≥ 3, --samples ≥ 0")
+        raise click.ClickException("--delay must be ≥ 0, --max-requests ≥ 3, --samples ≥ 0")
     name = name or site_name_for(url)
     if not name:
-        raise click.UsageError(f"no site name can be made from {parts.hostname}: give --name")
+        raise click.ClickException(f"no site name can be made from {parts.hostname}: give --name")
     if not SITE_NAME_RE.match(name):
-        raise click.UsageError(f"--name must be lower-case letters, digits and _, got {name!r}")
+        raise click.ClickException(f"--name must be lower-case letters, digits and _, got {name!r}")
     path = Path(config_path or os.environ.get("KHABAR_CONFIG") or DEFAULT_CONFIG)
     config = _load(path)
     if name in config.sites:
@@ -177,7 +177,13 @@ def write_entry(path: Path, entry: str, proposal: Proposal) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "add-site", help="discover a site and propose its config entry", add_help=False
+        "add-site",
+        help="discover a site and propose its config entry",
+        description=command.help,
+        epilog=EXAMPLES.removeprefix("\b\n"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,  # every argument, --help included, goes to the click command
+        prefix_chars="\x00",
     )
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     parser.set_defaults(run=run)
