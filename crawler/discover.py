@@ -41,6 +41,8 @@ from crawler.urls import _registered_domain
 
 # Arab League members by ccTLD: a site under one of these gets that country's locale and zone.
 ARAB_CCTLDS = frozenset("ae bh dj dz eg iq jo km kw lb ly ma mr om ps qa sa sd so sy tn ye".split())
+# Country codes sold as generic domains (lbcgroup.tv is Lebanese, not from Tuvalu).
+GENERIC_CCTLDS = frozenset("ai cc co fm gg io la me nu tk to tv ws".split())
 # Where CMSs put their feeds when the page advertises none (probed in this order).
 FEED_PATHS = ("/feed/", "/rss", "/rss.xml", "/feed", "/atom.xml", "/index.xml")
 SITEMAP_PATHS = ("/sitemap_index.xml", "/sitemap.xml")
@@ -295,9 +297,12 @@ def page_links(html: str, page_url: str) -> list[str]:
 
 
 def display_name_of(html: str) -> str | None:
+    """og:site_name, else the <title> up to its first separator (« | », « - », « – »)."""
     selector = Selector(text=html)
     name = selector.css("meta[property='og:site_name']::attr(content)").get()
-    return name.strip() if name and name.strip() else None
+    if not (name and name.strip()):
+        name = re.split(r"\s[|\-–—:·]\s", selector.css("title::text").get() or "")[0]
+    return name.strip() or None
 
 
 def html_lang(html: str) -> str | None:
@@ -428,7 +433,7 @@ def country_of(url: str, lang: str | None = None) -> str | None:
     """The country a site belongs to: its ccTLD, else the region of its <html lang>."""
     host = (urlsplit(url).hostname or "").lower()
     tld = host.rsplit(".", 1)[-1] if _is_name(host) else ""
-    if len(tld) == 2 and tld in _country_zones():
+    if len(tld) == 2 and tld in _country_zones() and tld not in GENERIC_CCTLDS:
         return tld
     match = re.fullmatch(r"ar[-_]([a-z]{2})", (lang or "").lower())
     return match.group(1) if match and match.group(1) in _country_zones() else None
@@ -574,7 +579,25 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
             found.listings.append(url)
     if found.listings:
         found.notes.append("listings: main-navigation pages that link to articles")
+    found.notes.append(f"locale/timezone: {zone_evidence(found)}")
     return found
+
+
+def zone_evidence(found: Discovery) -> str:
+    """Why propose() picks its locale and timezone, for the user to check."""
+    host = (urlsplit(found.start_url).hostname or "").lower()
+    country = country_of(found.start_url, found.lang)
+    offsets = sorted({o for o in utc_offsets(a.date for a in found.articles) if o})
+    seen = ", ".join(
+        f"{'+' if o > 0 else '-'}{abs(o) // 60:02d}:{abs(o) % 60:02d}" for o in offsets
+    )
+    if country and host.endswith("." + country):
+        source = f"the .{country} domain"
+    elif country:
+        source = f"<html lang={found.lang}>"
+    else:
+        source = "no country in the domain or the page"
+    return f"{source}; dates written at {seen}" if seen else f"{source}; no dated offsets seen"
 
 
 def _discover_sitemaps(found: Discovery, fetcher: PoliteFetcher, origin: str) -> None:

@@ -200,6 +200,8 @@ def test_sitemap_only_site_on_loopback(odd_site: MadeSite, config: Path) -> None
     assert proc.returncode == 0, proc.stderr
     site = load_config(config).sites["odd"]
     assert discovery_fields(site) == odd_site.expected
+    assert site.display_name == "الأنباء المحلية"  # from <title>: no og:site_name, no feed
+    assert "dates written at +03:00" in proc.stdout
 
     db = config.parent / "khabar.sqlite"
     run_scrapy(["crawl", "odd", *FAST], env={**env, "KHABAR_DB": str(db)})

@@ -8,8 +8,11 @@ import pytest
 from protego import Protego
 
 from crawler.discover import (
+    Discovery,
+    Found,
     cms_family,
     country_of,
+    display_name_of,
     feed_entries,
     host_prefix,
     infer_article_patterns,
@@ -21,6 +24,7 @@ from crawler.discover import (
     robots_sitemaps,
     site_name_for,
     utc_offsets,
+    zone_evidence,
 )
 from tests.support.sites import news_sitemap, urlset
 
@@ -92,6 +96,7 @@ def test_host_prefix(url: str, expected: str) -> None:
     [
         ("https://alwatan.sy/", None, ["2017-03-25T01:15:00+02:00"], "ar-SY", "Asia/Damascus"),
         ("https://www.youm7.com/", "ar-EG", [], "ar-EG", "Africa/Cairo"),
+        ("https://www.lbcgroup.tv/", "ar-LB", [], "ar-LB", "Asia/Beirut"),  # .tv is generic
         ("https://x.com.eg/", "ar", ["Mon, 01 Mar 2024 08:00:00 +0000"], "ar-EG", "Africa/Cairo"),
         # Palestine has two zones; both agree here, so the first of zone.tab
         ("https://fatehwatan.ps/", None, ["2020-01-05T10:00:00+02:00"], "ar-PS", "Asia/Gaza"),
@@ -209,3 +214,39 @@ def test_robots_sitemaps_deduplicated() -> None:
         "Sitemap: https://a.sy/sitemap_index.xml\nSitemap: https://a.sy/news.xml\n"
     )
     assert robots_sitemaps(robots) == ["https://a.sy/sitemap_index.xml", "https://a.sy/news.xml"]
+
+
+@pytest.mark.parametrize(
+    ("html", "name"),
+    [
+        ('<meta property="og:site_name" content="صحيفة الوطن"><title>x</title>', "صحيفة الوطن"),
+        ("<title>الأنباء المحلية | الرئيسية</title>", "الأنباء المحلية"),
+        ("<title>اليوم السابع - أخبار</title>", "اليوم السابع"),
+        ("<p>no title</p>", None),
+    ],
+)
+def test_display_name(html: str, name: str | None) -> None:
+    assert display_name_of(f"<html><head>{html}</head><body></body></html>") == name
+
+
+@pytest.mark.parametrize(
+    ("url", "lang", "dates", "evidence"),
+    [
+        (
+            "https://alwatan.sy/",
+            None,
+            ["2017-03-25T01:15:00+02:00", "Fri, 24 Mar 2017 23:15:00 +0000"],
+            "the .sy domain; dates written at +02:00",
+        ),
+        ("https://www.lbcgroup.tv/", "ar-LB", [], "<html lang=ar-LB>; no dated offsets seen"),
+        (
+            "http://127.0.0.1:80/",
+            "ar",
+            ["2024-05-01T09:30:00+03:00"],
+            "no country in the domain or the page; dates written at +03:00",
+        ),
+    ],
+)
+def test_zone_evidence(url: str, lang: str | None, dates: list[str], evidence: str) -> None:
+    found = Discovery(url, lang=lang, articles=[Found(f"{url}a/1", d, "feed") for d in dates])
+    assert zone_evidence(found) == evidence
