@@ -12,6 +12,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 from crawler.commands.add_site import command
 from crawler.config import load_config
+from crawler.discover import PoliteFetcher
 from tests.conftest import FAST, PROJECT_ROOT, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite, normalise_url
 from tests.support.sites import MadeSite, sitemap_only_site, wordpress_site
@@ -247,3 +249,30 @@ def test_site_with_nothing_to_discover(server: ReplayServer, config: Path) -> No
     assert result.exit_code == 1
     assert "found no feed, sitemap or listing page" in result.output
     assert config.read_text(encoding="utf-8") == BASE_CONFIG
+
+
+def test_polite_fetcher_obeys_robots_delay_and_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    origin = "https://polite.example"
+    site = ReplaySite("polite")
+    site.add(f"{origin}/robots.txt", b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.5\n")
+    for i in range(4):
+        site.add(f"{origin}/n/{i}", b"<html><body>x</body></html>")
+    site.add(f"{origin}/private/1", b"<html><body>secret</body></html>")
+    lines: list[str] = []
+    with ReplayServer([site]) as replay:
+        for key, value in replay.env().items():
+            monkeypatch.setenv(key, value)
+        fetcher = PoliteFetcher("khabar-test/1", delay=0, budget=4, report=lines.append)
+        fetcher.load_robots(origin)
+        assert fetcher.delay == 0.5  # max(--delay 0, Crawl-delay 0.5)
+        started = time.monotonic()
+        assert fetcher.get(f"{origin}/private/1") is None  # disallowed: never sent
+        got = [fetcher.get(f"{origin}/n/{i}") for i in range(4)]
+        elapsed = time.monotonic() - started
+        sent = [url for _, url, _ in replay.requests]
+    assert [f.status for f in got[:3] if f] == [200, 200, 200]
+    assert got[3] is None  # a budget of 4: robots.txt and three pages
+    assert f"{origin}/private/1" not in sent
+    assert elapsed >= 2 * 0.5 - 0.05  # three pages, two waits
+    assert any("robots.txt asks for Crawl-delay 0.5 s" in line for line in lines)
+    assert any("skipped (robots.txt disallows)" in line for line in lines)
