@@ -8,8 +8,12 @@ reactor keeps fetching. A page that breaks the extractor is logged and dropped, 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -20,33 +24,13 @@ from scrapy.exceptions import DropItem
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
 from crawler.fingerprint import NearDupIndex, minhash
-from crawler.items import ArticleItem
+from crawler.record import EXTRACTED_FIELDS, ArticleItem, GoneArticle
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
-
-CONTENT_FIELDS = (
-    "canonical_hint",
-    "title",
-    "kicker",
-    "author",
-    "section",
-    "tags",
-    "published_at",
-    "modified_at",
-    "date_source",
-    "date_rejections",
-    "language",
-    "body",
-    "word_count",
-    "image_url",
-    "page_kind",
-    "minhash",
-)
-
 
 def analyse_page(
     html: bytes,
@@ -64,6 +48,27 @@ def analyse_page(
     record = extract_article(html, url, rules, http_encoding=http_encoding, hints=hints)
     record["minhash"] = NearDupIndex.signature_to_bytes(minhash(record.get("body") or ""))
     return record
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def init_worker(parent_pid: int) -> None:
+    """Make an extraction worker die with its crawl.
+
+    A `kill -9` of the crawl would otherwise leave its workers (and with them the
+    multiprocessing resource tracker) running under PID 1. On Linux the kernel sends the worker
+    SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG); a parent already gone before that
+    took effect is caught by comparing the parent PID. Ctrl-C reaches the whole foreground
+    process group: the worker ignores it and the crawl shuts the pool down, so no worker prints
+    a KeyboardInterrupt traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
 
 
 class ExtractFailed(DropItem):
@@ -96,7 +101,12 @@ class ExtractPipeline:
             self.executor = self._new_pool()
 
     def _new_pool(self) -> Executor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
+        )
 
     def _replace_pool(self, broken: Executor | None) -> None:
         """A worker died (a page crashed the parser, or the OOM killer): every task in flight
@@ -111,7 +121,9 @@ class ExtractPipeline:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
-    async def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem | GoneArticle) -> ArticleItem | GoneArticle:
+        if isinstance(item, GoneArticle):
+            return item
         try:
             record = await self._extract_retrying(item)
         except BrokenProcessPool as exc:
@@ -123,7 +135,7 @@ class ExtractPipeline:
             self.stats.inc_value("khabar/rejected/extract_error")
             logger.warning("Broken page skipped: %s (%s: %s)", item.url, type(exc).__name__, exc)
             raise ExtractFailed(f"extraction failed: {type(exc).__name__}") from exc
-        for field in CONTENT_FIELDS:
+        for field in EXTRACTED_FIELDS:  # field_sources etc. keep their default until extracted
             if field in record:
                 setattr(item, field, record[field])
         for reason in item.date_rejections:

@@ -236,8 +236,8 @@ def test_help_through_the_khabar_command() -> None:
         text=True,
         check=False,
     )
-    assert bad.returncode == 1
-    assert bad.stderr == "Error: expected an http(s) URL, got 'ftp://x'\n"
+    assert bad.returncode == 2
+    assert bad.stderr == "khabar: expected an http(s) URL, got 'ftp://x'\n"
 
 
 def test_site_with_nothing_to_discover(server: ReplayServer, config: Path) -> None:
@@ -246,7 +246,7 @@ def test_site_with_nothing_to_discover(server: ReplayServer, config: Path) -> No
     result = CliRunner(env=env).invoke(
         command, ["https://nowhere.example/", "--delay", "0", "--max-requests", "8"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "found no feed, sitemap or listing page" in result.output
     assert config.read_text(encoding="utf-8") == BASE_CONFIG
 

@@ -9,7 +9,6 @@ with the same loader as the crawl before it replaces the file.
 
 from __future__ import annotations
 
-import argparse
 import os
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from crawler import settings
+from crawler.commands import UserError
 from crawler.config import DEFAULT_CONFIG, SITE_NAME_RE, ConfigError, load_config
 from crawler.discover import (
     Discovery,
@@ -70,18 +70,18 @@ def command(
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.ClickException(f"expected an http(s) URL, got {url!r}")
+        raise UserError(f"expected an http(s) URL, got {url!r}")
     if delay < 0 or max_requests < 3 or samples < 0:
-        raise click.ClickException("--delay must be ≥ 0, --max-requests ≥ 3, --samples ≥ 0")
+        raise UserError("--delay must be ≥ 0, --max-requests ≥ 3, --samples ≥ 0")
     name = name or site_name_for(url)
     if not name:
-        raise click.ClickException(f"no site name can be made from {parts.hostname}: give --name")
+        raise UserError(f"no site name can be made from {parts.hostname}: give --name")
     if not SITE_NAME_RE.match(name):
-        raise click.ClickException(f"--name must be lower-case letters, digits and _, got {name!r}")
+        raise UserError(f"--name must be lower-case letters, digits and _, got {name!r}")
     path = Path(config_path or os.environ.get("KHABAR_CONFIG") or DEFAULT_CONFIG)
     config = _load(path)
     if name in config.sites:
-        raise click.ClickException(f"{path} already has a site named {name!r}: give --name")
+        raise UserError(f"{path} already has a site named {name!r}: give --name")
 
     fetcher = PoliteFetcher(
         settings.USER_AGENT,
@@ -91,13 +91,13 @@ def command(
     )
     found = discover(url, fetcher)
     if not (found.feeds or found.sitemaps or found.listings):
-        raise click.ClickException(
+        raise UserError(
             f"found no feed, sitemap or listing page at {url} "
             f"({'; '.join(found.notes) or 'nothing answered'})"
         )
     proposal = propose(found, name)
     if not proposal.article_patterns:
-        raise click.ClickException(
+        raise UserError(
             f"found {len(found.articles)} URLs in the feeds and sitemaps but no article URL "
             "pattern that fits them; write the entry by hand"
         )
@@ -116,7 +116,7 @@ def _load(path: Path):
     try:
         return load_config(path)
     except ConfigError as exc:
-        raise click.ClickException(f"config error: {exc}") from None
+        raise UserError(f"config error: {exc}") from None
 
 
 def _summary(found: Discovery, proposal: Proposal) -> str:
@@ -161,37 +161,12 @@ def write_entry(path: Path, entry: str, proposal: Proposal) -> None:
         after = load_config(candidate)
         site = after.sites.get(proposal.name)
         if site is None or len(after.sites) != len(before.sites) + 1:
-            raise click.ClickException(
+            raise UserError(
                 f"appending to {path} did not add the site (is `sites:` its last section?); "
                 "add the entry by hand"
             )
         candidate.replace(path)
     except ConfigError as exc:
-        raise click.ClickException(f"the entry does not validate, nothing written: {exc}") from None
+        raise UserError(f"the entry does not validate, nothing written: {exc}") from None
     finally:
         candidate.unlink(missing_ok=True)
-
-
-# --- bridge to the argparse CLI (until `khabar` itself is a click group) --------------------
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "add-site",
-        help="discover a site and propose its config entry",
-        description=command.help,
-        epilog=EXAMPLES.removeprefix("\b\n"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        add_help=False,  # every argument, --help included, goes to the click command
-        prefix_chars="\x00",
-    )
-    parser.add_argument("rest", nargs=argparse.REMAINDER)
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    try:
-        command.main(args.rest, prog_name="khabar add-site", standalone_mode=True)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
