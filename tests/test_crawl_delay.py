@@ -79,5 +79,7 @@ def test_crawl_waits_crawl_delay_between_requests(tmp_path: Path) -> None:
         )
     assert len(times) == 3
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.95, gaps  # DOWNLOAD_DELAY=0, AutoThrottle off: only Crawl-delay
+    # DOWNLOAD_DELAY=0, AutoThrottle off: only Crawl-delay spaces them (without it: ~0.02 s);
+    # measured at the server, so allow for scheduling jitter
+    assert min(gaps) >= 0.8, gaps
     assert proc.stderr.count("asks for Crawl-delay 1 s: waiting 1 s between requests") == 1

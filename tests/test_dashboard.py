@@ -12,10 +12,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +22,8 @@ from lxml import etree
 from crawler.commands.serve import load_metadata, make_datasette
 from tests.conftest import FAST, PROJECT_ROOT, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite
-from tests.test_browser import _chromium, _free_port, chromium  # noqa: F401  (a fixture)
+from tests.support.serving import khabar_serve
+from tests.test_browser import _chromium, chromium  # noqa: F401  (a fixture)
 from tests.test_datasette import crawl_replicas
 
 SCREENSHOT = PROJECT_ROOT / "bench" / "results" / "dashboard.png"
@@ -52,39 +49,8 @@ def news_db(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
 @pytest.fixture(scope="module")
 def served(news_db: Path) -> Iterator[str]:
     """`khabar serve` on that database; yields its base URL."""
-    port = _free_port()
-    log = news_db.with_name("serve.log")
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "crawler.cli",
-                "serve",
-                "--db",
-                str(news_db),
-                "--port",
-                str(port),
-            ],
-            cwd=PROJECT_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(base + "/-/versions.json", timeout=2):
-                        break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail("khabar serve did not start:\n" + log.read_text())
-                    time.sleep(0.2)
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with khabar_serve(news_db, news_db.with_name("serve.log")) as base:
+        yield base
 
 
 def fetch(db: Path, path: str):
