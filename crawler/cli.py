@@ -20,7 +20,7 @@ import click
 
 from crawler.commands import UserError
 
-COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status")
+COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "add_site")
 
 
 class KhabarGroup(click.Group):

@@ -46,6 +46,7 @@ DEPTH_LIMIT = 6
 # Wait (bounded by KHABAR_MAX_RETRY_AFTER) before RetryMiddleware (550) retries a 429/503;
 # placed just outside it so it sees the response first. See crawler/middlewares/retry_after.py.
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,  # after RobotsTxt (100)
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,
 }
 
@@ -68,6 +69,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.crawlrecord.CrawlRunRecorder": 100,
     "crawler.extensions.networklog.QuietNetworkErrors": 110,
+    "crawler.extensions.progress.ProgressExtension": 120,
 }
 
 FEED_EXPORT_ENCODING = "utf-8"
@@ -98,5 +100,10 @@ KHABAR_KEEP_RAW = True
 KHABAR_CRAWL_ID = int(os.environ.get("KHABAR_CRAWL_ID", "0"))
 # Longest Retry-After (seconds) a 429/503 is waited for; a longer one gives the URL up.
 KHABAR_MAX_RETRY_AFTER = 60.0
+# Progress of a crawl (done/discovered, rate, ETA): redrawn on a terminal, else logged this
+# often (seconds), so short crawls log none.
+KHABAR_PROGRESS_INTERVAL = 60.0
+# Longest robots.txt Crawl-delay (seconds) honoured; a site asking more gets this.
+KHABAR_MAX_CRAWL_DELAY = 60.0
 # Wait before retrying a 429/503 without Retry-After: this × 2^(retries so far) seconds.
 KHABAR_RETRY_BACKOFF = 1.0

@@ -30,6 +30,7 @@ from crawler.dates import parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN, META_UNLESS_PAGE_KNOWN
 from crawler.record import ArticleItem, GoneArticle
+from crawler.sitemaps import news_entries
 from crawler.urls import canonicalize_url, url_is_crawlable
 
 logger = logging.getLogger(__name__)
@@ -150,8 +151,12 @@ class NewsSpider(scrapy.Spider):
             return
         self._warn_entities(response.url, body)
         sitemap = Sitemap(body)
+        news = news_entries(body)  # Scrapy's Sitemap drops the news: namespace
         for entry in sitemap:
-            loc = response.urljoin(entry.get("loc", "").strip())
+            raw_loc = entry.get("loc", "").strip()
+            loc = response.urljoin(raw_loc)
+            if not entry.get("lastmod") and raw_loc in news:
+                entry["lastmod"] = news[raw_loc].publication_date or ""
             lastmod = parse_machine_date(entry.get("lastmod"))
             if sitemap.type == "sitemapindex":
                 if self.since and lastmod and lastmod < self.since:

@@ -16,6 +16,7 @@ import click
 
 from crawler.commands import UserError, db_option, require_sites, resolve_db, site_option
 from crawler.config import load_config
+from crawler.extensions.progress import track
 from crawler.extract.rules import ExtractionRules
 from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
@@ -66,9 +67,10 @@ def command(site: str | None, workers: int, db: Path | None) -> int:
         jobs = [(page, rules.get(page.site, ExtractionRules())) for page in pages]
         if workers > 0 and len(jobs) > 1:
             with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
-                results = list(pool.map(reextract_page, *zip(*jobs, strict=True), chunksize=CHUNK))
+                mapped = pool.map(reextract_page, *zip(*jobs, strict=True), chunksize=CHUNK)
+                results = list(track(mapped, len(jobs), "pages"))
         else:
-            results = [reextract_page(page, page_rules) for page, page_rules in jobs]
+            results = list(track((reextract_page(p, r) for p, r in jobs), len(jobs), "pages"))
         changed = store.replace_extraction(results)
     except sqlite3.Error as exc:  # read-only file, disk full: nothing was half-written
         raise UserError(f"cannot update {path}: {exc}") from None

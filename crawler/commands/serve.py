@@ -59,6 +59,10 @@ def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
     databases = metadata.get("databases", {})
     if db_name != METADATA_DB_KEY and METADATA_DB_KEY in databases:
         databases[db_name] = databases.pop(METADATA_DB_KEY)
+    for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
+        for part in (*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()):
+            if part.get("db") == METADATA_DB_KEY:  # charts name the database too
+                part["db"] = db_name
     return metadata
 
 

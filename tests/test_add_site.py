@@ -1,0 +1,278 @@
+"""`khabar add-site` end to end: discovery over loopback, the proposed entry, --write, a crawl.
+
+The al-Watan and SANA replicas are served at their real URLs by the replay proxy; two made-up
+sites (tests/support/sites.py) too: a WordPress-like one under a fake .com.eg host and a
+sitemap-only one straight on 127.0.0.1. A site never configured is added with one command and
+crawled with the written entry.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crawler.commands.add_site import command
+from crawler.config import load_config
+from crawler.discover import PoliteFetcher
+from tests.conftest import FAST, PROJECT_ROOT, run_scrapy
+from tests.support.replay import ReplayServer, ReplaySite, normalise_url
+from tests.support.sites import MadeSite, sitemap_only_site, wordpress_site
+
+DISCOVERY_FIELDS = (
+    "domains",
+    "locale",
+    "timezone",
+    "feeds",
+    "sitemaps",
+    "listings",
+    "article_patterns",
+)
+ALWATAN_IDS = [
+    "61234",
+    "64051",
+    "66820",
+    "69402",
+    "71177",
+    "73520",
+    "75903",
+    "78415",
+    "80660",
+    "84210",
+    "87355",
+    "90418",
+    "93580",
+    "94762",
+]
+
+# A config with one unrelated site, so add-site has somewhere to append.
+BASE_CONFIG = """\
+# test config: comments and layout must survive --write
+database: khabar.sqlite   # relative to this file
+
+defaults:
+  timezone: UTC
+
+sites:
+  # a placeholder site
+  - name: placeholder
+    domains: [placeholder.example]
+    feeds: [https://placeholder.example/feed/]
+    article_patterns: ['^https://placeholder\\.example/\\d+$']
+"""
+
+
+def discovery_fields(site) -> dict[str, tuple]:
+    """A loaded SiteConfig's discovery fields, in comparable form."""
+    return {
+        "domains": tuple(site.domains),
+        "locale": site.locale,
+        "timezone": site.timezone,
+        "feeds": tuple(site.feeds),
+        "sitemaps": tuple(site.sitemaps),
+        "listings": tuple(listing.url for listing in site.listings),
+        "article_patterns": tuple(p.pattern for p in site.article_patterns),
+    }
+
+
+def stored_urls(db: Path, site: str) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT url FROM articles WHERE site=?", (site,))
+        return sorted(normalise_url(r[0]) for r in rows)
+    finally:
+        conn.close()
+
+
+def add_site(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The real `khabar add-site` (python -m crawler.cli) in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "add-site", *args, "--delay", "0"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def server(corpus_dir: Path):
+    with ReplayServer(
+        [
+            ReplaySite.from_urlmap(corpus_dir / "alwatan.sy-replica" / "URLMAP.tsv"),
+            ReplaySite.from_urlmap(corpus_dir / "sana.sy-replica" / "URLMAP.tsv"),
+            wordpress_site().site,
+        ]
+    ) as replay:
+        yield replay
+
+
+@pytest.fixture(scope="module")
+def odd_site(server: ReplayServer) -> MadeSite:
+    made = sitemap_only_site(server.proxy_url)  # served straight on 127.0.0.1:<port>
+    server.set_site(made.site)
+    return made
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(BASE_CONFIG, encoding="utf-8")
+    return path
+
+
+def test_alwatan_entry_equals_config_and_crawls(server: ReplayServer, config: Path) -> None:
+    env = {**server.env(), "KHABAR_CONFIG": str(config)}
+    proc = add_site(["https://alwatan.sy/", "--write"], env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Written to" in proc.stdout
+    # the sample table: five articles through the real extraction, with provenance
+    assert proc.stdout.count("\n[") == 5
+    assert "published_at  2017-03-25T01:15:00+02:00" in proc.stdout
+    assert "موسكو تطالب واشنطن" in proc.stdout
+    requests = [line for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert 0 < len(requests) <= 30
+
+    written = load_config(config).sites["alwatan"]
+    shipped = load_config(PROJECT_ROOT / "config.yaml").sites["alwatan"]
+    assert discovery_fields(written) == discovery_fields(shipped)
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(BASE_CONFIG.rstrip("\n"))  # comments and layout kept
+    assert "# a placeholder site" in text
+
+    db = config.parent / "khabar.sqlite"
+    run_scrapy(["crawl", "alwatan", *FAST], env={**env, "KHABAR_DB": str(db)})
+    assert stored_urls(db, "alwatan") == sorted(
+        f"https://alwatan.sy/archives/{i}" for i in ALWATAN_IDS
+    )
+
+
+def test_sana_without_home_page(server: ReplayServer, config: Path) -> None:
+    proc = add_site(["https://sana.sy/"], {**server.env(), "KHABAR_CONFIG": str(config)})
+    assert proc.returncode == 0, proc.stderr
+    shipped = load_config(PROJECT_ROOT / "config.yaml").sites["sana"]
+    assert "      - https://sana.sy/feed/" in proc.stdout
+    assert f"      - '{shipped.article_patterns[0].pattern}'" in proc.stdout
+    assert "timezone: Asia/Damascus" in proc.stdout
+    assert config.read_text(encoding="utf-8") == BASE_CONFIG  # no --write, nothing written
+
+
+def test_wordpress_like_site_added_and_crawled(server: ReplayServer, config: Path) -> None:
+    made = wordpress_site()
+    env = {**server.env(), "KHABAR_CONFIG": str(config)}
+    result = CliRunner(env=env).invoke(
+        command, ["https://www.akhbar-misr.com.eg/", "--write", "--delay", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    site = load_config(config).sites["akhbar_misr"]
+    expected = {k: v for k, v in made.expected.items() if k != "name"}
+    assert discovery_fields(site) == expected
+    assert site.display_name == "أخبار مصر"
+    assert "CMS:              WordPress" in result.output
+    assert "news sitemaps:    https://www.akhbar-misr.com.eg/news-sitemap.xml" in result.output
+
+    db = config.parent / "khabar.sqlite"
+    run_scrapy(["crawl", "akhbar_misr", *FAST], env={**env, "KHABAR_DB": str(db)})
+    assert stored_urls(db, "akhbar_misr") == sorted(map(normalise_url, made.articles))
+
+
+def test_sitemap_only_site_on_loopback(odd_site: MadeSite, config: Path) -> None:
+    env = {
+        "KHABAR_CONFIG": str(config),
+        "http_proxy": "",
+        "https_proxy": "",
+        "HTTP_PROXY": "",
+        "HTTPS_PROXY": "",
+    }
+    url = odd_site.articles[0].split("/news.php")[0] + "/"
+    missing_name = add_site([url], env)
+    assert missing_name.returncode != 0
+    assert "give --name" in missing_name.stderr
+    assert "Traceback" not in missing_name.stderr
+
+    proc = add_site([url, "--name", "odd", "--write"], env)
+    assert proc.returncode == 0, proc.stderr
+    site = load_config(config).sites["odd"]
+    assert discovery_fields(site) == odd_site.expected
+    assert site.display_name == "الأنباء المحلية"  # from <title>: no og:site_name, no feed
+    assert "dates written at +03:00" in proc.stdout
+
+    db = config.parent / "khabar.sqlite"
+    run_scrapy(["crawl", "odd", *FAST], env={**env, "KHABAR_DB": str(db)})
+    assert stored_urls(db, "odd") == sorted(map(normalise_url, odd_site.articles))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["not-a-url"], "expected an http(s) URL"),
+        (["https://alwatan.sy/", "--name", "Bad-Name"], "--name must be lower-case"),
+        (["https://placeholder.example/", "--name", "placeholder"], "already has a site"),
+    ],
+)
+def test_bad_input_one_line(config: Path, args: list[str], message: str) -> None:
+    result = CliRunner(env={"KHABAR_CONFIG": str(config)}).invoke(command, args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_help_through_the_khabar_command() -> None:
+    proc = add_site(["--help"], {})
+    assert proc.returncode == 0
+    assert "Usage: khabar add-site [OPTIONS] URL" in proc.stdout and "--write" in proc.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "add-site", "ftp://x"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr == "khabar: expected an http(s) URL, got 'ftp://x'\n"
+
+
+def test_site_with_nothing_to_discover(server: ReplayServer, config: Path) -> None:
+    """A host the proxy does not serve: every request fails, one clear line, non-zero."""
+    env = {**server.env(), "KHABAR_CONFIG": str(config)}
+    result = CliRunner(env=env).invoke(
+        command, ["https://nowhere.example/", "--delay", "0", "--max-requests", "8"]
+    )
+    assert result.exit_code == 2
+    assert "found no feed, sitemap or listing page" in result.output
+    assert config.read_text(encoding="utf-8") == BASE_CONFIG
+
+
+def test_polite_fetcher_obeys_robots_delay_and_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    origin = "https://polite.example"
+    site = ReplaySite("polite")
+    site.add(f"{origin}/robots.txt", b"User-agent: *\nDisallow: /private/\nCrawl-delay: 0.5\n")
+    for i in range(4):
+        site.add(f"{origin}/n/{i}", b"<html><body>x</body></html>")
+    site.add(f"{origin}/private/1", b"<html><body>secret</body></html>")
+    lines: list[str] = []
+    with ReplayServer([site]) as replay:
+        for key, value in replay.env().items():
+            monkeypatch.setenv(key, value)
+        fetcher = PoliteFetcher("khabar-test/1", delay=0, budget=4, report=lines.append)
+        fetcher.load_robots(origin)
+        assert fetcher.delay == 0.5  # max(--delay 0, Crawl-delay 0.5)
+        started = time.monotonic()
+        assert fetcher.get(f"{origin}/private/1") is None  # disallowed: never sent
+        got = [fetcher.get(f"{origin}/n/{i}") for i in range(4)]
+        elapsed = time.monotonic() - started
+        sent = [url for _, url, _ in replay.requests]
+    assert [f.status for f in got[:3] if f] == [200, 200, 200]
+    assert got[3] is None  # a budget of 4: robots.txt and three pages
+    assert f"{origin}/private/1" not in sent
+    assert elapsed >= 2 * 0.5 - 0.05  # three pages, two waits
+    assert any("robots.txt asks for Crawl-delay 0.5 s" in line for line in lines)
+    assert any("skipped (robots.txt disallows)" in line for line in lines)
