@@ -121,12 +121,27 @@ def test_status_verdicts_and_exit_code(
     assert rows["sana"]["last_status"] == "ok"
 
 
+def test_status_shows_new_articles_per_day(status_env, capsys) -> None:
+    """40 articles five days ago and 5 an hour ago: two bars in the 14-day sparkline."""
+    status_env("healthy", "healthy")
+    assert main(["status", "--json", "--site", "sana"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    per_day = row["new_per_day"]
+    assert len(per_day) == 14 and sum(per_day) == 45
+    assert per_day[-6] + per_day[-5] == 40  # five days ago (± the hour's day boundary)
+    assert main(["status", "--site", "sana"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("sana"))
+    trend = next(cell for cell in line.split() if len(cell) == 14 and set(cell) <= set("·▁▂▃▄▅▆▇█"))
+    assert trend.count("·") == 12 and "█" in trend
+
+
 def test_status_table(status_env, capsys) -> None:
     status_env("failing", "healthy")
     assert main(["status"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == [
-        "SITE", "LAST", "RUN", "(UTC)", "STATUS", "24H", "NEXT", "RUN", "(UTC)", "HEALTH", "REASON"
+        "SITE", "LAST", "RUN", "(UTC)", "STATUS", "24H", "14", "DAYS", "NEXT", "RUN", "(UTC)",
+        "HEALTH", "REASON",
     ]  # fmt: skip
     alwatan = next(line for line in lines if line.startswith("alwatan"))
     assert "failed" in alwatan and "failing" in alwatan and "killed by SIGKILL" in alwatan

@@ -18,6 +18,7 @@ from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
+from crawler.sparkline import new_articles_per_day, sparkline
 from storage.readonly import open_readonly
 from storage.runs import site_activity
 
@@ -42,7 +43,16 @@ health verdicts:
 \b
 exit status: 0 when every listed site is ok or new, 1 when any is unhealthy.
 """
-COLUMNS = ("SITE", "LAST RUN (UTC)", "STATUS", "24H", "NEXT RUN (UTC)", "HEALTH", "REASON")
+COLUMNS = (
+    "SITE",
+    "LAST RUN (UTC)",
+    "STATUS",
+    "24H",
+    "14 DAYS",
+    "NEXT RUN (UTC)",
+    "HEALTH",
+    "REASON",
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class SiteStatus:
     last_run: datetime | None
     last_status: str | None
     articles_24h: int
+    new_per_day: tuple[int, ...]  # new articles per UTC day, the last 14 days, today last
     next_run: datetime | None
     health: Health
 
@@ -60,6 +71,7 @@ class SiteStatus:
             "last_run": self.last_run.isoformat() if self.last_run else None,
             "last_status": self.last_status,
             "articles_24h": self.articles_24h,
+            "new_per_day": list(self.new_per_day),
             "next_run": self.next_run.isoformat() if self.next_run else None,
             "health": self.health.verdict,
             "reason": self.health.reason,
@@ -85,6 +97,7 @@ def collect(
                     last_run=last.started_at if last else None,
                     last_status=last.status if last else None,
                     articles_24h=activity.articles_24h,
+                    new_per_day=tuple(new_articles_per_day(db, name, now)),
                     next_run=next_run_after(site, last.started_at if last else None, now),
                     health=assess(activity, schedule_period(site, now), now, policy),
                 )
@@ -108,6 +121,7 @@ def render_table(rows: list[SiteStatus], now: datetime) -> str:
             when(r.last_run),
             r.last_status or "-",
             str(r.articles_24h),
+            sparkline(r.new_per_day),
             when(r.next_run, future=True),
             r.health.verdict,
             r.health.reason,
