@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -201,3 +204,56 @@ def test_read_only_database_fails_before_fetching(site_dir: Path) -> None:
 )
 def test_start_pages_problem(answers: dict[str, int], expected: str | None) -> None:
     assert start_pages_problem(frozenset("abc"), answers) == expected
+
+
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder outside pytest's private (0700) tmp tree, so `nobody` can reach it."""
+    folder = Path(tempfile.mkdtemp(prefix="khabar-ro-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_read_only_database_file_for_real(open_folder: Path) -> None:
+    """A database file with mode 0444 (the crawl runs as `nobody` when we are root, since root
+    ignores file modes): the same clean failure as SQLite's query_only above."""
+    folder = open_folder
+    folder.chmod(0o755)
+    (folder / "config.yaml").write_text(plain_config([(SITE, HOST)]), encoding="utf-8")
+    db = folder / "db.sqlite"
+    open_database(db).close()
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("setpriv not found: cannot drop root to make a file read-only")
+        shutil.chown(folder, "nobody", "nogroup")
+        prefix = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+    db.chmod(0o444)
+    site, _ = plain_site(SITE, HOST, 3)
+    with ReplayServer([site]) as server:
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "scrapy", *crawl_args(SITE)],
+            cwd=PROJECT_ROOT,
+            env={
+                **os.environ,
+                **server.env(),
+                "PYTHONPATH": str(PROJECT_ROOT),
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "HOME": str(folder),
+                "KHABAR_CONFIG": str(folder / "config.yaml"),
+                "KHABAR_DB": str(db),
+                "KHABAR_EXTRACT_WORKERS": "0",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert proc.returncode == EXIT_RUN_FAILED, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "khabar: outcome: failed: read-only database" in last
+    assert "run not recorded" in last
+    assert "Traceback" not in proc.stderr
