@@ -142,6 +142,7 @@ class Story:
             "placement": {
                 "published": self.date_mode,
                 "author": self.byline_mode,
+                "author_label": self.byline_label,
                 "section": self.section_mode,
             },
         }
