@@ -20,6 +20,7 @@ Scores, per family and overall:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -32,10 +33,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# This tree's crawler, unless PYTHONPATH names another tree to measure (an extractor branch):
+# after the PYTHONPATH entries, before site-packages (which may hold an editable install).
+_given = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+sys.path.insert(1 + len(_given), str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from extraction import traf_fields  # noqa: E402
 from layoutgen import FAMILIES, GeneratedPage, generate  # noqa: E402
 
 from crawler.extract import ExtractionRules, extract_article  # noqa: E402
@@ -75,6 +78,9 @@ def khabar(page: GeneratedPage) -> dict[str, Any]:
 
 
 def trafilatura(page: GeneratedPage) -> dict[str, Any]:
+    # Imported late: bench/extraction.py puts its own tree first on sys.path when imported.
+    from extraction import traf_fields
+
     return traf_fields(page.html, page.url)
 
 
