@@ -98,6 +98,8 @@ def score(page: GeneratedPage, got: dict[str, Any]) -> dict[str, Any]:
     for key in ("author", "section", "kicker"):
         if gold[key] is not None:
             row[key] = norm(got.get(key)) == norm(gold[key])
+        elif key != "kicker":  # no byline/section on the page: a value is a false one
+            row[f"{key}_absent"] = not norm(got.get(key))
     row["f1"] = token_f1(got.get("body") or "", "\n".join(gold["body"]))
     return row
 
@@ -167,24 +169,23 @@ def placement_table(results: dict[str, list[dict[str, Any]]]) -> str:
     """Accuracy by where the page puts the field (header, body's first line, metadata only…)."""
     names = list(results)
     lines = [
-        "| field | placement | pages | " + " | ".join(names) + " |",
-        "|---|---|---|" + "---|" * len(names),
+        "| field | placement | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
     ]
-    for key in ("published", "author", "section"):
-        modes = sorted({r["gold"]["placement"][key] for r in results[names[0]] if key in r})
+    for key in ("published", "author", "section", "author_absent", "section_absent"):
+        field = key.split("_")[0]
+        label = f"{field}: None when the page has none" if key != field else key
+        modes = sorted({r["gold"]["placement"][field] for r in results[names[0]] if key in r})
         for mode in modes:
             cells = []
             for name in names:
                 scored = [
                     r[key]
                     for r in results[name]
-                    if key in r and r["gold"]["placement"][key] == mode
+                    if key in r and r["gold"]["placement"][field] == mode
                 ]
                 cells.append(pct((sum(scored), len(scored))))
-            total = sum(
-                1 for r in results[names[0]] if key in r and r["gold"]["placement"][key] == mode
-            )
-            lines.append(f"| {key} | {mode} | {total} | " + " | ".join(cells) + " |")
+            lines.append(f"| {label} | {mode} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
