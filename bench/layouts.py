@@ -2,9 +2,9 @@
 
 Usage: python bench/layouts.py [--n 1000] [--seed 1] [--family NAME ...] [--show-failures K]
 
-Pages come from bench/layoutgen (15 CMS families: WordPress Jannah/tagDiv/JNews/classic, Drupal 7/9,
+Pages come from bench/layoutgen (17 CMS families: WordPress Jannah/tagDiv/JNews/classic, Drupal 7/9,
 Joomla, Blogger, ASP.NET WebForms, a windows-1256 table layout, Next.js with JSON-LD only, AMP,
-Egyptian, Maghrebi and Gulf portals) with randomised class names and gold from the generator.
+Egyptian, Maghrebi, Gulf, Levantine-PHP and Saudi portals) with randomised class names and gold.
 khabar runs generic (default ExtractionRules, no per-site config, no HTTP charset); trafilatura
 is `bare_extraction(with_metadata=True)` as in bench/extraction.py.
 
