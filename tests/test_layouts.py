@@ -198,3 +198,11 @@ def test_khabar_generic_extraction_stays_above_the_floors() -> None:
         assert hits >= floor, f"{key}: {hits}/{total} below the floor {floor}/{scored}"
     assert summary["f1_mean"] >= F1_MEAN_FLOOR
     assert summary["f1_min"] >= F1_MIN_FLOOR
+
+
+def test_trafilatura_column_is_scored_on_the_same_pages() -> None:
+    pages = [p for p in SAMPLE if p.family == "jannah"][:2]
+    rows = bench.run(pages, ("trafilatura",))["trafilatura"]
+    assert [r["url"] for r in rows] == [p.url for p in pages]
+    assert all(r["title"] for r in rows)  # og:title/<h1> on a WordPress page
+    assert all(r["f1"] > 0.5 for r in rows)
