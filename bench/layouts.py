@@ -2,9 +2,9 @@
 
 Usage: python bench/layouts.py [--n 1000] [--seed 1] [--family NAME ...] [--show-failures K]
 
-Pages come from bench/layoutgen (15 CMS families: WordPress Jannah/tagDiv/JNews/classic, Drupal 7/9,
+Pages come from bench/layoutgen (17 CMS families: WordPress Jannah/tagDiv/JNews/classic, Drupal 7/9,
 Joomla, Blogger, ASP.NET WebForms, a windows-1256 table layout, Next.js with JSON-LD only, AMP,
-Egyptian, Maghrebi and Gulf portals) with randomised class names and gold from the generator.
+Egyptian, Maghrebi, Gulf, Levantine-PHP and Saudi portals) with randomised class names and gold.
 khabar runs generic (default ExtractionRules, no per-site config, no HTTP charset); trafilatura
 is `bare_extraction(with_metadata=True)` as in bench/extraction.py.
 
@@ -20,6 +20,7 @@ Scores, per family and overall:
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -32,10 +33,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# This tree's crawler, unless PYTHONPATH names another tree to measure (an extractor branch):
+# after the PYTHONPATH entries, before site-packages (which may hold an editable install).
+_given = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+sys.path.insert(1 + len(_given), str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from extraction import traf_fields  # noqa: E402
 from layoutgen import FAMILIES, GeneratedPage, generate  # noqa: E402
 
 from crawler.extract import ExtractionRules, extract_article  # noqa: E402
@@ -75,6 +78,9 @@ def khabar(page: GeneratedPage) -> dict[str, Any]:
 
 
 def trafilatura(page: GeneratedPage) -> dict[str, Any]:
+    # Imported late: bench/extraction.py puts its own tree first on sys.path when imported.
+    from extraction import traf_fields
+
     return traf_fields(page.html, page.url)
 
 
@@ -92,6 +98,8 @@ def score(page: GeneratedPage, got: dict[str, Any]) -> dict[str, Any]:
     for key in ("author", "section", "kicker"):
         if gold[key] is not None:
             row[key] = norm(got.get(key)) == norm(gold[key])
+        elif key != "kicker":  # no byline/section on the page: a value is a false one
+            row[f"{key}_absent"] = not norm(got.get(key))
     row["f1"] = token_f1(got.get("body") or "", "\n".join(gold["body"]))
     return row
 
@@ -161,24 +169,23 @@ def placement_table(results: dict[str, list[dict[str, Any]]]) -> str:
     """Accuracy by where the page puts the field (header, body's first line, metadata only…)."""
     names = list(results)
     lines = [
-        "| field | placement | pages | " + " | ".join(names) + " |",
-        "|---|---|---|" + "---|" * len(names),
+        "| field | placement | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
     ]
-    for key in ("published", "author", "section"):
-        modes = sorted({r["gold"]["placement"][key] for r in results[names[0]] if key in r})
+    for key in ("published", "author", "section", "author_absent", "section_absent"):
+        field = key.split("_")[0]
+        label = f"{field}: None when the page has none" if key != field else key
+        modes = sorted({r["gold"]["placement"][field] for r in results[names[0]] if key in r})
         for mode in modes:
             cells = []
             for name in names:
                 scored = [
                     r[key]
                     for r in results[name]
-                    if key in r and r["gold"]["placement"][key] == mode
+                    if key in r and r["gold"]["placement"][field] == mode
                 ]
                 cells.append(pct((sum(scored), len(scored))))
-            total = sum(
-                1 for r in results[names[0]] if key in r and r["gold"]["placement"][key] == mode
-            )
-            lines.append(f"| {key} | {mode} | {total} | " + " | ".join(cells) + " |")
+            lines.append(f"| {label} | {mode} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

@@ -73,7 +73,7 @@ def test_gold_values_appear_in_the_page_as_declared() -> None:
 
 
 def test_machine_dates_in_the_page_are_the_gold_date() -> None:
-    iso = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?(Z|[+-]\d\d:\d\d)?$")
+    iso = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d)?(Z|[+-]\d\d:\d\d)?$", re.ASCII)
     checked = 0
     for page in SAMPLE:
         want = datetime.fromisoformat(page.gold["published_at"])
@@ -94,7 +94,9 @@ def test_machine_dates_in_the_page_are_the_gold_date() -> None:
 def test_precision_follows_what_the_page_shows() -> None:
     for page in SAMPLE:
         forms = page.gold["published_forms"]
-        has_offset = any(re.search(r"T\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$", f) for f in forms)
+        has_offset = any(
+            re.search(r"T\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$", f, re.ASCII) for f in forms
+        )
         assert (page.gold["published_precision"] == "instant") == has_offset, forms
 
 
@@ -119,7 +121,7 @@ def test_class_names_are_random_and_say_nothing_about_roles() -> None:
         text_a, text_b = page_text(a), page_text(b)
         names_a = {n for v in classes.findall(text_a) for n in v.split()}
         names_b = {n for v in classes.findall(text_b) for n in v.split()}
-        assert names_a != names_b
+        assert names_a != names_b or not names_a  # an old table page may have no class at all
         for name in names_a | set(ids.findall(text_a)):
             if name.startswith("ctl00_") or name in ("__VIEWSTATE", "__next", "__NEXT_DATA__"):
                 continue  # ASP.NET/Next.js plumbing, present on every such page
@@ -179,13 +181,13 @@ def test_scoring_rules() -> None:
 # bench/layouts.py): (hits, pages scored). Kicker and the lowest body F1 are 0 today (no kicker
 # found on any family; ASP.NET <span>/<br> bodies come out empty): pinned where they are.
 FLOORS = {
-    "published": (124, 150),
-    "title": (116, 150),
-    "author": (44, 118),
-    "section": (35, 120),
-    "kicker": (0, 52),
+    "published": (144, 170),
+    "title": (138, 170),
+    "author": (49, 139),
+    "section": (47, 130),
+    "kicker": (0, 61),
 }
-F1_MEAN_FLOOR, F1_MIN_FLOOR = 0.896, 0.0
+F1_MEAN_FLOOR, F1_MIN_FLOOR = 0.905, 0.0
 
 
 def test_khabar_generic_extraction_stays_above_the_floors() -> None:
@@ -196,3 +198,11 @@ def test_khabar_generic_extraction_stays_above_the_floors() -> None:
         assert hits >= floor, f"{key}: {hits}/{total} below the floor {floor}/{scored}"
     assert summary["f1_mean"] >= F1_MEAN_FLOOR
     assert summary["f1_min"] >= F1_MIN_FLOOR
+
+
+def test_trafilatura_column_is_scored_on_the_same_pages() -> None:
+    pages = [p for p in SAMPLE if p.family == "jannah"][:2]
+    rows = bench.run(pages, ("trafilatura",))["trafilatura"]
+    assert [r["url"] for r in rows] == [p.url for p in pages]
+    assert all(r["title"] for r in rows)  # og:title/<h1> on a WordPress page
+    assert all(r["f1"] > 0.5 for r in rows)

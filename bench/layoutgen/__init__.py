@@ -1,7 +1,8 @@
 """Generated Arabic article pages of many CMS families, each with its gold.
 
-`generate(seed, n)` is deterministic for a seed: page i comes from its own Random(seed, i),
-families rotate so every family is present in any n >= len(FAMILIES).
+`generate(seed, n)` is deterministic for a seed: families rotate (every family is present in
+any n >= len(FAMILIES)) and the k-th page of a family comes from its own Random(seed, k,
+family), so adding a family leaves the other families' pages as they were.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import cms, portals, regional, wordpress
+from . import cms, custom, portals, regional, wordpress
 from .kit import Namer
 from .story import Story, new_story
 
@@ -33,6 +34,8 @@ FAMILIES: dict[str, Family] = {
     "egypt_portal": regional.egypt_portal,
     "maghreb_portal": regional.maghreb_portal,
     "gulf_portal": regional.gulf_portal,
+    "levant_php": custom.levant_php,
+    "saudi_portal": custom.saudi_portal,
 }
 
 
@@ -58,4 +61,4 @@ def generate(seed: int, n: int, families: list[str] | None = None) -> list[Gener
     unknown = [f for f in names if f not in FAMILIES]
     if unknown:
         raise ValueError(f"unknown layout family {unknown[0]!r} (known: {', '.join(FAMILIES)})")
-    return [generate_one(seed, i, names[i % len(names)]) for i in range(n)]
+    return [generate_one(seed, i // len(names), names[i % len(names)]) for i in range(n)]

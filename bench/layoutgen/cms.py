@@ -50,7 +50,7 @@ def drupal7(story: Story, k: Namer) -> tuple[str, str]:
         if story.byline_mode == "split":
             submitted = common.byline(k, story) + submitted
     else:
-        submitted = common.byline(k, story) + common.date(k, story)
+        submitted = common.byline(k, story) + "\n" + common.date(k, story)
     section = ""
     if story.section_mode in ("above_title", "meta_line", "sub_shown"):
         section = el(
@@ -133,7 +133,7 @@ def drupal9(story: Story, k: Namer) -> tuple[str, str]:
     node = [
         above,
         common.kicker(k, story, "div"),
-        el(k, "div", "".join(meta)),
+        el(k, "div", "\n".join(meta)),
         el(k, "div", common.body(k, story)),
         tags,
     ]
@@ -196,7 +196,7 @@ def joomla(story: Story, k: Namer) -> tuple[str, str]:
     item = [
         el(k, "div", f'<h2 itemprop="headline">{e(story.title)}</h2>'),
         common.kicker(k, story, "h3"),
-        el(k, "dl", "".join(info)),
+        el(k, "dl", "\n".join(info)),
         split,
         el(k, "div", common.body(k, story), ' itemprop="articleBody"'),
         share_bar(k) if rng.random() < 0.5 else "",
@@ -259,7 +259,7 @@ def blogger(story: Story, k: Namer) -> tuple[str, str]:
         f"<h3{k.cls()}>{e(story.title)}</h3>",
         common.kicker(k, story, "h4"),
         el(k, "div", common.body(k, story)),
-        el(k, "div", "".join(footer)),
+        el(k, "div", "\n".join(footer)),
         share_bar(k) if rng.random() < 0.5 else "",
     ]
     blog_title = el(k, "h1", f'<a href="/">{e(story.site_name)}</a>')

@@ -49,7 +49,7 @@ HIJRI_MONTHS = (
 )
 EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # Site time zones as fixed offsets (the page's wall clock).
-OFFSETS = {"levantine": 3, "egyptian": 2, "moroccan": 1, "algerian": 1, "gulf": 4}
+OFFSETS = {"levantine": 3, "egyptian": 2, "moroccan": 1, "algerian": 1, "gulf": 4, "saudi": 3}
 PUBLISHED_PREFIXES = ("", "", "نُشر في ", "تم نشره ", "نشر بتاريخ: ", "تاريخ النشر: ", "بتاريخ ")
 RELATIVE = ("منذ 3 ساعات", "منذ ساعتين", "منذ 45 دقيقة", "منذ يوم", "منذ 5 دقائق", "قبل ساعة")
 
@@ -85,7 +85,7 @@ def clock(rng: random.Random, when: datetime) -> str:
 
 
 def month_name(rng: random.Random, when: datetime, region: str) -> str:
-    names = MONTHS["egyptian" if region == "gulf" else region]
+    names = MONTHS.get(region, MONTHS["egyptian"])
     name = names[when.month - 1]
     if region == "levantine" and rng.random() < 0.35:  # both calendars, either order
         other = MONTHS["egyptian"][when.month - 1]
@@ -103,7 +103,11 @@ def shown_date(
     """The publication date as printed on the page (wall clock of `when`)."""
     style = style or rng.choice(STYLES)
     if style == "hyphen":
-        names = MONTHS["egyptian" if region in ("gulf", "levantine") else region]
+        names = (
+            MONTHS["egyptian" if region == "levantine" else region]
+            if region in MONTHS
+            else MONTHS["egyptian"]
+        )
         text = f"{when.day:02d}-{names[when.month - 1]}-{when.year}"
     elif style == "numeric":
         sep = rng.choice("/-.")

@@ -128,7 +128,9 @@ def jsonld(story: Story, *, author: object, section: str | None, published: str 
 def top_bar(k: Namer, story: Story) -> str:
     today = dates.shown_date(story.rng, story.now, story.region, with_time=False)
     weather = f"{story.rng.choice(bank.PLACES)} {story.rng.randint(5, 38)}°"
-    return el(k, "div", el(k, "span", e(today)) + el(k, "span", e(weather)) + social(k))
+    return el(
+        k, "div", el(k, "span", e(today)) + "\n" + el(k, "span", e(weather)) + "\n" + social(k)
+    )
 
 
 def social(k: Namer) -> str:
@@ -204,6 +206,7 @@ def comments(k: Namer, story: Story) -> str:
                 k,
                 "li",
                 el(k, "b", e(bank.person(rng)))
+                + " "
                 + el(k, "span", e(dates.shown_date(rng, when, story.region, with_time=True)))
                 + el(k, "p", e(rng.choice(bank.COMMENT_TEXTS))),
             )

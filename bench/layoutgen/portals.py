@@ -143,7 +143,7 @@ def nextjs(story: Story, k: Namer) -> tuple[str, str]:
         parts.append(common.breadcrumb(k, story))
     parts.append(f"<h1{k.cls()}>{e(story.title)}</h1>")
     parts.append(common.kicker(k, story, "p"))
-    parts.append(el(k, "div", common.byline(k, story) + common.date(k, story)))
+    parts.append(el(k, "div", common.byline(k, story) + "\n" + common.date(k, story)))
     parts.append(el(k, "div", common.body(k, story)))
     main = el(k, "main", el(k, "article", "\n".join(parts)) + related(k, story))
     root = f'<div id="__next">{site_header(k, story)}{main}{site_footer(k, story)}</div>{common.next_data(story)}'
@@ -166,7 +166,15 @@ def amp(story: Story, k: Namer) -> tuple[str, str]:
     parts.append(f"<h1{k.cls()}>{e(story.title)}</h1>")
     parts.append(common.kicker(k, story, "h2"))
     parts.append(
-        el(k, "div", common.byline(k, story) + common.date(k, story) + common.modified(k, story))
+        el(
+            k,
+            "div",
+            common.byline(k, story)
+            + "\n"
+            + common.date(k, story)
+            + "\n"
+            + common.modified(k, story),
+        )
     )
     parts.append(
         f'<amp-img src="https://{story.host}/img/{rng.randint(1, 9999)}.jpg" width="800" height="450" layout="responsive"></amp-img>'

@@ -28,7 +28,7 @@ def egypt_portal(story: Story, k: Namer) -> tuple[str, str]:
     if story.kicker and not parts[-2]:
         parts.append(common.kicker(k, story, "h2"))
     parts.append(el(k, "div", common.byline(k, story)))
-    parts.append(el(k, "div", common.date(k, story) + common.modified(k, story)))
+    parts.append(el(k, "div", common.date(k, story) + "\n" + common.modified(k, story)))
     parts.append(share_bar(k))
     parts.append(el(k, "div", common.body(k, story)))
     main = el(k, "div", "\n".join(parts)) + related(k, story) + comments(k, story)
@@ -99,7 +99,7 @@ def gulf_portal(story: Story, k: Namer) -> tuple[str, str]:
         info.append(common.date(k, story))
     if story.modified is not None:
         info.append(el(k, "span", e(story.modified_line())))
-    parts.append(el(k, "div", "".join(info)))
+    parts.append(el(k, "div", "\n".join(info)))
     parts.append(el(k, "div", common.body(k, story)))
     parts.append(share_bar(k))
     main = el(k, "article", "\n".join(parts)) + related(k, story) + comments(k, story)

@@ -56,6 +56,7 @@ class Story:
     section_mode: str
     date_mode: str
     date_with_time: bool
+    dateline: str | None = None
     # Filled by the family while rendering: every published-date form written into the page.
     published_forms: list[str] = field(default_factory=list)
     has_offset: bool = False
@@ -72,6 +73,12 @@ class Story:
     @property
     def shows_byline(self) -> bool:
         return self.byline_mode in ("header", "body_first", "split")
+
+    def replace_dateline(self, dateline: str) -> None:
+        """A family's own dateline style (e.g. with the day: "عمان 20 حزيران (بترا) -")."""
+        assert self.dateline is not None
+        lead = self.paragraphs[0][len(self.dateline) + 1 :]
+        self.dateline, self.paragraphs[0] = dateline, f"{dateline} {lead}"
 
     def move_to(self, region: str) -> None:
         """A regional portal: same instants, on that region's wall clock and month names."""
@@ -142,6 +149,7 @@ class Story:
             "placement": {
                 "published": self.date_mode,
                 "author": self.byline_mode,
+                "author_label": self.byline_label,
                 "section": self.section_mode,
             },
         }
@@ -187,5 +195,6 @@ def new_story(rng: random.Random, family: str, index: int) -> Story:
     if story.byline_mode == "dateline":  # "دمشق-سانا" / "دبي - وام:" opening the lead
         place, agency = rng.choice(bank.PLACES), story.agency[1]
         form = rng.choice(("{p}-{a}", "{p} - {a}:", "{p} ({a}) -", "{p} - {a} -"))
-        story.paragraphs[0] = f"{form.format(p=place, a=agency)} {story.paragraphs[0]}"
+        story.dateline = form.format(p=place, a=agency)
+        story.paragraphs[0] = f"{story.dateline} {story.paragraphs[0]}"
     return story

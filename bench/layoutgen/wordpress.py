@@ -48,7 +48,7 @@ def _meta_extras(k: Namer, story: Story) -> str:
         parts.append(el(k, "span", f"{rng.randint(1, 9)} دقائق للقراءة"))
     if rng.random() < 0.5:
         parts.append(el(k, "span", f"{rng.randint(50, 9000)} مشاهدة"))
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _cache_comment(story: Story) -> str:
@@ -91,7 +91,7 @@ def wp_classic(story: Story, k: Namer) -> tuple[str, str]:
     header = [
         f"<h1{k.cls()}>{e(story.title)}</h1>",
         common.kicker(k, story, "p"),
-        el(k, "div", "".join(meta)),
+        el(k, "div", "\n".join(meta)),
     ]
     if story.section_mode in ("above_title", "sub_shown"):
         header.insert(
@@ -149,7 +149,7 @@ def jannah(story: Story, k: Namer) -> tuple[str, str]:
         common.section_link(k, story) if story.section_mode == "meta_line" else "",
         _meta_extras(k, story),
     ]
-    inner.append(el(k, "div", "".join(meta)))
+    inner.append(el(k, "div", "\n".join(meta)))
     header.append(el(k, "div", "\n".join(inner)))
     article = [
         el(k, "header", "\n".join(header)),
@@ -190,7 +190,7 @@ def tagdiv(story: Story, k: Namer) -> tuple[str, str]:
         common.section_link(k, story) if story.section_mode == "meta_line" else "",
         _meta_extras(k, story),
     ]
-    title.append(el(k, "div", "".join(meta)))
+    title.append(el(k, "div", "\n".join(meta)))
     head.append(el(k, "header", "\n".join(title)))
     content = el(k, "div", _figure(k, story) + common.body(k, story))
     author_box = ""
@@ -246,7 +246,7 @@ def jnews(story: Story, k: Namer) -> tuple[str, str]:
     if story.section_mode == "meta_line":
         meta.append(el(k, "div", el(k, "span", "في") + " " + common.section_link(k, story)))
     meta.append(common.modified(k, story))
-    header.append(el(k, "div", el(k, "div", "".join(meta))))
+    header.append(el(k, "div", el(k, "div", "\n".join(meta))))
     article = [
         el(k, "div", "\n".join(header)),
         _figure(k, story),
