@@ -1,0 +1,101 @@
+"""The worker's scheduler: scrapy-redis' Scheduler on the shared queue, joined to the site's run.
+
+On open the worker registers in the site's workers set and joins the current run, or starts a
+new one if no other worker of the site is alive (so discovery pages are read again each run,
+and once per run however many workers join). The queue and fingerprints always persist: the
+queue is shared, and the last worker to leave must not wipe what the others still need. On a
+clean finish the worker's in-flight entries are done and dropped; on any other close they go
+back to the queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.distributed import keys
+from crawler.distributed.queue import requeue, worker_id
+
+if TYPE_CHECKING:
+    from scrapy import Request, Spider
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+# KEYS: workers zset, run key. ARGV: worker, heartbeat ttl, run id to use if a new run starts.
+_JOIN = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local live = redis.call('ZCOUNT', KEYS[1], t - tonumber(ARGV[2]), '+inf')
+redis.call('ZADD', KEYS[1], t, ARGV[1])
+if live == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('SET', KEYS[2], ARGV[3])
+end
+return redis.call('GET', KEYS[2])
+"""
+
+
+class WorkerScheduler(Scheduler):
+    def __init__(self, server: Any, heartbeat_ttl: float, **kwargs: Any) -> None:
+        super().__init__(server, persist=True, **kwargs)
+        self.heartbeat_ttl = heartbeat_ttl
+        self.worker = worker_id()
+        self.run = ""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        s = crawler.settings
+        instance = cls(
+            keys.connect(keys.redis_url(s)),
+            s.getfloat("KHABAR_HEARTBEAT_TTL"),
+            queue_key=s.get("SCHEDULER_QUEUE_KEY"),
+            queue_cls=s.get("SCHEDULER_QUEUE_CLASS"),
+            dupefilter_key=s.get("SCHEDULER_DUPEFILTER_KEY"),
+            dupefilter_cls=s.get("DUPEFILTER_CLASS"),
+        )
+        instance.stats = crawler.stats
+        return instance
+
+    def open(self, spider: Spider) -> None:
+        join = self.server.register_script(_JOIN)
+        run = join(
+            keys=[keys.workers_key(spider.name), keys.run_key(spider.name)],
+            args=[self.worker, self.heartbeat_ttl, uuid.uuid4().hex],
+        )
+        self.run = run.decode() if isinstance(run, bytes) else str(run)
+        super().open(spider)
+        spider.logger.info(
+            "Worker %s joined run %s of %s (%d requests queued)",
+            self.worker,
+            self.run,
+            spider.name,
+            len(self.queue),
+        )
+
+    def close(self, reason: str) -> None:
+        site = self.spider.name
+        if reason == "finished":
+            self.server.delete(keys.inflight_key(site, self.worker))
+        else:
+            requeue(self.server, site, self.worker)
+        self.server.zrem(keys.workers_key(site), self.worker)
+
+    # The two methods below are scrapy-redis' own, with stats calls in Scrapy's current form.
+    def enqueue_request(self, request: Request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self._stats().inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        request = self.queue.pop()
+        if request is not None:
+            self._stats().inc_value("scheduler/dequeued/redis")
+        return request
+
+    def _stats(self) -> StatsCollector:
+        assert self.stats is not None
+        return self.stats
