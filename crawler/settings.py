@@ -47,6 +47,14 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,
 }
 
+# The database path resolved once per run, and the one store every component shares.
+ADDONS = {"crawler.addons.KhabarDatabase": 0}
+
+# Skips stored articles unless a feed/sitemap says they changed (see the middleware).
+SPIDER_MIDDLEWARES = {
+    "crawler.middlewares.known_articles.KnownArticlesMiddleware": 100,
+}
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
@@ -67,8 +75,10 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 # --- khabar ---------------------------------------------------------------------------------
-# SQLite file; default is config.yaml's `database`.
+# SQLite file; default is config.yaml's `database` (resolved once by crawler.addons).
 KHABAR_DB = os.environ.get("KHABAR_DB", "")
+# Where the known-article lookups go: storage.known (the SQLite file) or another KnownArticles.
+KHABAR_KNOWN_ARTICLES = "storage.known.SqliteKnownArticles"
 # Worker processes for extraction (CPU work kept off the reactor). 0 = extract in-process.
 KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "2"))
 # Articles are written in transactions of this many rows (and at least every few seconds).

@@ -16,16 +16,15 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem
 
+from crawler.addons import store_of
 from crawler.fingerprint import NearDupIndex
-from crawler.items import ArticleItem
-from storage.paths import database_path
-from storage.store import ArticleStore
+from crawler.record import ArticleItem, GoneArticle
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from storage.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
@@ -35,24 +34,22 @@ class Duplicate(DropItem):
 
 
 class DeduplicatePipeline:
-    def __init__(self, db_path: Path, stats: StatsCollector, window_days: float = 30) -> None:
-        self.db_path = db_path
+    def __init__(self, store: ArticleStore, stats: StatsCollector, window_days: float = 30) -> None:
+        self.store = store
         self.stats = stats
         self.window_days = window_days
         self.index = NearDupIndex()
         self.seen_hashes: dict[str, tuple[str, str]] = {}  # this run: hash → (url, site)
-        self.store: ArticleStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(
-            database_path(crawler.settings),
+            store_of(crawler),
             crawler.stats,
             crawler.settings.getfloat("KHABAR_NEARDUP_WINDOW_DAYS"),
         )
 
     def open_spider(self) -> None:
-        self.store = ArticleStore(self.db_path)
         # Agency copies appear within hours or days of each other: a window keeps the index
         # (~8 KB an article) bounded by recent volume, not by the whole archive.
         since = None
@@ -63,12 +60,9 @@ class DeduplicatePipeline:
         self.index = NearDupIndex.from_signatures(self.store.load_signatures(since))
         logger.info("Near-duplicate index holds %d stored articles", len(self.index))
 
-    def close_spider(self) -> None:
-        if self.store is not None:
-            self.store.close()
-
-    def process_item(self, item: ArticleItem) -> ArticleItem:
-        assert self.store is not None
+    def process_item(self, item: ArticleItem | GoneArticle) -> ArticleItem | GoneArticle:
+        if isinstance(item, GoneArticle):
+            return item
         same = self.store.find_by_hash(item.content_hash)
         if item.content_hash in self.seen_hashes:
             same.append(self.seen_hashes[item.content_hash])

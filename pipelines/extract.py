@@ -20,33 +20,13 @@ from scrapy.exceptions import DropItem
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
 from crawler.fingerprint import NearDupIndex, minhash
-from crawler.items import ArticleItem
+from crawler.record import EXTRACTED_FIELDS, ArticleItem, GoneArticle
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
-
-CONTENT_FIELDS = (
-    "canonical_hint",
-    "title",
-    "kicker",
-    "author",
-    "section",
-    "tags",
-    "published_at",
-    "modified_at",
-    "date_source",
-    "date_rejections",
-    "language",
-    "body",
-    "word_count",
-    "image_url",
-    "page_kind",
-    "minhash",
-)
-
 
 def analyse_page(
     html: bytes,
@@ -111,7 +91,9 @@ class ExtractPipeline:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
-    async def process_item(self, item: ArticleItem) -> ArticleItem:
+    async def process_item(self, item: ArticleItem | GoneArticle) -> ArticleItem | GoneArticle:
+        if isinstance(item, GoneArticle):
+            return item
         try:
             record = await self._extract_retrying(item)
         except BrokenProcessPool as exc:
@@ -123,7 +105,7 @@ class ExtractPipeline:
             self.stats.inc_value("khabar/rejected/extract_error")
             logger.warning("Broken page skipped: %s (%s: %s)", item.url, type(exc).__name__, exc)
             raise ExtractFailed(f"extraction failed: {type(exc).__name__}") from exc
-        for field in CONTENT_FIELDS:
+        for field in EXTRACTED_FIELDS:  # field_sources etc. keep their default until extracted
             if field in record:
                 setattr(item, field, record[field])
         for reason in item.date_rejections:

@@ -9,13 +9,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Self
 
 from crawler.fingerprint import content_hash
-from crawler.items import ArticleItem
+from crawler.record import ONE_LINE_FIELDS, ArticleItem, GoneArticle
 from crawler.urls import canonicalize_url
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-
-ONE_LINE_FIELDS = ("title", "kicker", "author", "section")
 
 
 def tidy_fields(record: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +41,9 @@ class NormalisePipeline:
         site = getattr(crawler.spidercls, "site", None)
         return cls(site.domains if site is not None else ())
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def process_item(self, item: ArticleItem | GoneArticle) -> ArticleItem | GoneArticle:
+        if isinstance(item, GoneArticle):
+            return item
         item.url = canonicalize_url(item.url, allowed_domains=self.domains)
         item.canonical_url = canonicalize_url(
             item.url, canonical_hint=item.canonical_hint, allowed_domains=self.domains

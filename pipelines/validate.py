@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem
+from crawler.record import ArticleItem, GoneArticle
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -66,7 +66,9 @@ class ValidatePipeline:
             return "before_since"
         return None
 
-    def process_item(self, item: ArticleItem) -> ArticleItem:
+    def process_item(self, item: ArticleItem | GoneArticle) -> ArticleItem | GoneArticle:
+        if isinstance(item, GoneArticle):
+            return item
         reason = self.reason(item)
         if reason is None:
             return item

@@ -2,8 +2,10 @@
 
 Each configured site gets a subclass made by `spider_class_for(site)`; the subclass only binds
 the SiteConfig. Discovery yields article requests for URLs that match the site's article
-patterns; URLs already stored are skipped unless a feed or sitemap says they changed.
-Extraction is not done here: the raw page goes to the item pipelines.
+patterns, marked with their canonical URL and any change time a feed or sitemap gave; the
+known-articles middleware skips those already stored (crawler.middlewares.known_articles).
+Extraction is not done here: the raw page goes to the item pipelines. The spider never opens
+the database: a known article that is now gone is an item for the store.
 """
 
 from __future__ import annotations
@@ -26,10 +28,9 @@ from w3lib.encoding import http_content_type_encoding
 from crawler.config import SiteConfig
 from crawler.dates import parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
-from crawler.items import ArticleItem
+from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN, META_UNLESS_PAGE_KNOWN
+from crawler.record import ArticleItem, GoneArticle
 from crawler.urls import canonicalize_url, url_is_crawlable
-from storage.paths import database_path
-from storage.store import ArticleStore, KnownArticle, read_known_articles
 
 logger = logging.getLogger(__name__)
 
@@ -72,9 +73,6 @@ class NewsSpider(scrapy.Spider):
         except UsageError as exc:
             # Raised here it would surface as a traceback from the reactor; start() reports it.
             self.limit, self.since, self.argument_error = None, None, str(exc)
-        self.known: dict[str, KnownArticle] = {}
-        self.requested: set[str] = set()  # canonical URLs of the article requests made
-        self.gone: list[tuple[str, int]] = []  # known articles that now answer 404/410
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -82,8 +80,6 @@ class NewsSpider(scrapy.Spider):
         if self.argument_error:
             logger.error("%s: bad argument: %s", self.name, self.argument_error)
             raise CloseSpider("bad_argument")
-        self.known = read_known_articles(database_path(self.settings), self.site.name)
-        logger.info("%s: %d articles already stored", self.name, len(self.known))
         for url in self.site.feeds:
             yield Request(
                 url, callback=self.parse_feed, errback=self.failed, meta={"found_via": "feed"}
@@ -183,15 +179,8 @@ class NewsSpider(scrapy.Spider):
             response.urljoin(href) for href in response.css("a::attr(href)").getall()
         )
         articles = [url for url in links if self.site.is_article_url(url)]
-        fresh = 0
-        for url in articles:
-            request = self.article_request(url, "listing")
-            if request:
-                fresh += 1
-                yield request
-        if articles and not fresh and all(self._is_known(url) for url in articles):
-            self.crawler.stats.inc_value("khabar/discovery/listing_stopped_known")
-            return
+        requests = [r for url in articles if (r := self.article_request(url, "listing"))]
+        yield from requests
         if page >= max_pages:
             return
         next_url = response.css(next_selector).get()
@@ -205,7 +194,11 @@ class NewsSpider(scrapy.Spider):
                     "max_pages": max_pages,
                     "next_selector": next_selector,
                 },
-                meta={"found_via": "listing"},
+                # Every article link went to the middleware: if all were stored, stop here.
+                meta={
+                    "found_via": "listing",
+                    META_UNLESS_PAGE_KNOWN: len(requests) == len(articles),
+                },
             )
 
     def _warn_entities(self, url: str, body: bytes) -> None:
@@ -231,9 +224,6 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles -------------------------------------------------------------------------------
 
-    def _is_known(self, url: str) -> bool:
-        return canonicalize_url(url, allowed_domains=self.site.domains) in self.known
-
     def article_request(
         self,
         url: str,
@@ -243,7 +233,11 @@ class NewsSpider(scrapy.Spider):
         published: datetime | None = None,
         hints: dict[str, str] | None = None,
     ) -> Request | None:
-        """A request for an article URL; None if off-pattern, too old, known or over limit."""
+        """A request for an article URL; None if off-site, off-pattern or too old.
+
+        Whether it is fetched (not stored, or changed since; not already requested; within
+        `limit`) is decided by the known-articles middleware.
+        """
         stats = self.crawler.stats
         if not url_is_crawlable(url):  # javascript:, data:, absurdly long, malformed
             stats.inc_value("khabar/discovery/skipped_bad_url")
@@ -253,32 +247,23 @@ class NewsSpider(scrapy.Spider):
             return None
         if not self.site.is_article_url(url):
             return None
-        key = canonicalize_url(url, allowed_domains=self.site.domains)
-        if key in self.requested:
-            return None
         if self.since and published and published < self.since:
             stats.inc_value("khabar/discovery/skipped_before_since")
             return None
-        known = self.known.get(key)
-        if known is not None and not known.changed_since(changed_at):
-            # Not marked as requested: the feed may carry only a publication date while the
-            # sitemap, read later, has a newer lastmod for the same (edited) article.
-            stats.inc_value("khabar/discovery/skipped_known")
-            return None
-        if self.limit is not None and len(self.requested) >= self.limit:
-            stats.inc_value("khabar/discovery/skipped_limit")
-            return None
-        self.requested.add(key)
         hints = dict(hints or {})
         if changed_at is not None:
             hints["lastmod"] = changed_at.isoformat()
-        stats.inc_value(f"khabar/discovery/{found_via}")
         return Request(
             url,
             callback=self.parse_article,
             errback=self.failed,
             priority=ARTICLE_PRIORITY,
-            meta={"found_via": found_via, "hints": hints, "known": known is not None},
+            meta={
+                "found_via": found_via,
+                "hints": hints,
+                META_ARTICLE_KEY: canonicalize_url(url, allowed_domains=self.site.domains),
+                META_CHANGED_AT: hints.get("lastmod"),
+            },
         )
 
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
@@ -294,16 +279,17 @@ class NewsSpider(scrapy.Spider):
             http_status=response.status,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             hints=response.meta.get("hints", {}),
+            source_lastmod=response.meta.get(META_CHANGED_AT),
         )
 
     # -- failures -------------------------------------------------------------------------------
 
-    def failed(self, failure: Failure) -> None:
+    def failed(self, failure: Failure) -> Iterator[GoneArticle]:
         """Explain a request that gave no usable response (after Scrapy's bounded retries).
 
         Every failure is counted as `khabar/failed/<reason>` and logged with its URL and reason.
-        A known article that now answers 404/410 is remembered and marked `gone` at close —
-        kept in the archive, never deleted.
+        A known article that now answers 404/410 becomes a GoneArticle item: the store marks
+        it `gone`, kept in the archive, never deleted.
         """
         request = failure.request
         reason = failure_reason(failure.value)
@@ -316,21 +302,14 @@ class NewsSpider(scrapy.Spider):
         if (
             isinstance(failure.value, HttpError)
             and failure.value.response.status in GONE_STATUSES
-            and request.meta.get("known")
+            and request.meta.get(META_KNOWN)
         ):
-            key = canonicalize_url(request.url, allowed_domains=self.site.domains)
-            self.gone.append((key, failure.value.response.status))
             self.crawler.stats.inc_value("khabar/articles/gone")
-
-    def closed(self, reason: str) -> None:
-        if not self.gone:
-            return
-        store = ArticleStore(database_path(self.settings))
-        try:
-            marked = store.mark_gone(self.gone)
-        finally:
-            store.close()
-        logger.info("%s: %d known articles are gone (404/410), kept and marked", self.name, marked)
+            yield GoneArticle(
+                site=self.name,
+                canonical_url=request.meta[META_ARTICLE_KEY],
+                http_status=failure.value.response.status,
+            )
 
 
 def spider_class_for(site: SiteConfig) -> type[NewsSpider]:

@@ -157,6 +157,14 @@ def m004_crawl_failure_reasons(db: Database) -> None:
     db["crawls"].add_column("failed_reasons", str)
 
 
+@migrations()
+def m005_field_sources_and_date_precision(db: Database) -> None:
+    # Where each extracted value came from (JSON: field → source), and how precise the
+    # publication date is (day | minute | second; NULL when there is no date).
+    db["articles"].add_column("field_sources", str)
+    db["articles"].add_column("published_precision", str)
+
+
 def apply(db: Database) -> None:
     """Bring `db` to the current schema."""
     migrations.apply(db)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -20,31 +21,20 @@ from typing import Any
 from sqlite_utils import Database
 
 from crawler.arabic import fts_text
+from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 60_000
-ARTICLE_FIELDS = (
-    "title",
-    "kicker",
-    "author",
-    "section",
-    "published_at",
-    "modified_at",
-    "date_source",
-    "language",
-    "body",
-    "word_count",
-    "image_url",
-    "content_hash",
-)
 
 
 def _article_values(rec: dict[str, Any]) -> dict[str, Any]:
-    """The extracted columns of an articles row, tags as JSON."""
+    """The extracted columns of an articles row (see crawler.record), JSON fields as text."""
     values = {field: rec.get(field) for field in ARTICLE_FIELDS}
-    values["tags"] = json.dumps(rec.get("tags") or [], ensure_ascii=False)
+    for field in JSON_FIELDS:
+        value = values[field] if values[field] is not None else empty_value(field)
+        values[field] = json.dumps(value, ensure_ascii=False)
     return values
 
 
@@ -71,34 +61,33 @@ def open_database(path: Path | str, *, migrate: bool = True) -> Database:
 
 class _write_lock:
     """BEGIN IMMEDIATE … COMMIT: take the write lock up front so concurrent writers queue on
-    the busy timeout instead of failing with 'database is locked' on lock upgrade."""
+    the busy timeout instead of failing with 'database is locked' on lock upgrade.
 
-    def __init__(self, db: Database) -> None:
+    With `thread_lock`, the transaction also holds it: a connection shared by several threads
+    (the crawl's writer thread and its reactor thread) runs one transaction at a time."""
+
+    def __init__(self, db: Database, thread_lock: threading.Lock | None = None) -> None:
         self.conn = db.conn
+        self.thread_lock = thread_lock
 
     def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.thread_lock is not None:
+            self.thread_lock.acquire()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._release()
+            raise
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._release()
 
-
-@dataclass(frozen=True)
-class KnownArticle:
-    """What discovery needs to know about a stored article to skip or refetch it."""
-
-    canonical_url: str
-    published_at: str | None
-    modified_at: str | None
-    source_lastmod: str | None
-
-    def changed_since(self, changed_at: datetime | None) -> bool:
-        """True when a feed/sitemap date is newer than anything we stored for the article."""
-        if changed_at is None:
-            return False
-        stored = [parse_time(v) for v in (self.modified_at, self.source_lastmod, self.published_at)]
-        stored_dates = [d for d in stored if d is not None]
-        return not stored_dates or changed_at > max(stored_dates)
+    def _release(self) -> None:
+        if self.thread_lock is not None:
+            self.thread_lock.release()
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -110,22 +99,6 @@ def parse_time(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def read_known_articles(path: Path, site: str) -> dict[str, KnownArticle]:
-    """Canonical URL → KnownArticle for every stored article of `site`."""
-    if not Path(path).exists():
-        return {}
-    db = open_database(path)
-    try:
-        rows = db.execute(
-            "SELECT canonical_url, published_at, modified_at, source_lastmod FROM articles "
-            "WHERE site = ?",
-            [site],
-        ).fetchall()
-    finally:
-        db.close()
-    return {row[0]: KnownArticle(*row) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -148,20 +121,29 @@ class WriteResult:
 
 
 class ArticleStore:
-    """Batched, transactional writes of article records and crawl runs."""
+    """Batched, transactional writes of article records and crawl runs.
+
+    One store per process, shared by its components (crawler.addons): the writer thread and the
+    reactor thread both write through it, so each transaction also holds the store's thread
+    lock.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.path)
+        self._thread_lock = threading.Lock()
 
     def close(self) -> None:
         self.db.close()
 
+    def _transaction(self) -> _write_lock:
+        return _write_lock(self.db, self._thread_lock)
+
     # -- crawl runs ---------------------------------------------------------------------------
 
     def start_crawl(self, site: str, *, pid: int | None = None, log_path: str | None = None) -> int:
-        with _write_lock(self.db):
+        with self._transaction():
             return int(
                 self.db["crawls"]
                 .insert(
@@ -177,7 +159,7 @@ class ArticleStore:
             )
 
     def update_crawl(self, crawl_id: int, values: Mapping[str, Any]) -> None:
-        with _write_lock(self.db):
+        with self._transaction():
             self.db["crawls"].update(crawl_id, dict(values))
 
     def crawl(self, crawl_id: int) -> dict[str, Any]:
@@ -210,7 +192,7 @@ class ArticleStore:
         a later 200 brings it back to 'live'. Returns the number of rows marked.
         """
         marked = 0
-        with _write_lock(self.db):
+        with self._transaction():
             for url, status in urls:
                 cursor = self.db.execute(
                     "UPDATE articles SET status = 'gone', http_status = ? "
@@ -239,7 +221,7 @@ class ArticleStore:
         """Overwrite extracted fields of stored articles (no revision: the article did not
         change, our reading of it did) and re-index them; returns how many rows changed."""
         changed = 0
-        with _write_lock(self.db):
+        with self._transaction():
             for article_id, rec in updates:
                 values = _article_values(rec)
                 current = self.db["articles"].get(article_id)
@@ -260,7 +242,7 @@ class ArticleStore:
         (canonical URLs it resembles).
         """
         result = WriteResult()
-        with _write_lock(self.db):
+        with self._transaction():
             for record in records:
                 outcome = self._write_one(record, crawl_id)
                 setattr(result, outcome, getattr(result, outcome) + 1)
@@ -268,11 +250,14 @@ class ArticleStore:
 
     def _write_one(self, rec: dict[str, Any], crawl_id: int | None) -> str:
         now = rec.get("fetched_at") or utcnow()
-        existing = self.db.execute(
-            "SELECT id, content_hash, title, kicker, author, body, modified_at, source_lastmod "
-            "FROM articles WHERE canonical_url = ?",
-            [rec["canonical_url"]],
-        ).fetchone()
+        existing = next(
+            self.db["articles"].rows_where(
+                "canonical_url = ?",
+                [rec["canonical_url"]],
+                select=", ".join(("id", "source_lastmod", *REVISION_FIELDS)),
+            ),
+            None,
+        )
         values = _article_values(rec)
         values.update(
             last_seen_at=now, crawl_id=crawl_id, http_status=rec.get("http_status"), status="live"
@@ -291,11 +276,11 @@ class ArticleStore:
             article_id = int(self.db["articles"].insert(values).last_pk)
             outcome = "new"
         else:
-            article_id, old_hash = existing[0], existing[1]
+            article_id = existing["id"]
             values.pop("crawl_id")  # crawl_id stays the crawl that found the article
-            if lastmod and (not existing[7] or lastmod > existing[7]):
+            if lastmod and (not existing["source_lastmod"] or lastmod > existing["source_lastmod"]):
                 values["source_lastmod"] = lastmod
-            if old_hash == rec.get("content_hash"):
+            if existing["content_hash"] == rec.get("content_hash"):
                 seen = ("last_seen_at", "http_status", "status", "source_lastmod")
                 self.db["articles"].update(article_id, {k: values[k] for k in seen if k in values})
                 self._save_page(article_id, rec)
@@ -305,12 +290,7 @@ class ArticleStore:
                     "article_id": article_id,
                     "replaced_at": now,
                     "crawl_id": crawl_id,
-                    "title": existing[2],
-                    "kicker": existing[3],
-                    "author": existing[4],
-                    "body": existing[5],
-                    "modified_at": existing[6],
-                    "content_hash": old_hash,
+                    **{field: existing[field] for field in REVISION_FIELDS},
                 }
             )
             values["updated_at"] = now

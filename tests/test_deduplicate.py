@@ -10,7 +10,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler.fingerprint import content_hash
-from crawler.items import ArticleItem
+from crawler.record import ArticleItem
 from pipelines.deduplicate import DeduplicatePipeline, Duplicate
 from pipelines.extract import analyse_page
 from pipelines.store import store_record
@@ -53,7 +53,7 @@ def store(db: Path, *items: ArticleItem, first_seen: str | None = None) -> None:
 
 
 def pipeline(db: Path, window_days: float = 30) -> DeduplicatePipeline:
-    p = DeduplicatePipeline(db, get_crawler().stats, window_days)
+    p = DeduplicatePipeline(ArticleStore(db), get_crawler().stats, window_days)
     p.open_spider()
     return p
 
@@ -80,7 +80,7 @@ def test_exact_copy_on_the_same_site_is_dropped(db: Path) -> None:
         with pytest.raises(Duplicate):
             p.process_item(item("https://paper.example/copy", "paper", STORY + "جديد"))
     finally:
-        p.close_spider()
+        p.store.close()
 
 
 def test_agency_copy_on_another_site_is_kept_and_linked(db: Path) -> None:
@@ -88,7 +88,7 @@ def test_agency_copy_on_another_site_is_kept_and_linked(db: Path) -> None:
     try:
         copy = p.process_item(item("https://agency.example/1", "agency", "عاجل " + STORY))
     finally:
-        p.close_spider()
+        p.store.close()
     assert copy.near_duplicates == ["https://paper.example/new"]  # old one is outside the window
 
 
@@ -97,7 +97,7 @@ def test_window_zero_searches_the_whole_archive(db: Path) -> None:
     try:
         copy = p.process_item(item("https://agency.example/1", "agency", "عاجل " + STORY))
     finally:
-        p.close_spider()
+        p.store.close()
     assert sorted(copy.near_duplicates) == [
         "https://paper.example/new",
         "https://paper.example/old",
@@ -109,7 +109,7 @@ def test_grouping_is_written_by_the_store(db: Path) -> None:
     try:
         copy = p.process_item(item("https://agency.example/1", "agency", "عاجل " + STORY))
     finally:
-        p.close_spider()
+        p.store.close()
     store(db, copy)
     conn = sqlite3.connect(db)
     groups = dict(conn.execute("SELECT canonical_url, dup_group FROM articles"))

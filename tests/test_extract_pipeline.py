@@ -10,7 +10,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler.extract.rules import ExtractionRules
-from crawler.items import ArticleItem
+from crawler.record import ArticleItem
 from pipelines.extract import ExtractFailed, ExtractPipeline, analyse_page
 
 PARA = "<p>" + "أعلنت وزارة النقل اليوم عن خطة جديدة لتحسين الخدمات في المدينة. " * 4 + "</p>"

@@ -11,20 +11,7 @@ from crawler.commands import require_sites
 from crawler.config import load_config
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
-
-RECORD_KEYS = (
-    "url",
-    "title",
-    "kicker",
-    "author",
-    "section",
-    "tags",
-    "published_at",
-    "modified_at",
-    "language",
-    "body",
-    "image_url",
-)
+from crawler.record import SHOWN_FIELDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         rules = site.extraction if site else ExtractionRules()
     html = sys.stdin.buffer.read() if str(args.page) == "-" else args.page.read_bytes()
     record = extract_article(html, args.url, rules)
-    shown = record if args.all_fields else {key: record.get(key) for key in RECORD_KEYS}
+    shown = record if args.all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
     json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -11,20 +11,24 @@ import json
 import logging
 import os
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
 
-from storage.paths import database_path
+from crawler.addons import database_of, store_of
 from storage.runs import reap_abandoned
-from storage.store import ArticleStore, utcnow
+from storage.store import utcnow
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+    from storage.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +120,10 @@ def final_line(site: str, crawl_id: int, values: dict[str, Any], db_path: Path) 
 
 
 class CrawlRunRecorder:
-    def __init__(self, db_path: Path, crawl_id: int, stats: StatsCollector) -> None:
+    def __init__(
+        self, store: Callable[[], ArticleStore], db_path: Path, crawl_id: int, stats: StatsCollector
+    ) -> None:
+        self.store = store  # the process' one store, opened when the spider opens
         self.db_path = db_path
         self.crawl_id = crawl_id
         self.stats = stats
@@ -127,7 +134,8 @@ class CrawlRunRecorder:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ext = cls(
-            database_path(crawler.settings),
+            partial(store_of, crawler),
+            database_of(crawler),
             crawler.settings.getint("KHABAR_CRAWL_ID"),
             crawler.stats,
         )
@@ -137,27 +145,20 @@ class CrawlRunRecorder:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        store = ArticleStore(self.db_path)
-        try:
-            # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
-            reap_abandoned(store)
-            if self.crawl_id:
-                store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
-            else:
-                self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
-        finally:
-            store.close()
+        store = self.store()
+        # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
+        reap_abandoned(store)
+        if self.crawl_id:
+            store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
+        else:
+            self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
         self.stats.set_value("khabar/crawl_id", self.crawl_id)
         logger.info("Crawl run %d of %s → %s", self.crawl_id, spider.name, self.db_path)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         values = summarise_run(self.stats.get_stats(), reason)
         values["duration_seconds"] = round((datetime.now(UTC) - self.started).total_seconds(), 3)
-        store = ArticleStore(self.db_path)
-        try:
-            store.update_crawl(self.crawl_id, values)
-        finally:
-            store.close()
+        self.store().update_crawl(self.crawl_id, values)
         self.final_level, self.final_line = final_line(
             spider.name, self.crawl_id, values, self.db_path
         )
