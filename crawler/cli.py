@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from crawler.commands import UnknownSiteError
 from crawler.config import ConfigError
 
-COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status")
+COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "writer")
 
 
 def build_parser() -> argparse.ArgumentParser:

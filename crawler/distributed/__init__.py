@@ -6,5 +6,5 @@
                                       khabar:known:<site> (hash)  ◄──────────  after each commit
 
 Switched on by KHABAR_REDIS_URL (a setting or the environment variable), in one place: the
-`DistributedMode` add-on. Without it nothing here is imported by a crawl and no Redis is needed.
+`DistributedMode` add-on. Without it the add-on changes nothing and no Redis is needed.
 """

@@ -3,7 +3,9 @@
 Every KHABAR_HEARTBEAT_INTERVAL seconds a worker writes `khabar:worker:<host>:<pid>` (JSON,
 expiring after KHABAR_HEARTBEAT_TTL) and its time in the site's workers set, then puts back in
 the queue the in-flight requests of any worker of the site whose heartbeat is older than the
-TTL (SIGKILLed, or its machine lost). `khabar status` reads the heartbeats.
+TTL (SIGKILLed, or its machine lost). `khabar status` reads the heartbeats. The beat runs on
+its own thread: extraction in the reactor (KHABAR_EXTRACT_WORKERS=0) or a loaded machine can
+hold the reactor for seconds, and a worker that is slow is not dead.
 
 A worker whose own work is done does not stop while the shared queue has requests, another
 worker of the site is busy (it may still queue links) or a silent worker's requests are not yet
@@ -16,6 +18,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
@@ -54,7 +57,10 @@ class WorkerHeartbeat:
         self.site = crawler.spidercls.name
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.idle_since: float | None = None
-        self.loop: task.LoopingCall | None = None
+        self.busy = True  # sampled on the reactor, read by the beating thread
+        self.sampler: task.LoopingCall | None = None
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
         self._beat = server.register_script(_BEAT)
 
     @classmethod
@@ -73,20 +79,31 @@ class WorkerHeartbeat:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        self.loop = task.LoopingCall(self.beat)
-        self.loop.start(self.interval, now=True)
+        self.sampler = task.LoopingCall(self.sample)
+        self.sampler.start(self.interval, now=True)
+        self.thread = threading.Thread(target=self._beat_loop, name="khabar-heartbeat", daemon=True)
+        self.thread.start()
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
+        if self.sampler is not None and self.sampler.running:
+            self.sampler.stop()
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
         self.server.delete(keys.heartbeat_key(self.worker))
 
-    def busy(self) -> bool:
+    def sample(self) -> None:
         engine = self.crawler.engine
         try:
-            return engine is not None and not engine.spider_is_idle()
+            self.busy = engine is not None and not engine.spider_is_idle()
         except RuntimeError:  # the engine has no slot yet, or no more
-            return False
+            self.busy = False
+
+    def _beat_loop(self) -> None:
+        while True:
+            self.beat()
+            if self.stopped.wait(self.interval):
+                return
 
     def beat(self) -> None:
         """Say this worker is alive (and whether busy); recover the requests of dead ones."""
@@ -99,7 +116,7 @@ class WorkerHeartbeat:
             "pid": os.getpid(),
             "started_at": self.started_at,
             "beat_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "busy": self.busy(),
+            "busy": self.busy,
             "pages": stats.get_value("response_received_count", 0),
             "items": stats.get_value("item_scraped_count", 0),
         }
@@ -129,6 +146,7 @@ class WorkerHeartbeat:
         # Idle means everything this worker took is finished: leftovers are done entries that
         # were never acknowledged (download failures, redirected/retried originals).
         self.server.delete(keys.inflight_key(self.site, self.worker))
+        self.busy = False
         self.beat()
         if self.server.zcard(keys.requests_key(self.site)) or self.others_busy():
             self.idle_since = None

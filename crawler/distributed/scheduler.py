@@ -10,9 +10,11 @@ back to the queue.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any, Self
 
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed import keys
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
 
 # KEYS: workers zset, run key. ARGV: worker, heartbeat ttl, run id to use if a new run starts.
 _JOIN = """
@@ -58,14 +62,19 @@ class WorkerScheduler(Scheduler):
         return instance
 
     def open(self, spider: Spider) -> None:
+        # scrapy-redis' open(), minus its deprecated Spider.log() call.
+        self.spider = spider
+        self.queue = load_object(self.queue_cls)(
+            server=self.server, spider=spider, key=self.queue_key, serializer=self.serializer
+        )
+        self.df = load_object(self.dupefilter_cls).from_spider(spider)
         join = self.server.register_script(_JOIN)
         run = join(
             keys=[keys.workers_key(spider.name), keys.run_key(spider.name)],
             args=[self.worker, self.heartbeat_ttl, uuid.uuid4().hex],
         )
         self.run = run.decode() if isinstance(run, bytes) else str(run)
-        super().open(spider)
-        spider.logger.info(
+        logger.info(
             "Worker %s joined run %s of %s (%d requests queued)",
             self.worker,
             self.run,
