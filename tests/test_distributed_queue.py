@@ -1,19 +1,37 @@
-"""The shared request queue of distributed mode keeps what a worker took until it is finished.
-
-Real redis-server (tests/support/redis_server.py); no crawl: requests are pushed and taken as
-the scheduler does.
+"""Distributed mode's parts on a real redis-server, without a crawl: the reliable queue (a taken
+request is kept until finished), the canonical-URL dupefilter, and the KHABAR_REDIS_URL switch.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
 from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
+from scrapy.utils.test import get_crawler
 
+from crawler import settings as khabar_settings
+from crawler.config import load_config
 from crawler.distributed import keys
+from crawler.distributed.dupefilter import CanonicalDupeFilter
+from crawler.distributed.heartbeat import WorkerHeartbeat
+from crawler.distributed.pipeline import PushToWriterPipeline
 from crawler.distributed.queue import TOKEN, ReliableQueue, ack, requeue, requeue_dead, worker_id
+from crawler.distributed.retry_later import RetryFailedArticlesLater
+from crawler.extensions.crawlrecord import CrawlRunRecorder
+from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN
+from pipelines.deduplicate import DeduplicatePipeline
+from pipelines.store import StorePipeline
+from spiders.news import spider_class_for
+from tests.conftest import PROJECT_ROOT
 from tests.support.redis_server import RedisServer
 
 
@@ -96,3 +114,97 @@ def test_the_test_server_keeps_nothing_on_disk(redis_url: str) -> None:
     assert client.config_get("appendonly") == {"appendonly": "no"}
     assert client.config_get("bind")["bind"] == "127.0.0.1"
     client.close()
+
+
+# -- the dupefilter --------------------------------------------------------------------------
+
+
+def article_request(url: str, key: str, **meta: object) -> Request:
+    return Request(url, meta={META_ARTICLE_KEY: key, **meta})
+
+
+def test_article_variants_are_one_request_across_workers_and_runs(server: redis.Redis) -> None:
+    worker_a = CanonicalDupeFilter(server, "site", ("a.test",))
+    worker_b = CanonicalDupeFilter(server, "site", ("a.test",))
+    key = "https://a.test/archives/1"
+    assert not worker_a.request_seen(article_request(key, key))
+    # The spider keys an article by its canonical URL: utm and AMP variants collapse.
+    assert worker_b.request_seen(article_request(f"{key}/amp?utm_source=x", key))
+    server.set(keys.run_key("site"), "next-run")
+    assert worker_b.request_seen(article_request(key, key))
+
+
+def test_a_changed_article_is_fetched_once_per_change(server: redis.Redis) -> None:
+    dupefilter = CanonicalDupeFilter(server, "site", ("a.test",))
+    key = "https://a.test/archives/1"
+    assert not dupefilter.request_seen(article_request(key, key))
+    edited = {META_KNOWN: True, META_CHANGED_AT: "2026-11-30T10:00:00+00:00"}
+    assert not dupefilter.request_seen(article_request(key, key, **edited))
+    assert dupefilter.request_seen(article_request(key, key, **edited))
+
+
+def test_discovery_pages_are_read_once_per_run(server: redis.Redis) -> None:
+    dupefilter = CanonicalDupeFilter(server, "site", ("a.test",))
+    server.set(keys.run_key("site"), "run-1")
+    feed = Request("https://a.test/feed/")
+    assert not dupefilter.request_seen(feed)
+    assert dupefilter.request_seen(Request("https://a.test/feed/?utm_medium=rss"))
+    server.set(keys.run_key("site"), "run-2")
+    assert not dupefilter.request_seen(feed)
+
+
+def test_an_article_that_failed_is_requested_again_by_a_later_run(server: redis.Redis) -> None:
+    dupefilter = CanonicalDupeFilter(server, "site", ("a.test",))
+    later = RetryFailedArticlesLater(dupefilter)
+    key = "https://a.test/archives/1"
+    request = article_request(key, key)
+    assert not dupefilter.request_seen(request)
+    later.process_exception(request, TimeoutError())
+    assert not dupefilter.request_seen(request)
+    later.process_response(request, HtmlResponse(key, status=200))
+    assert dupefilter.request_seen(request)
+    later.process_response(request, HtmlResponse(key, status=503))
+    assert not dupefilter.request_seen(request)
+
+
+# -- the switch --------------------------------------------------------------------------------
+
+
+def test_khabar_redis_url_turns_a_crawl_into_a_worker(redis_url: str) -> None:
+    spider = spider_class_for(load_config().sites["alwatan"])
+    project = {
+        name: getattr(khabar_settings, name) for name in dir(khabar_settings) if name.isupper()
+    }
+    local = get_crawler(spider, {**project, "KHABAR_REDIS_URL": ""}).settings
+    worker = get_crawler(spider, {**project, "KHABAR_REDIS_URL": redis_url}).settings
+    assert local["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert worker["SCHEDULER"] == "crawler.distributed.scheduler.WorkerScheduler"
+    assert worker["DUPEFILTER_CLASS"] == "crawler.distributed.dupefilter.CanonicalDupeFilter"
+    assert worker["KHABAR_KNOWN_ARTICLES"] == "crawler.distributed.known.RedisKnownArticles"
+    pipelines = build_component_list(worker.getwithbase("ITEM_PIPELINES"))
+    assert pipelines[-1] is PushToWriterPipeline
+    assert not {DeduplicatePipeline, StorePipeline} & set(pipelines)
+    assert {DeduplicatePipeline, StorePipeline} <= {
+        load_object(p) for p in build_component_list(local.getwithbase("ITEM_PIPELINES"))
+    }
+    extensions = build_component_list(worker.getwithbase("EXTENSIONS"))
+    assert WorkerHeartbeat in extensions and CrawlRunRecorder not in extensions
+
+
+def test_an_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "alwatan"],
+        cwd=PROJECT_ROOT,
+        env={
+            **os.environ,
+            "KHABAR_REDIS_URL": "redis://127.0.0.1:1/0",
+            "KHABAR_DB": str(tmp_path / "x.sqlite"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    assert "KHABAR_REDIS_URL=redis://127.0.0.1:1/0: cannot reach Redis" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x.sqlite").exists()

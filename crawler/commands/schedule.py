@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from crawler.commands import require_sites
 from crawler.config import load_config
+from crawler.distributed.seed import RedisUnavailable, SeedRunner
 from crawler.scheduler import (
     STATUS_FAILED,
     CrawlRunner,
@@ -29,6 +30,8 @@ examples:
   khabar schedule --once --site sana    crawl one site once
   khabar schedule --list                show the jobs and their next run times, then exit
   khabar schedule -s DOWNLOAD_DELAY=2   pass a Scrapy setting to every crawl
+  KHABAR_REDIS_URL=redis://host:6379/0 khabar schedule --distributed
+                                        queue each due crawl for distributed workers
 
 Each run is `scrapy crawl <site>` in its own process, logging to
 <logs_dir>/<site>/<time>-run<id>.log, and is a row in the `crawls` table
@@ -70,6 +73,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--list", action="store_true", help="print the jobs and their next run times and exit"
     )
+    parser.add_argument(
+        "--distributed",
+        action="store_true",
+        help="queue each due crawl in Redis (KHABAR_REDIS_URL) for crawl workers, not run here",
+    )
     parser.set_defaults(run=run)
 
 
@@ -85,7 +93,15 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("crawler.scheduler").setLevel(logging.INFO)
     scrapy_args = [part for item in args.set for part in ("-s", item)]
     database = database_path()
-    runner = CrawlRunner(config, database=database, scrapy_args=scrapy_args)
+    try:
+        runner = (
+            SeedRunner.from_environment(config)
+            if args.distributed
+            else CrawlRunner(config, database=database, scrapy_args=scrapy_args)
+        )
+    except RedisUnavailable as exc:
+        print(f"khabar: {exc}", file=sys.stderr)
+        return 2
 
     store = ArticleStore(database)
     try:

@@ -18,6 +18,7 @@ from crawler.distributed import keys
 from crawler.distributed.acks import AcknowledgeFinished
 from crawler.distributed.heartbeat import WorkerHeartbeat
 from crawler.distributed.pipeline import PushToWriterPipeline
+from crawler.distributed.retry_later import RetryFailedArticlesLater
 from crawler.extensions.crawlrecord import CrawlRunRecorder
 from pipelines.deduplicate import DeduplicatePipeline
 from pipelines.store import StorePipeline
@@ -67,5 +68,8 @@ class DistributedMode:
         settings.set_in_component_priority_dict("ITEM_PIPELINES", DeduplicatePipeline, None)
         settings.set_in_component_priority_dict("EXTENSIONS", CrawlRunRecorder, None)
         settings.set_in_component_priority_dict("EXTENSIONS", WorkerHeartbeat, 100)
-        # Closest to the engine: it sees what every other middleware let through.
+        # Closest to the engine: it sees what every other middleware let through / gave up on.
         settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", AcknowledgeFinished, 10)
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", RetryFailedArticlesLater, 10
+        )

@@ -66,6 +66,11 @@ class CanonicalDupeFilter(RFPDupeFilter):
         added, _ = pipe.execute()
         return added == 0
 
+    def forget(self, request: Request) -> None:
+        """Let a later run request this article again (its download failed for good)."""
+        if self.is_article(request):
+            self.server.srem(self.key, self.request_fingerprint(request))
+
     def close(self, reason: str = "") -> None:
         """Kept: the fingerprints are shared with the other workers and later runs."""
 

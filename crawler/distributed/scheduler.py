@@ -1,11 +1,11 @@
 """The worker's scheduler: scrapy-redis' Scheduler on the shared queue, joined to the site's run.
 
 On open the worker registers in the site's workers set and joins the current run, or starts a
-new one if no other worker of the site is alive (so discovery pages are read again each run,
-and once per run however many workers join). The queue and fingerprints always persist: the
-queue is shared, and the last worker to leave must not wipe what the others still need. On a
-clean finish the worker's in-flight entries are done and dropped; on any other close they go
-back to the queue.
+new one if no other worker of the site is alive and nothing is queued (so discovery pages are
+read again each run, and once per run however many workers join or seeds were queued). The
+queue and fingerprints always persist: the queue is shared, and the last worker to leave must
+not wipe what the others still need. On a clean finish the worker's in-flight entries are done
+and dropped; on any other close they go back to the queue.
 """
 
 from __future__ import annotations
@@ -27,13 +27,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# KEYS: workers zset, run key. ARGV: worker, heartbeat ttl, run id to use if a new run starts.
+# KEYS: workers zset, run key, request queue. ARGV: worker, heartbeat ttl, id for a new run.
+# A new run starts unless a worker is alive or requests are queued (seeded, or left over).
 _JOIN = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local live = redis.call('ZCOUNT', KEYS[1], t - tonumber(ARGV[2]), '+inf')
 redis.call('ZADD', KEYS[1], t, ARGV[1])
-if live == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
+local idle = live == 0 and redis.call('ZCARD', KEYS[3]) == 0
+if idle or redis.call('EXISTS', KEYS[2]) == 0 then
   redis.call('SET', KEYS[2], ARGV[3])
 end
 return redis.call('GET', KEYS[2])
@@ -70,7 +72,11 @@ class WorkerScheduler(Scheduler):
         self.df = load_object(self.dupefilter_cls).from_spider(spider)
         join = self.server.register_script(_JOIN)
         run = join(
-            keys=[keys.workers_key(spider.name), keys.run_key(spider.name)],
+            keys=[
+                keys.workers_key(spider.name),
+                keys.run_key(spider.name),
+                keys.requests_key(spider.name),
+            ],
             args=[self.worker, self.heartbeat_ttl, uuid.uuid4().hex],
         )
         self.run = run.decode() if isinstance(run, bytes) else str(run)

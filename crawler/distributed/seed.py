@@ -15,6 +15,8 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import redis
+
 from crawler.distributed import keys
 from crawler.distributed.dupefilter import CanonicalDupeFilter
 from crawler.distributed.queue import ReliableQueue
@@ -22,7 +24,6 @@ from crawler.scheduler import RunOutcome
 from spiders.news import spider_class_for
 
 if TYPE_CHECKING:
-    import redis
     from scrapy import Request
 
     from crawler.config import KhabarConfig, SiteConfig
@@ -51,6 +52,10 @@ def seed_site(server: redis.Redis, site: SiteConfig) -> int:
     return queued
 
 
+class RedisUnavailable(Exception):
+    """KHABAR_REDIS_URL is not set or Redis does not answer; str() is the user's line."""
+
+
 class SeedRunner:
     """The scheduler daemon's runner in distributed mode: each due run is queued, not run."""
 
@@ -60,6 +65,17 @@ class SeedRunner:
         self.url = url
         self.stopping = False
         self.forced = False
+
+    @classmethod
+    def from_environment(cls, config: KhabarConfig) -> SeedRunner:
+        """A runner on the Redis of KHABAR_REDIS_URL; RedisUnavailable if there is none."""
+        url = keys.redis_url()
+        if not url:
+            raise RedisUnavailable("--distributed needs KHABAR_REDIS_URL (redis://host:6379/0)")
+        try:
+            return cls(config, keys.connect(url), url)
+        except (redis.RedisError, ValueError) as exc:
+            raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from None
 
     def stop(self) -> None:
         self.stopping = True
