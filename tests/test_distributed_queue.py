@@ -4,6 +4,7 @@ request is kept until finished), the canonical-URL dupefilter, and the KHABAR_RE
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,7 @@ from crawler.distributed.heartbeat import WorkerHeartbeat
 from crawler.distributed.pipeline import PushToWriterPipeline
 from crawler.distributed.queue import TOKEN, ReliableQueue, ack, requeue, requeue_dead, worker_id
 from crawler.distributed.retry_later import RetryFailedArticlesLater
+from crawler.distributed.status import queue_status, status_lines
 from crawler.extensions.crawlrecord import CrawlRunRecorder
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN
 from pipelines.deduplicate import DeduplicatePipeline
@@ -208,3 +210,35 @@ def test_an_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
     assert "KHABAR_REDIS_URL=redis://127.0.0.1:1/0: cannot reach Redis" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_status_shows_queues_and_worker_heartbeats(
+    server: redis.Redis, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = ReliableQueue(server, SiteSpider(), keys.REQUESTS)
+    queue.push(Request("https://a.test/1"))
+    queue.push(Request("https://a.test/2"))
+    queue.pop()
+    server.lpush(keys.ITEMS, b"{}")
+    beat = {
+        "worker": "host-b:42",
+        "site": "site",
+        "busy": True,
+        "pages": 7,
+        "items": 5,
+        "started_at": "2026-11-30T10:00:00+00:00",
+        "beat_at": "2026-11-30T10:05:00+00:00",
+    }
+    server.set(keys.heartbeat_key("host-b:42"), json.dumps(beat), ex=30)
+    status = queue_status(server, ["site"])
+    assert (status.items, status.requests, status.in_flight) == (1, {"site": 1}, {"site": 1})
+    assert status.workers == [beat]
+    monkeypatch.setenv("KHABAR_REDIS_URL", redis_url)
+    assert status_lines(["site"])[2:] == [
+        "writer queue: 1 items waiting, 0 being written",
+        "site: 1 requests queued, 1 in flight",
+        "worker host-b:42 (site): busy, 7 pages, 5 items, since 2026-11-30T10:00:00+00:00, "
+        "last beat 2026-11-30T10:05:00+00:00",
+    ]
+    monkeypatch.setenv("KHABAR_REDIS_URL", "")
+    assert status_lines(["site"]) == []

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from crawler.commands import require_sites
 from crawler.config import KhabarConfig, load_config
+from crawler.distributed.status import status_lines
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
 from storage.paths import database_path
@@ -150,4 +151,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         print(render_table(rows, now))
+        for line in status_lines(r.site for r in rows):  # distributed mode's queues, workers
+            print(line)
     return 0 if all(r.health.healthy for r in rows) else 1

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import redis
+
 from crawler.distributed import keys
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    import redis
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,18 @@ def queue_status(server: redis.Redis, sites: Iterable[str]) -> QueueStatus:
         in_flight=in_flight,
         workers=workers,
     )
+
+
+def status_lines(sites: Iterable[str]) -> list[str]:
+    """`khabar status`'s distributed block: [] without KHABAR_REDIS_URL, one line if down."""
+    url = keys.redis_url()
+    if not url:
+        return []
+    try:
+        server = keys.connect(url)
+    except (redis.RedisError, ValueError) as exc:
+        return ["", f"distributed: cannot reach Redis at {url}: {exc}"]
+    try:
+        return ["", f"distributed ({url}):", *queue_status(server, sites).lines()]
+    finally:
+        server.close()
