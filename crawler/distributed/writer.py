@@ -39,16 +39,13 @@ SYNC_CHUNK = 5000  # rows per HSET when filling the known-articles hashes
 
 
 class Counts:
-    """Counters with the StatsCollector calls the pipeline steps make."""
+    """Counters with the StatsCollector call the deduplicate step makes."""
 
     def __init__(self) -> None:
         self.values: Counter[str] = Counter()
 
     def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
         self.values[key] += count
-
-    def get_value(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
 
 
 @dataclass
