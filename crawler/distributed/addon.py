@@ -42,6 +42,10 @@ WORKER_SETTINGS = {
     "SCHEDULER_DUPEFILTER_KEY": keys.SEEN,
     "DUPEFILTER_CLASS": "crawler.distributed.dupefilter.CanonicalDupeFilter",
     "KHABAR_KNOWN_ARTICLES": "crawler.distributed.known.RedisKnownArticles",
+    # Responses waiting for extraction count here: a worker takes from the shared queue only
+    # what it will process soon (Scrapy's 5 MB is ~1,000 small pages), so the others get
+    # their share and a killed worker has little to put back.
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 1_000_000,
 }
 
 
