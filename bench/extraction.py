@@ -1,6 +1,13 @@
 """Extraction bench: khabar vs plain trafilatura on every corpus page with gold.
 
-Usage: python bench/extraction.py [--json PATH] [--repeat N]
+Usage: python bench/extraction.py [--generic] [--json PATH] [--repeat N]
+
+--generic also runs khabar with every site's `extraction:` rules off (title suffixes,
+boilerplate, selectors; the site's locale, timezone and display name stay: they are site facts,
+not extraction rules) and prints it beside the tuned run, with a leave-one-site-out view: each
+site's pages with that site's rules off. A site's rules only ever apply to its own pages (rules
+are chosen by URL), so leaving site X out is exactly the generic run on X's pages; the view
+shows which sites would come out wrong if a user added them without a line of config.
 
 Corpus: $KHABAR_CORPUS, else ../shared/corpus next to the project root. Pages: the real Arabic
 pages with .gold.json/.gold.txt (MANIFEST.tsv), every alwatan/sana replica article, and the seed
@@ -11,7 +18,9 @@ Metrics, only where the gold covers them (each gold.json's _gold_type):
   golds with must-include/must-exclude fragments (`with`/`without`, assabah) are also scored as
   snippet recall (fraction of `with` present and `without` absent);
 - exact match (whitespace collapsed, NFC) for title, author, section, kicker where the gold has
-  the key (null included: "no byline shown" is a value);
+  the key (null included: "no byline shown" is a value). Declared beats nothing: where the gold
+  has no displayed author/section but records a declared one (author_declared,
+  section_declared), the declared value is expected;
 - published: same instant when the gold has an offset; same local wall time (site zone) when it
   has a time without offset; same local date when it is a bare date;
 - Persian pages (language fa in gold): the detected language instead of F1.
@@ -32,6 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,16 +130,27 @@ def load_cases(corpus: Path) -> list[Case]:
     return cases
 
 
-def rules_for(url: str) -> ExtractionRules:
+def site_of(url: str) -> Any:
     try:
         from crawler.config import load_config
 
-        site = load_config(ROOT / "config.yaml").site_for_url(url)
-        if site is not None:
-            return site.extraction
+        return load_config(ROOT / "config.yaml").site_for_url(url)
     except Exception as exc:  # the bench still runs on defaults
         print(f"config not usable ({exc}); default rules", file=sys.stderr)
-    return ExtractionRules()
+    return None
+
+
+def rules_for(url: str, *, generic: bool = False) -> ExtractionRules:
+    """The site's rules; with `generic`, only its locale, timezone and display name."""
+    site = site_of(url)
+    if site is None:
+        return ExtractionRules()
+    if generic:
+        tuned = site.extraction
+        return ExtractionRules(
+            locale=tuned.locale, timezone=tuned.timezone, site_name=tuned.site_name
+        )
+    return site.extraction
 
 
 def gold_value(gold: dict[str, Any], key: str) -> tuple[bool, Any]:
@@ -142,8 +163,20 @@ def gold_value(gold: dict[str, Any], key: str) -> tuple[bool, Any]:
     if key == "kicker":
         return bool(gold.get("kicker")), gold.get("kicker")
     if key in gold and "_gold_type" in gold and "newspaper4k" not in gold["_gold_type"]:
+        declared = gold.get(f"{key}_declared")
+        if gold[key] is None and declared and not _is_the_site(declared, gold.get("url", "")):
+            return True, declared
         return True, gold[key]
     return False, None
+
+
+def _is_the_site(name: str, url: str) -> bool:
+    """A declared author that is the site itself ('Sputnik' on Sputnik Arabic) names nobody."""
+    site = site_of(url)
+    names = [site.display_name.lower()] if site else []
+    names += (urlsplit(url).hostname or "").lower().split(".")
+    low = name.lower()
+    return any(low in n or n in low for n in names if len(n) > 3)
 
 
 def full_body(gold: dict[str, Any]) -> bool:
@@ -200,27 +233,33 @@ def score(case: Case, ours: dict[str, Any], tz: str) -> dict[str, Any]:
     return row
 
 
-def run(repeat: int = 1) -> dict[str, Any]:
+def run(repeat: int = 1, *, generic: bool = False) -> dict[str, Any]:
+    """Tuned khabar and plain trafilatura on every page; with `generic`, generic khabar too."""
     corpus = corpus_dir()
     if not (corpus / "MANIFEST.tsv").exists():
         raise SystemExit(f"corpus not found at {corpus} (set KHABAR_CORPUS)")
-    results: dict[str, list[dict[str, Any]]] = {"khabar": [], "trafilatura": []}
-    timings: dict[str, list[float]] = {"khabar": [], "trafilatura": []}
+    runs = ("khabar", "khabar-generic") if generic else ("khabar",)
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in (*runs, "trafilatura")}
+    timings: dict[str, list[float]] = {name: [] for name in results}
     for case in load_cases(corpus):
         raw = case.html.read_bytes()
         rules = rules_for(case.url)
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            art = extract_article(raw, case.url, rules)
-            timings["khabar"].append((time.perf_counter() - t0) * 1000)
-        ours = dict(art, published=art["published_at"])
-        row = score(case, ours, rules.timezone)
-        row.update(
-            ours_language=art["language"],
-            date_source=art["date_source"],
-            body_method=art.get("body_method"),
-        )
-        results["khabar"].append(row)
+        for name in runs:
+            mode_rules = rules_for(case.url, generic=name == "khabar-generic")
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                art = extract_article(raw, case.url, mode_rules)
+                timings[name].append((time.perf_counter() - t0) * 1000)
+            ours = dict(art, published=art["published_at"])
+            row = score(case, ours, rules.timezone)
+            site = site_of(case.url)
+            row.update(
+                site=site.name if site else case.name.split("/")[0],
+                ours_language=art["language"],
+                field_sources=art["field_sources"],
+                body_method=art.get("body_method"),
+            )
+            results[name].append(row)
         for _ in range(repeat):
             t0 = time.perf_counter()
             tf = traf_fields(raw, case.url)
@@ -230,7 +269,18 @@ def run(repeat: int = 1) -> dict[str, Any]:
     summary = {name: summarise(rows) for name, rows in results.items()}
     for name in summary:
         summary[name]["ms_per_page"] = round(statistics.mean(timings[name]), 1)
-    return {"corpus": str(corpus), "pages": results, "summary": summary}
+    report: dict[str, Any] = {"corpus": str(corpus), "pages": results, "summary": summary}
+    if generic:
+        report["leave_one_site_out"] = leave_one_site_out(results["khabar-generic"])
+    return report
+
+
+def leave_one_site_out(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per site: the generic run's figures on that site's pages (its rules left out)."""
+    sites: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        sites.setdefault(row["site"], []).append(row)
+    return {site: summarise(site_rows) for site, site_rows in sorted(sites.items())}
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -269,8 +319,10 @@ def mark(row: dict[str, Any], key: str) -> str:
 def print_table(report: dict[str, Any]) -> None:
     cols = ("title", "author", "section", "kicker", "published")
     head = f"{'page':58} {'F1 kh':>6} {'F1 tf':>6} " + " ".join(f"{c[:5]:>5}" for c in cols)
-    print(head + "   (khabar fields; trafilatura in brackets)")
-    for ours, tf in zip(report["pages"]["khabar"], report["pages"]["trafilatura"], strict=True):
+    mode = "generic khabar" if "khabar-generic" in report["pages"] else "khabar"
+    print(head + f"   ({mode} fields; trafilatura in brackets)")
+    ours_rows = report["pages"].get("khabar-generic") or report["pages"]["khabar"]
+    for ours, tf in zip(ours_rows, report["pages"]["trafilatura"], strict=True):
         if "language" in ours:
             print(
                 f"{ours['page'][:58]:58} language={ours['language']} (Persian: rejected "
@@ -286,14 +338,49 @@ def print_table(report: dict[str, Any]) -> None:
         print(f"{ours['page'][:58]:58} {f1:>6} {tf1:>6} {marks}{extra}")
     for name, summ in report["summary"].items():
         print(f"\n{name}: " + json.dumps(summ, ensure_ascii=False))
+    print_side_by_side(report)
+
+
+def _cell(summ: dict[str, Any], key: str) -> str:
+    if key == "f1":
+        return f"{summ['mean_f1']:.4f} ({summ['min_f1']:.3f})" if "mean_f1" in summ else "-"
+    if key == "ms":
+        return f"{summ['ms_per_page']}" if "ms_per_page" in summ else "-"
+    value = summ.get(key)
+    return f"{value['right']}/{value['of']}" if value else "-"
+
+
+def print_side_by_side(report: dict[str, Any]) -> None:
+    """Tuned, generic and trafilatura per field; then leave-one-site-out, one row per site."""
+    keys = ("title", "author", "section", "kicker", "published", "f1", "ms")
+    names = list(report["summary"])
+    print("\n| field | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for key in keys:
+        label = {"f1": "body F1 mean (min)", "ms": "ms/page"}.get(key, key)
+        cells = " | ".join(_cell(report["summary"][n], key) for n in names)
+        print(f"| {label} | {cells} |")
+    loso = report.get("leave_one_site_out")
+    if not loso:
+        return
+    print("\nleave-one-site-out (each site's pages, its extraction: rules off)")
+    print("| site | " + " | ".join(keys[:-1]) + " |")
+    print("|---|" + "---|" * (len(keys) - 1))
+    for site, summ in loso.items():
+        print(f"| {site} | " + " | ".join(_cell(summ, k) for k in keys[:-1]) + " |")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "extraction.json"))
     ap.add_argument("--repeat", type=int, default=1, help="timing repetitions per page")
+    ap.add_argument(
+        "--generic",
+        action="store_true",
+        help="also run with every site's extraction: rules off, and leave-one-site-out",
+    )
     args = ap.parse_args(argv)
-    report = run(args.repeat)
+    report = run(args.repeat, generic=args.generic)
     print_table(report)
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)

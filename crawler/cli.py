@@ -1,60 +1,106 @@
 """`khabar`: the command line around the crawler (crawling itself is `scrapy crawl <site>`).
 
-Each subcommand lives in its own module under crawler.commands, exposing
-`register(subparsers)` (adds its parser, with usage examples in the help) and `run(args)`.
+A click group; each subcommand lives in its own module under crawler.commands and exposes
+``command`` (a click command). COMMANDS lists the modules; the group adds each one's command when
+it is first asked for, so `khabar search` does not import the extraction stack (seconds of start-up
+during which Ctrl-C would otherwise be a traceback). Errors a user can cause end as one line and a
+non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from crawler.commands import UnknownSiteError
-from crawler.config import ConfigError
+import click
+
+from crawler.commands import UserError
 
 COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "writer")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="khabar",
-        description="khabar: Arabic news sites into one searchable SQLite file.",
-        epilog="Crawl a site with `scrapy crawl <site>` from the project root; "
-        "`scrapy list` shows the configured sites.",
+class KhabarGroup(click.Group):
+    """Loads each command module on demand; turns the errors a user can cause (config, database)
+    into one-line UserErrors, and a closed output pipe into exit 141 like any piped Unix tool."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [module.replace("_", "-") for module in COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = cmd_name.replace("-", "_")
+        if cmd_name not in self.commands and module in COMMANDS:
+            self.add_command(importlib.import_module(f"crawler.commands.{module}").command)
+        return self.commands.get(cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        # Imported here, not at the top: the config pulls in the extraction stack, seconds of
+        # start-up during which Ctrl-C must be a clean exit 130 (see main), not a traceback.
+        from crawler.config import ConfigError
+        from storage.paths import DatabasePathError
+        from storage.readonly import NoDatabaseError
+
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise UserError(f"config error: {exc}") from None
+        except (NoDatabaseError, DatabasePathError) as exc:
+            raise UserError(str(exc)) from None
+        except BrokenPipeError:
+            # `khabar extract … | head`: the reader left. Point stdout at /dev/null so the
+            # interpreter's final flush does not raise again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
+
+
+@click.group(
+    cls=KhabarGroup,
+    name="khabar",
+    epilog="Crawl a site with `scrapy crawl <site>` from the project root; "
+    "`scrapy list` shows the configured sites.",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(package_name="khabar", prog_name="khabar")
+@click.option("-v", "--verbose", is_flag=True, help="log at DEBUG level")
+def khabar(verbose: bool) -> None:
+    """khabar: Arabic news sites into one searchable SQLite file."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"crawler.commands.{name}")
-        module.register(sub)
-    return parser
+
+
+@khabar.result_callback()
+@click.pass_context
+def _exit_with(ctx: click.Context, status: int | None, **_: Any) -> None:
+    """A command returns its exit status; this makes it the process's."""
+    ctx.exit(int(status or 0))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    """The `khabar` entry point: run one command, return its exit status."""
     try:
-        return int(args.run(args) or 0)
-    except ConfigError as exc:
-        print(f"khabar: config error: {exc}", file=sys.stderr)
-        return 2
-    except UnknownSiteError as exc:
-        print(f"khabar: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+        return int(
+            khabar.main(
+                args=list(argv) if argv is not None else None,
+                prog_name="khabar",
+                standalone_mode=False,
+            )
+            or 0
+        )
+    except click.UsageError as exc:
+        # click's form is three lines (usage, hint, error); a mistyped option gets one.
+        where = exc.ctx.command_path if exc.ctx else "khabar"
+        click.echo(f"{where}: {exc.format_message()} (see {where} --help)", err=True)
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:  # Ctrl-C (click turns KeyboardInterrupt into Abort)
         return 130
-    except BrokenPipeError:
-        # `khabar extract … | head`: the reader left. Point stdout at /dev/null so the
-        # interpreter's final flush does not raise again, and exit like a piped Unix tool.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ the site and the field — never a traceback.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from collections.abc import Callable
@@ -24,7 +25,20 @@ from crawler.extract.rules import ExtractionRules
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
 SITE_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-CRON_FIELDS = 5
+# A bare host name: labels of letters (any script), digits and hyphens, at least one dot.
+HOST_RE = re.compile(r"^(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W_](?:[\w-]*[^\W_])?$")
+# Upper bounds: a value past these is a typo (or nan/inf), and would break the daemon or hang
+# a crawl rather than do what was meant.
+MAX_INTERVAL_MINUTES = 366 * 24 * 60
+MAX_DELAY_SECONDS = 3600
+MAX_CONCURRENCY = 64
+MAX_LISTING_PAGES = 10_000
+MAX_SCHEDULER = {
+    "max_concurrent_crawls": 64,
+    "run_timeout_minutes": 7 * 24 * 60,
+    "misfire_grace_seconds": 7 * 24 * 3600,
+    "shutdown_grace_seconds": 3600,
+}
 
 
 class ConfigError(Exception):
@@ -91,6 +105,7 @@ class SchedulerConfig:
     misfire_grace_seconds: int = 300
     shutdown_grace_seconds: int = 60
     logs_dir: Path = PROJECT_ROOT / "logs"
+    logs_dir_line: int | None = field(default=None, compare=False)  # for the error message
 
 
 @dataclass(frozen=True)
@@ -155,20 +170,40 @@ class _Validator:
             raise self.fail(node, where, "must not be empty")
         return value
 
-    def number(self, node: Node, where: str, minimum: float = 0) -> float:
-        return self._bounded(node, where, minimum, "a number", float)
+    def number(self, node: Node, where: str, minimum: float, maximum: float) -> float:
+        return self._bounded(node, where, minimum, maximum, "a number", float)
 
-    def integer(self, node: Node, where: str, minimum: int = 0) -> int:
-        return self._bounded(node, where, minimum, "an integer", int)
+    def integer(self, node: Node, where: str, minimum: int, maximum: int) -> int:
+        return self._bounded(node, where, minimum, maximum, "an integer", _integer)
 
     def _bounded(
-        self, node: Node, where: str, minimum: float, label: str, convert: Callable[[str], Any]
+        self,
+        node: Node,
+        where: str,
+        minimum: float,
+        maximum: float,
+        label: str,
+        convert: Callable[[str], Any],
     ) -> Any:
         if node.tag.endswith(":bool"):  # YAML reads yes/no/true as booleans, not numbers
             raise self.fail(node, where, f"expected {label}, got {node.value!r}")
         value = self.scalar(node, where, label, convert)
-        if value < minimum:
-            raise self.fail(node, where, f"must be ≥ {minimum}, got {node.value}")
+        if not math.isfinite(value):
+            raise self.fail(node, where, f"expected a finite number, got {node.value}")
+        if not minimum <= value <= maximum:
+            raise self.fail(
+                node, where, f"must be between {minimum} and {maximum}, got {node.value}"
+            )
+        return value
+
+    def host(self, node: Node, where: str) -> str:
+        value = self.string(node, where).strip().lower().rstrip(".")
+        if not HOST_RE.match(value):
+            bare = urlsplit(value if "//" in value else f"//{value}").hostname
+            hint = f" (write {bare!r})" if bare and HOST_RE.match(bare) else ""
+            raise self.fail(
+                node, where, f"expected a bare host name like example.org, got {value!r}{hint}"
+            )
         return value
 
     def strings(self, node: Node, where: str) -> list[tuple[Node, str]]:
@@ -207,27 +242,50 @@ class _Validator:
         if "cron" in fields:
             value_node = fields["cron"][1]
             cron = self.string(value_node, f"{where}: cron")
-            if len(cron.split()) != CRON_FIELDS:
-                raise self.fail(
-                    value_node,
-                    f"{where}: cron",
-                    f"expected 5 cron fields (min hour day month weekday), got {cron!r}",
-                )
             _check_cron(cron, lambda msg: self.fail(value_node, f"{where}: cron", msg))
             return Schedule(cron=cron)
         value_node = fields["interval_minutes"][1]
         return Schedule(
-            interval_minutes=self.number(value_node, f"{where}: interval_minutes", 0.01)
+            interval_minutes=self.number(
+                value_node, f"{where}: interval_minutes", 0.01, MAX_INTERVAL_MINUTES
+            )
         )
 
 
+def _integer(text: str) -> int:
+    """An integer written as one: '12', not '1e20' or '1.5' (int() of a float would truncate)."""
+    return int(text.replace("_", ""))
+
+
 def _check_cron(expr: str, fail: Callable[[str], ConfigError]) -> None:
-    from apscheduler.triggers.cron import CronTrigger
+    """A crontab(5) expression that parses and fires at least once in the coming years."""
+    from datetime import UTC, datetime
+
+    from crawler.crontab import cron_trigger, never_fires
 
     try:
-        CronTrigger.from_crontab(expr)
+        trigger = cron_trigger(expr)
     except ValueError as exc:
         raise fail(f"bad cron expression {expr!r}: {exc}") from None
+    if never_fires(trigger, datetime.now(UTC)):
+        raise fail(f"cron expression {expr!r} never fires (no such date)")
+
+
+def check_logs_dir(config: KhabarConfig) -> None:
+    """The scheduler writes one log per run into logs_dir: make sure it can, before any run
+    (only the daemon needs it, so a read-only checkout can still search and serve)."""
+    folder = config.scheduler.logs_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        raise ConfigError(
+            config.path,
+            config.scheduler.logs_dir_line,
+            "scheduler.logs_dir",
+            f"cannot write run logs to {folder}: {exc.strerror or exc}",
+        ) from None
 
 
 SITE_KEYS = {
@@ -277,14 +335,26 @@ def load_config(path: str | os.PathLike[str] | None = None) -> KhabarConfig:
 @functools.lru_cache(maxsize=8)
 def _load(path: Path, mtime_ns: int, size: int) -> KhabarConfig:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(path, None, "file", f"cannot read config: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            path, line, "file", f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ConfigError(path, line, "yaml", f"not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, ESC, ...) in the text
+        line = text[: exc.position].count("\n") + 1
+        raise ConfigError(
+            path, line, "file", f"control character U+{exc.character:04X} is not allowed"
+        ) from None
     return _parse(root, path)
 
 
@@ -328,10 +398,12 @@ def _parse(root: Node | None, path: Path) -> KhabarConfig:
             where = f"scheduler.{key}"
             if key == "logs_dir":
                 kwargs[key] = base / v.string(node, where)
+                kwargs["logs_dir_line"] = node.start_mark.line + 1
             elif key == "run_timeout_minutes":
-                kwargs[key] = v.number(node, where, 0.01)
+                kwargs[key] = v.number(node, where, 0.01, MAX_SCHEDULER[key])
             else:
-                kwargs[key] = v.integer(node, where, 1 if key == "max_concurrent_crawls" else 0)
+                low = 1 if key == "max_concurrent_crawls" else 0
+                kwargs[key] = v.integer(node, where, low, MAX_SCHEDULER[key])
         scheduler = SchedulerConfig(**kwargs)
 
     sites_node = top["sites"][1]
@@ -357,9 +429,11 @@ def _common_fields(
         elif key == "timezone":
             out[key] = v.timezone(node, at)
         elif key == "download_delay":
-            out[key] = v.number(node, at, 0)
-        elif key in ("concurrency", "listing_max_pages"):
-            out[key] = v.integer(node, at, 1)
+            out[key] = v.number(node, at, 0, MAX_DELAY_SECONDS)
+        elif key == "concurrency":
+            out[key] = v.integer(node, at, 1, MAX_CONCURRENCY)
+        elif key == "listing_max_pages":
+            out[key] = v.integer(node, at, 1, MAX_LISTING_PAGES)
         elif key == "schedule":
             out[key] = v.schedule(node, at)
     return out
@@ -383,7 +457,8 @@ def _parse_site(v: _Validator, node: Node, index: int, defaults: dict[str, Any])
     values = dict(defaults)
     values.update(_common_fields(v, {k: f for k, f in fields.items() if k in DEFAULT_KEYS}, where))
 
-    domains = [d.lower() for _, d in v.strings(fields["domains"][1], f"{where}: domains")]
+    at = f"{where}: domains"
+    domains = [v.host(n, at) for n, _ in v.strings(fields["domains"][1], at)]
     if not domains:
         raise v.fail(fields["domains"][1], f"{where}: domains", "needs at least one domain")
 
@@ -449,7 +524,7 @@ def _parse_listings(
             Listing(
                 url=v.url(fields["url"][1], f"{at}.url"),
                 max_pages=(
-                    v.integer(fields["max_pages"][1], f"{at}.max_pages", 1)
+                    v.integer(fields["max_pages"][1], f"{at}.max_pages", 1, MAX_LISTING_PAGES)
                     if "max_pages" in fields
                     else default_pages
                 ),

@@ -30,13 +30,28 @@ import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["find_date", "normalize_date_text", "parse_date", "rejection_reason", "to_iso"]
+__all__ = [
+    "Precision",
+    "find_date",
+    "find_date_precise",
+    "normalize_date_text",
+    "parse_date",
+    "parse_date_precise",
+    "rejection_reason",
+    "to_iso",
+]
+
+# How much of the instant the source wrote: a page that shows only a day says "day", and that
+# date must stay on its own calendar day wherever it is shown.
+Precision = Literal["day", "minute", "second"]
 
 OLDEST_YEAR = 1990
+HIJRI_YEARS = (1300, 1500)  # 1882-2077 AD: a year in this range is Hijri, never Gregorian
 FUTURE_TOLERANCE = timedelta(days=1)
 _MONTH_FIRST_LOCALES = frozenset({"en-us", "en_us"})
 
@@ -127,10 +142,11 @@ _YEAR = r"(?P<y>\d{4})(?!\d)(?:\s?م(?!\w))?"  # 2020م: the AD mark, not PM
 _DATE = (
     # 2020-03-17, 2020/12/25, 2020.03.17
     r"(?<![\d.:/\\-])(?P<iy>\d{4})(?P<isep>[-/.])(?P<im>\d{1,2})(?P=isep)(?P<id>\d{1,2})(?![\d/])"
-    # 17/03/2020, 17.03.2020, 17-03-2020 (or 8/24/2020, month first)
-    r"|(?<![\d.:/\\-])(?P<na>\d{1,2})(?P<nsep>[-/.])(?P<nb>\d{1,2})(?P=nsep)(?P<ny>\d{4})(?!\d)"
-    # 17 مارس 2020, الأحد، 4 أيلول 2016, 17 مارس/ آذار 2020
-    rf"|{_DAY}\s*(?:من\s+|of\s+)?{_MONTH_EXPR}\s*,?\s*{_YEAR}"
+    # 17/03/2020, 17.03.2020, 17-03-2020, 17 / 6 / 2019 (or 8/24/2020, month first)
+    r"|(?<![\d.:/\\-])(?P<na>\d{1,2})\s?(?P<nsep>[-/.])\s?(?P<nb>\d{1,2})\s?(?P=nsep)\s?"
+    r"(?P<ny>\d{4})(?!\d)"
+    # 17 مارس 2020, الأحد، 4 أيلول 2016, 17 مارس/ آذار 2020, 17-يونيو-2019, 17 يونيو، 2019
+    rf"|{_DAY}\s*(?:[-/.]\s*)?(?:من\s+|of\s+)?{_MONTH_EXPR}\s*[,،\-/.]?\s*{_YEAR}"
     # ديسمبر 25, 2020 ; March 25, 2017
     rf"|(?<!\w)(?P<fm>{_MONTH_NAME})\s+(?P<fd>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?\s*[,،]?\s*"
     r"(?P<fy>\d{4})(?!\d)"
@@ -350,11 +366,35 @@ def _from_match(m: re.Match[str], locale: str) -> datetime | None:
     return _build(y, mo, d, h, mi, s, tzinfo)
 
 
-def _candidates(text: str, locale: str) -> list[tuple[str, datetime | None]]:
+def _text_precision(m: re.Match[str]) -> Precision:
+    if m["th"] is None and m["bh"] is None:
+        return "day"
+    return "second" if (m["ts"] or m["bs"]) else "minute"
+
+
+def _machine_precision(text: str) -> Precision:
+    iso = _ISO.fullmatch(text)
+    if iso:
+        return "day" if iso["h"] is None else "second" if iso["s"] else "minute"
+    rfc = _RFC822.fullmatch(text)
+    return "second" if rfc and rfc["s"] else "minute"
+
+
+def _hijri(m: re.Match[str]) -> bool:
+    """A numeric Hijri date ('1445/05/27 هـ'): pages print it beside the Gregorian one."""
+    year = m["iy"] or m["ny"]
+    return year is not None and HIJRI_YEARS[0] <= int(year) <= HIJRI_YEARS[1]
+
+
+def _candidates(text: str, locale: str) -> list[tuple[str, datetime | None, Precision]]:
     norm = normalize_date_text(text)
     if not any(c.isdigit() for c in norm):
         return []  # every date form needs a digit; skip the scan of long prose
-    return [(m[0], _from_match(m, locale)) for m in _SCAN.finditer(norm)]
+    return [
+        (m[0], _from_match(m, locale), _text_precision(m))
+        for m in _SCAN.finditer(norm)
+        if not _hijri(m)
+    ]
 
 
 # --------------------------------------------------------------------------- public API
@@ -367,8 +407,17 @@ def parse_date(
 
     Returns a tz-aware datetime in the site's timezone `tz` (IANA name), or None when nothing
     trustworthy is found. ISO-8601/W3C and RFC-822 take a fast path; anything else is read by
-    the Arabic text scanner, which takes the first date in the string and nothing after it.
+    the Arabic text scanner, which takes the first date in the string and nothing after it
+    (a numeric Hijri date before the Gregorian one is passed over).
     """
+    found = parse_date_precise(text, locale=locale, tz=tz, now=now)
+    return found[0] if found else None
+
+
+def parse_date_precise(
+    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+) -> tuple[datetime, Precision] | None:
+    """`parse_date` with the precision the text spelled out ('day' when it shows no time)."""
     if not text or not text.strip():
         return None
     text = normalize_date_text(text) if not text.isascii() else text
@@ -376,15 +425,17 @@ def parse_date(
     if parsed is not False:
         if parsed is None:
             logger.debug("invalid machine date %r", text)
-        return _accept(parsed or None, tz, now, text)
+        dt = _accept(parsed or None, tz, now, text)
+        return (dt, _machine_precision(text.strip())) if dt else None
     found = _candidates(text, locale)
     if not found:
         logger.debug("no date in %r", text)
         return None
-    raw, dt = found[0]
+    raw, dt, precision = found[0]
     if dt is None:
         logger.debug("impossible date %r in %r", raw, text)
-    return _accept(dt, tz, now, text)
+    accepted = _accept(dt, tz, now, text)
+    return (accepted, precision) if accepted else None
 
 
 def parse_machine_date(text: str | None, *, tz: str = "UTC") -> datetime | None:
@@ -404,12 +455,20 @@ def find_date(
     """The first trustworthy date in a longer text, e.g. a post-meta line
     'الأحد، ٤ أيلول ٢٠١٦ - 11:10 ص | سانا'. Impossible or rejected candidates are skipped.
     A year or a month with a year alone is not a date."""
+    found = find_date_precise(text, locale=locale, tz=tz, now=now)
+    return found[0] if found else None
+
+
+def find_date_precise(
+    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+) -> tuple[datetime, Precision] | None:
+    """`find_date` with the precision the text spelled out ('day' when it shows no time)."""
     if not text or not text.strip():
         return None
-    for raw, dt in _candidates(text, locale):
+    for raw, dt, precision in _candidates(text, locale):
         accepted = _accept(dt, tz, now, raw)
         if accepted is not None:
-            return accepted
+            return accepted, precision
     return None
 
 

@@ -8,6 +8,9 @@ URL that did not become an article is explained.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+
 from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -69,3 +72,30 @@ def failure_reason(exc: BaseException) -> str:
             return reason
     name = type(exc).__name__
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+# SQLite result codes (primary code = the low byte of the extended code) that no retry fixes.
+_STORAGE_CODES = {13: "disk full", 8: "read-only database"}  # SQLITE_FULL, SQLITE_READONLY
+_STORAGE_ERRNOS = {
+    errno.ENOSPC: "disk full",
+    errno.EDQUOT: "disk full",
+    errno.EROFS: "read-only database",
+}
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """'disk full' / 'read-only database' when `exc` means the database cannot take writes
+    (a crawl that meets one has failed, however many pages it fetched), else None."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is not None:
+            return _STORAGE_CODES.get(code & 0xFF)
+        message = str(exc).lower()
+        if "disk is full" in message:
+            return "disk full"
+        if "readonly database" in message:
+            return "read-only database"
+        return None
+    if isinstance(exc, OSError):
+        return _STORAGE_ERRNOS.get(exc.errno or 0)
+    return None

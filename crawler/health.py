@@ -9,13 +9,16 @@ Runs interrupted by a daemon shutdown are neither successes nor failures.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 OK, FAILING, STALE, SUSPICIOUS, NEW = "ok", "failing", "stale", "suspicious", "new"
 UNHEALTHY = frozenset({FAILING, STALE, SUSPICIOUS})
-NEUTRAL_STATUSES = frozenset({"interrupted", "running"})
+STATUS_RUNNING, STATUS_FAILED = "running", "failed"
+NEUTRAL_STATUSES = frozenset({"interrupted", STATUS_RUNNING})
+VANISHED = "process vanished"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,15 @@ class Health:
     @property
     def healthy(self) -> bool:
         return self.verdict not in UNHEALTHY
+
+
+def settle_running(run: RunSummary, pid: int | None, alive: bool) -> RunSummary:
+    """A run still marked running whose recorded process is gone (kill -9, OOM killer, power
+    loss) is failed, 'process vanished': the table cannot say so until a crawl reaps it, but
+    status must not show it running meanwhile."""
+    if run.status != STATUS_RUNNING or pid is None or alive:
+        return run
+    return dataclasses.replace(run, status=STATUS_FAILED, finish_reason=VANISHED)
 
 
 def finished_runs(runs: tuple[RunSummary, ...]) -> list[RunSummary]:

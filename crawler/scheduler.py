@@ -15,6 +15,7 @@ after the grace period.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import signal
@@ -22,21 +23,30 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from crawler.config import PROJECT_ROOT, KhabarConfig, Schedule, SchedulerConfig, SiteConfig
+from crawler.config import (
+    PROJECT_ROOT,
+    KhabarConfig,
+    Schedule,
+    SchedulerConfig,
+    SiteConfig,
+    check_logs_dir,
+)
+from crawler.crontab import cron_trigger, describe_cron, describe_interval
+from crawler.extensions.crawlrecord import EXIT_RUN_FAILED
 from storage.store import ArticleStore, utcnow
 
 logger = logging.getLogger(__name__)
@@ -58,10 +68,29 @@ def scrapy_command(site: str, scrapy_args: Sequence[str] = ()) -> list[str]:
 
 
 def trigger_for(schedule: Schedule, timezone: str) -> BaseTrigger:
-    """The APScheduler trigger of a site's schedule, in the site's timezone."""
+    """The APScheduler trigger of a site's schedule, in the site's timezone (cron strings mean
+    what crontab(5) means: crawler.crontab)."""
     if schedule.cron:
-        return CronTrigger.from_crontab(schedule.cron, timezone=timezone)
+        return cron_trigger(schedule.cron, timezone)
     return IntervalTrigger(seconds=_interval_seconds(schedule), timezone=timezone)
+
+
+def describe_schedule(site: SiteConfig) -> str:
+    """'cron 0 9 * * 0 (Sundays 09:00 Asia/Damascus)' or 'every 30 min'."""
+    if site.schedule.cron:
+        return describe_cron(site.schedule.cron, site.timezone)
+    return describe_interval(float(site.schedule.interval_minutes or 0))
+
+
+def list_line(site: SiteConfig, next_run: datetime | None) -> str:
+    """One `khabar schedule --list` line: the site, its schedule in words, and its next run in
+    UTC and in the site's own timezone."""
+    if next_run is None:
+        when = "never"
+    else:
+        local = next_run.astimezone(ZoneInfo(site.timezone))
+        when = f"{next_run.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({local:%Y-%m-%d %H:%M %Z})"
+    return f"{site.name:<16} next {when}  {describe_schedule(site)}"
 
 
 def _interval_seconds(schedule: Schedule) -> float:
@@ -78,7 +107,8 @@ def next_run_after(
     sites run at the next matching time.
     """
     if site.schedule.cron:
-        return trigger_for(site.schedule, site.timezone).get_next_fire_time(None, now)
+        when = trigger_for(site.schedule, site.timezone).get_next_fire_time(None, now)
+        return when.astimezone(UTC) if when else None
     if last_started is None:
         return now
     return max(now, last_started + timedelta(seconds=_interval_seconds(site.schedule)))
@@ -91,7 +121,9 @@ def schedule_period(site: SiteConfig, now: datetime) -> timedelta:
         return timedelta(seconds=_interval_seconds(site.schedule))
     trigger = trigger_for(site.schedule, site.timezone)
     first = trigger.get_next_fire_time(None, now)
-    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1))
+    second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
+    if first is None or second is None:  # config validation refuses such schedules
+        return timedelta(0)
     return second - first
 
 
@@ -167,7 +199,8 @@ def final_values(
 ) -> dict[str, Any]:
     """What the daemon writes into a run's row after its process ended.
 
-    A crawl that recorded itself keeps its own verdict unless it then crashed, or was stopped
+    A crawl that recorded itself keeps its own verdict (and a failed one exits with
+    EXIT_RUN_FAILED) unless it then crashed, or was stopped
     for running past its timeout: those are failed, with the exit status and why. A crawl the
     daemon stopped for shutting down is `interrupted` (neither success nor failure), even if it
     had to be killed or was stopped before it could record anything. A crawl still 'running'
@@ -184,6 +217,8 @@ def final_values(
             reason = "shutdown: killed after the grace period"
         elif not recorded:
             reason = f"shutdown ({describe_exit(exit_code)} before recording)"
+    elif exit_code == EXIT_RUN_FAILED and row.get("status") == STATUS_FAILED:
+        pass  # the crawl recorded its failure and why, and exited saying so
     elif exit_code != 0:
         reason = describe_exit(exit_code)
     elif not recorded:
@@ -257,17 +292,18 @@ class CrawlRunner:
             crawl_id = store.start_crawl(site)
             log_path = self._log_path(site, crawl_id)
             proc = self._launch(site, crawl_id, log_path)
-            if proc is None:
+            if isinstance(proc, str):  # no log file or no process: the row must not stay running
+                reason = f"could not start the crawl: {proc}"
                 store.update_crawl(
                     crawl_id,
                     {
                         "status": STATUS_FAILED,
                         "finished_at": utcnow(),
-                        "finish_reason": "could not start the crawl process",
+                        "finish_reason": reason,
                         "log_path": str(log_path),
                     },
                 )
-                return RunOutcome(crawl_id, site, STATUS_FAILED, None, "could not start", log_path)
+                return RunOutcome(crawl_id, site, STATUS_FAILED, None, reason, log_path)
             with self._idle:
                 self._active[site] = proc
             try:
@@ -303,11 +339,10 @@ class CrawlRunner:
 
     def _log_path(self, site: str, crawl_id: int) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        folder = Path(self.settings.logs_dir) / site
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{stamp}-run{crawl_id}.log"
+        return Path(self.settings.logs_dir) / site / f"{stamp}-run{crawl_id}.log"
 
-    def _launch(self, site: str, crawl_id: int, log_path: Path) -> subprocess.Popen[bytes] | None:
+    def _launch(self, site: str, crawl_id: int, log_path: Path) -> subprocess.Popen[bytes] | str:
+        """The crawl process, or why it could not be started."""
         env = {
             **self.env,
             "KHABAR_CRAWL_ID": str(crawl_id),
@@ -315,6 +350,7 @@ class CrawlRunner:
             "KHABAR_DB": str(self.database),
         }
         try:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
             with log_path.open("ab") as log:
                 # A session of its own: a terminal's Ctrl-C reaches the daemon only, and the
                 # crawl's whole process group (extraction workers too) can be killed at once.
@@ -327,9 +363,9 @@ class CrawlRunner:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
-        except OSError:
-            logger.exception("%s: cannot start the crawl", site)
-            return None
+        except OSError as exc:
+            logger.error("%s: cannot start the crawl: %s", site, exc)
+            return f"{exc.strerror or exc} ({exc.filename or self.command(site, ())[0]})"
 
     def _supervise(self, site: str, proc: subprocess.Popen[bytes]) -> tuple[int, str | None, bool]:
         """Wait for the crawl; on timeout or stop: SIGINT, then SIGKILL after the grace."""
@@ -377,6 +413,42 @@ def _signal(pid: int, sig: signal.Signals, *, group: bool) -> None:
 # --- the daemon ------------------------------------------------------------------------------
 
 
+class SchedulerBusy(SystemExit):
+    """Another scheduler holds this database's lock; exits 1 with its one line on stderr."""
+
+
+def lock_path(database: Path) -> Path:
+    """The lock file of the schedulers of `database`, beside it."""
+    return database.with_name(database.name + ".scheduler.lock")
+
+
+@contextlib.contextmanager
+def one_scheduler(database: Path) -> Iterator[Path]:
+    """Hold the database's scheduler lock (an exclusive flock) for the daemon's life.
+
+    Two daemons on one database would run two crawls of a site at once. The kernel releases a
+    flock when its holder dies, even by kill -9, so there is never a stale lock to clean up;
+    the file holds the holder's PID for the message a second daemon prints.
+    """
+    path = lock_path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by the crawls
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise SchedulerBusy(
+                f"khabar: another scheduler (pid {holder}) is running on {database} "
+                f"(lock {path}); stop it first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield path
+    finally:
+        os.close(fd)
+
+
 class Daemon:
     """`khabar schedule`: the BlockingScheduler, its signal handling and the clean shutdown."""
 
@@ -418,20 +490,27 @@ class Daemon:
 
     def serve(self) -> int:
         """Run until SIGTERM/SIGINT; then let running crawls finish and record; exit 0."""
+        check_logs_dir(self.config)
+        with one_scheduler(self.runner.database):
+            return self._serve()
+
+    def _serve(self) -> int:
         previous = {
             sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
         }
         try:
             logger.info(
-                "scheduling %d sites (max %d crawls at once): %s",
+                "scheduling %d sites (max %d crawls at once)",
                 len(self.sites),
                 self.config.scheduler.max_concurrent_crawls,
-                ", ".join(
-                    f"{job.id} next {job.next_run_time:%Y-%m-%d %H:%M:%S %Z}"
-                    for job in self.scheduler.get_jobs()
-                    if job.next_run_time
-                ),
             )
+            now = datetime.now(UTC)
+            for job in self.scheduler.get_jobs():
+                # A job added before start has a next_run_time only if it was given one.
+                when = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(
+                    None, now
+                )
+                logger.info("%s", list_line(self.config.sites[job.id], when))
             self.scheduler.start()
             logger.info(
                 "%s received: no new runs; waiting for %s",
@@ -457,6 +536,14 @@ def run_once(runner: CrawlRunner, sites: Sequence[str]) -> list[RunOutcome]:
             runner.force()
         runner.stop()
 
+    check_logs_dir(runner.config)
+    with one_scheduler(runner.database):
+        return _run_each(runner, sites, on_signal)
+
+
+def _run_each(
+    runner: CrawlRunner, sites: Sequence[str], on_signal: Callable[[int, FrameType | None], None]
+) -> list[RunOutcome]:
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
     outcomes = []
     try:

@@ -11,6 +11,8 @@ BOT_NAME = "khabar"
 
 SPIDER_LOADER_CLASS = "crawler.spiderloader.ConfigSpiderLoader"
 SPIDER_MODULES: list[str] = []
+# `scrapy crawl` exits non-zero exactly when its run is recorded failed.
+COMMANDS_MODULE = "crawler.scrapy_commands"
 NEWSPIDER_MODULE = "spiders"
 
 # A real User-Agent that names the project, so site operators know who is calling.

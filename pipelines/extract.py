@@ -8,8 +8,12 @@ reactor keeps fetching. A page that breaks the extractor is logged and dropped, 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,6 +50,27 @@ def analyse_page(
     return record
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def init_worker(parent_pid: int) -> None:
+    """Make an extraction worker die with its crawl.
+
+    A `kill -9` of the crawl would otherwise leave its workers (and with them the
+    multiprocessing resource tracker) running under PID 1. On Linux the kernel sends the worker
+    SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG); a parent already gone before that
+    took effect is caught by comparing the parent PID. Ctrl-C reaches the whole foreground
+    process group: the worker ignores it and the crawl shuts the pool down, so no worker prints
+    a KeyboardInterrupt traceback.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
 class ExtractFailed(DropItem):
     """The extractor raised on this page."""
 
@@ -76,7 +101,12 @@ class ExtractPipeline:
             self.executor = self._new_pool()
 
     def _new_pool(self) -> Executor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(),),
+        )
 
     def _replace_pool(self, broken: Executor | None) -> None:
         """A worker died (a page crashed the parser, or the OOM killer): every task in flight

@@ -89,14 +89,14 @@ class StorePipeline:
         batch, self.buffer = self.buffer, []
         gone, self.gone = self.gone, []
         self.last_flush = time.monotonic()
+        crawl_id = self.stats.get_value("khabar/crawl_id")
         loop = asyncio.get_running_loop()
+        result: WriteResult = await loop.run_in_executor(
+            self.writer, self.store.write_articles, batch, crawl_id, gone
+        )
+        for outcome in ("new", "updated", "unchanged"):
+            self.stats.inc_value(f"khabar/articles/{outcome}", getattr(result, outcome))
         if batch:
-            crawl_id = self.stats.get_value("khabar/crawl_id")
-            result: WriteResult = await loop.run_in_executor(
-                self.writer, self.store.write_articles, batch, crawl_id
-            )
-            for outcome in ("new", "updated", "unchanged"):
-                self.stats.inc_value(f"khabar/articles/{outcome}", getattr(result, outcome))
             logger.info(
                 "Stored %d articles (%d new, %d updated, %d unchanged)",
                 len(batch),
@@ -105,5 +105,4 @@ class StorePipeline:
                 result.unchanged,
             )
         if gone:
-            marked = await loop.run_in_executor(self.writer, self.store.mark_gone, gone)
-            logger.info("%d known articles are gone (404/410), kept and marked", marked)
+            logger.info("%d known articles are gone (404/410), kept and marked", result.gone)

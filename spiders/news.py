@@ -178,7 +178,7 @@ class NewsSpider(scrapy.Spider):
         links = dict.fromkeys(
             response.urljoin(href) for href in response.css("a::attr(href)").getall()
         )
-        articles = [url for url in links if self.site.is_article_url(url)]
+        articles = [url for url in links if self.article_url(url)]
         requests = [r for url in articles if (r := self.article_request(url, "listing"))]
         yield from requests
         if page >= max_pages:
@@ -224,6 +224,25 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles -------------------------------------------------------------------------------
 
+    def article_url(self, url: str) -> str | None:
+        """The URL to fetch for an article link, or None when the link is not an article.
+
+        A link matching the site's article patterns is fetched as given. One that matches only
+        in canonical form (tracking parameters such as utm_* removed) is fetched in that form:
+        feeds and "most read" boxes that tag their links still lead to the article, and the
+        tagged variant is never requested. Deny patterns apply to the link as given too.
+        """
+        if self.site.is_article_url(url):
+            return url
+        key = canonicalize_url(url, allowed_domains=self.site.domains)
+        if (
+            key != url
+            and self.site.is_article_url(key)
+            and not any(p.search(url) for p in self.site.deny_patterns)
+        ):
+            return key
+        return None
+
     def article_request(
         self,
         url: str,
@@ -245,8 +264,10 @@ class NewsSpider(scrapy.Spider):
         if not self.site.owns_url(url):  # never followed off the site's domains
             stats.inc_value("khabar/discovery/skipped_offsite")
             return None
-        if not self.site.is_article_url(url):
+        article_url = self.article_url(url)
+        if article_url is None:
             return None
+        url = article_url
         if self.since and published and published < self.since:
             stats.inc_value("khabar/discovery/skipped_before_since")
             return None

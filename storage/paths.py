@@ -7,8 +7,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.config import load_config
-
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -19,5 +17,29 @@ def database_path(settings: BaseSettings | None = None) -> Path:
     override = override or os.environ.get("KHABAR_DB")
     if override:
         return Path(override)
+    from crawler.config import load_config  # heavy (the extraction stack): only when needed
+
     config = settings.get("KHABAR_CONFIG") if settings is not None else None
     return load_config(config or None).database
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabasePathError(ValueError):
+    """The database path cannot hold khabar's database; str() is the user's one line."""
+
+
+def check_database_target(path: Path) -> None:
+    """Refuse, before a crawl starts, a database path that is a directory or an existing file
+    that is not SQLite (SQLite would fail only when the first row is written, mid-crawl)."""
+    if path.is_dir():
+        raise DatabasePathError(f"database {path} is a directory, not a file")
+    if path.is_file() and path.stat().st_size > 0:
+        try:
+            with path.open("rb") as file:
+                header = file.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise DatabasePathError(f"database {path}: {exc.strerror or exc}") from None
+        if header != SQLITE_MAGIC:
+            raise DatabasePathError(f"database {path} is not an SQLite file")

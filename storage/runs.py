@@ -14,7 +14,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.health import QualityCounts, RunSummary, SiteActivity
+from crawler.health import (
+    STATUS_RUNNING,
+    QualityCounts,
+    RunSummary,
+    SiteActivity,
+    settle_running,
+)
 from storage.store import ArticleStore, open_database, parse_time, utcnow
 
 logger = logging.getLogger(__name__)
@@ -24,8 +30,10 @@ logger = logging.getLogger(__name__)
 ABANDONED_AFTER = timedelta(minutes=10)
 RUN_COLUMNS = (
     "id, site, status, started_at, finished_at, exit_code, finish_reason, articles_new, "
-    "error_summary"
+    "error_summary, pid"
 )
+# A process that started this long after its run's row cannot be the run's: its PID was reused.
+PID_REUSE_SLACK = timedelta(minutes=1)
 
 
 def open_if_exists(path: Path) -> Database | None:
@@ -34,7 +42,7 @@ def open_if_exists(path: Path) -> Database | None:
 
 
 def _run(row: dict[str, Any]) -> RunSummary:
-    return RunSummary(
+    run = RunSummary(
         crawl_id=row["id"],
         status=row["status"],
         started_at=parse_time(row["started_at"]) or datetime.min.replace(tzinfo=UTC),
@@ -44,6 +52,10 @@ def _run(row: dict[str, Any]) -> RunSummary:
         articles_new=row["articles_new"] or 0,
         error_summary=row["error_summary"],
     )
+    if run.status != STATUS_RUNNING:
+        return run
+    pid = row["pid"]
+    return settle_running(run, pid, pid is not None and process_alive(pid, run.started_at))
 
 
 def recent_runs(db: Database, site: str, limit: int = 50) -> list[RunSummary]:
@@ -135,14 +147,42 @@ def site_activity(
     )
 
 
-def _pid_alive(pid: int) -> bool:
+def _boot_time() -> datetime | None:
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("btime "):
+                    return datetime.fromtimestamp(int(line.split()[1]), UTC)
+    except OSError:
+        pass
+    return None
+
+
+def _process_started(pid: int) -> datetime | None:
+    """When process `pid` started (Linux /proc), or None when that cannot be told."""
+    boot = _boot_time()
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    if boot is None:
+        return None
+    return boot + timedelta(seconds=int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+
+
+def process_alive(pid: int, run_started: datetime | None = None) -> bool:
+    """Whether the process that owns a run still exists on this machine: `pid` exists and
+    (where /proc tells) did not start well after the run did, which would mean the PID was
+    reused by an unrelated process."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    started = _process_started(pid)
+    return run_started is None or started is None or started <= run_started + PID_REUSE_SLACK
 
 
 def reap_abandoned(store: ArticleStore, now: datetime | None = None) -> int:
@@ -155,7 +195,7 @@ def reap_abandoned(store: ArticleStore, now: datetime | None = None) -> int:
     closed = 0
     for row in running_runs(store.db):
         started = parse_time(row["started_at"]) or now
-        if row["pid"] is not None and _pid_alive(row["pid"]):
+        if row["pid"] is not None and process_alive(row["pid"], started):
             continue
         if row["pid"] is None and now - started < ABANDONED_AFTER:
             continue

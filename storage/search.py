@@ -16,12 +16,11 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from crawler.arabic import fts_tokens
 
-__all__ = ["SearchHit", "build_match", "connect_readonly", "parse_query", "search", "snippet"]
+__all__ = ["SearchHit", "build_match", "parse_query", "search", "snippet"]
 
 # bm25 column weights for (title, body): a hit in the title counts ten times a hit in the body.
 TITLE_WEIGHT = 10.0
@@ -169,8 +168,3 @@ def search(
         )
         for row in rows
     ]
-
-
-def connect_readonly(path: str | Path) -> sqlite3.Connection:
-    """A read-only connection: searching must never create or change the database file."""
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)

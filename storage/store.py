@@ -81,9 +81,22 @@ class _write_lock:
 
     def __exit__(self, exc_type: object, *_: object) -> None:
         try:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            if exc_type is None:
+                try:
+                    self.conn.execute("COMMIT")
+                except BaseException:
+                    self._rollback()
+                    raise
+            else:
+                self._rollback()
         finally:
             self._release()
+
+    def _rollback(self) -> None:
+        # SQLite ends the transaction itself on some errors (SQLITE_FULL, SQLITE_IOERR): a
+        # second ROLLBACK would fail and hide the error that says what went wrong.
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def _release(self) -> None:
         if self.thread_lock is not None:
@@ -118,6 +131,7 @@ class WriteResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    gone: int = 0
 
 
 class ArticleStore:
@@ -184,24 +198,6 @@ class ArticleStore:
             "SELECT canonical_url, site FROM articles WHERE content_hash = ?", [content_hash]
         ).fetchall()
 
-    def mark_gone(self, urls: Iterable[tuple[str, int]]) -> int:
-        """Mark stored articles whose page now answers 404/410 as `status='gone'`.
-
-        `urls` holds (URL, HTTP status) pairs, matched on canonical_url or url. The row, its
-        body and its raw page are kept: a removed article is still part of the archive, and
-        a later 200 brings it back to 'live'. Returns the number of rows marked.
-        """
-        marked = 0
-        with self._transaction():
-            for url, status in urls:
-                cursor = self.db.execute(
-                    "UPDATE articles SET status = 'gone', http_status = ? "
-                    "WHERE canonical_url = ? OR url = ?",
-                    [status, url, url],
-                )
-                marked += cursor.rowcount
-        return marked
-
     def stored_pages(self, site: str | None = None) -> Iterator[StoredPage]:
         """Every kept raw page (optionally of one site), for re-extraction without fetching."""
         sql = (
@@ -233,19 +229,35 @@ class ArticleStore:
                 changed += 1
         return changed
 
-    def write_articles(self, records: list[dict[str, Any]], crawl_id: int | None) -> WriteResult:
-        """Insert new articles and update changed ones in one transaction.
+    def write_articles(
+        self,
+        records: list[dict[str, Any]],
+        crawl_id: int | None,
+        gone: Iterable[tuple[str, int]] = (),
+    ) -> WriteResult:
+        """Insert new articles, update changed ones and mark gone ones, in one transaction.
 
-        Each record carries the article fields plus `url`, `canonical_url`, `site`,
-        `found_via`, `fetched_at`, `source_lastmod`, `tags` (list), `html` (bytes),
-        `http_encoding`, `http_status`, `hints`, `minhash` (bytes) and `near_duplicates`
-        (canonical URLs it resembles).
+        Each record is an ArticleItem as a dict (crawler.record; pipelines.store.store_record):
+        the article fields plus `url`, `canonical_url`, `site`, `found_via`, `fetched_at`,
+        `source_lastmod`, `tags` (list), `html` (bytes), `http_encoding`, `http_status`,
+        `hints`, `minhash` (bytes) and `near_duplicates` (canonical URLs it resembles).
+
+        `gone` holds (URL, HTTP status) pairs of stored articles whose page now answers
+        404/410, matched on canonical_url or url: they get `status='gone'`. The row, its body
+        and its raw page are kept (a removed article is still part of the archive), and a
+        later 200 brings it back to 'live'.
         """
         result = WriteResult()
         with self._transaction():
             for record in records:
                 outcome = self._write_one(record, crawl_id)
                 setattr(result, outcome, getattr(result, outcome) + 1)
+            for url, status in gone:
+                result.gone += self.db.execute(
+                    "UPDATE articles SET status = 'gone', http_status = ? "
+                    "WHERE canonical_url = ? OR url = ?",
+                    [status, url, url],
+                ).rowcount
         return result
 
     def _write_one(self, rec: dict[str, Any], crawl_id: int | None) -> str:

@@ -7,16 +7,17 @@ import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
-from crawler.cli import COMMANDS, build_parser, main
+from crawler.cli import COMMANDS, khabar, main
 from tests.conftest import PROJECT_ROOT
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example_and_a_readme_row(command: str) -> None:
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
-    help_text = sub.format_help()
+    result = CliRunner().invoke(khabar, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    help_text = result.output
     assert "example" in help_text and f"khabar {command}" in help_text
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     assert f"| `khabar {command}" in readme

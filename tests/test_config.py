@@ -199,3 +199,101 @@ def test_readme_lists_every_configured_site() -> None:
     table = readme.split("### Configured sites", 1)[1].split("\n\n", 2)[1]
     listed = [line.split("`")[1] for line in table.splitlines() if line.startswith("| `")]
     assert listed == list(load_config(PROJECT_ROOT / "config.yaml").sites)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "where", "message"),
+    [
+        ("interval_minutes: 15", "cron: '0 0 31 2 *'", 11, "schedule: cron", "never fires"),
+        ("interval_minutes: 15", "cron: '0 0 30 2 *'", 11, "schedule: cron", "never fires"),
+        ("interval_minutes: 15", "cron: '0 9 * * 8'", 11, "schedule: cron", "weekday must be"),
+        ("interval_minutes: 15", "cron: '0 9 * *'", 11, "schedule: cron", "5 cron fields"),
+        ("interval_minutes: 15", "interval_minutes: nan", 11, "interval_minutes", "finite"),
+        ("interval_minutes: 15", "interval_minutes: .nan", 11, "interval_minutes", "a number"),
+        ("interval_minutes: 15", "interval_minutes: 1e300", 11, "interval_minutes", "between"),
+        ("interval_minutes: 15", "interval_minutes: 0", 11, "interval_minutes", "between"),
+        ("interval_minutes: 15", "interval_minutes: -1", 11, "interval_minutes", "between"),
+        (
+            "    locale: ar-SY\n",
+            "    locale: ar-SY\n    download_delay: 1e400\n",
+            7,
+            "site demo: download_delay",
+            "finite",
+        ),
+        (
+            "    locale: ar-SY\n",
+            "    locale: ar-SY\n    concurrency: 100000\n",
+            7,
+            "site demo: concurrency",
+            "between",
+        ),
+        (
+            "database: data/test.sqlite\n",
+            "database: data/test.sqlite\nscheduler:\n  misfire_grace_seconds: 1e20\n",
+            3,
+            "scheduler.misfire_grace_seconds",
+            "expected an integer",
+        ),
+        (
+            "database: data/test.sqlite\n",
+            "database: data/test.sqlite\nscheduler:\n"
+            "  misfire_grace_seconds: 100000000000000000000\n",
+            3,
+            "scheduler.misfire_grace_seconds",
+            "between",
+        ),
+        (
+            "domains: [example.org]",
+            "domains: [https://example.org/]",
+            5,
+            "site demo: domains",
+            "bare host name like example.org, got 'https://example.org/' (write 'example.org')",
+        ),
+        ("domains: [example.org]", "domains: [example.org/news]", 5, "domains", "bare host"),
+        ("domains: [example.org]", "domains: ['example.org:8080']", 5, "domains", "bare host"),
+        ("display_name: موقع تجريبي", "display_name: موقع\x01تجريبي", 4, "file", "U+0001"),
+        ("display_name: موقع تجريبي", "display_name: موقع\x1b[31m", 4, "file", "U+001B"),
+    ],
+)
+def test_out_of_range_and_malformed_values_name_their_line(
+    tmp_path: Path, old: str, new: str, line: int, where: str, message: str
+) -> None:
+    assert old in GOOD, old
+    path = write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    error = info.value
+    assert (error.line, where in error.where, message in error.message) == (line, True, True), str(
+        error
+    )
+    assert "\n" not in str(error)
+
+
+def test_arabic_host_names_are_bare_hosts(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, GOOD.replace("domains: [example.org]", "domains: [موقع.مصر, Example.ORG.]")
+    )
+    assert load_config(path).sites["demo"].domains == ("موقع.مصر", "example.org")
+
+
+def test_config_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(GOOD.encode("cp1256"))  # saved by an editor in Windows Arabic
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.line == 4  # display_name, the first Arabic text
+    assert "not UTF-8" in str(info.value)
+
+
+def test_unwritable_logs_dir_is_a_config_error_naming_its_line(tmp_path: Path) -> None:
+    from crawler.config import check_logs_dir
+
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    text = GOOD.replace(
+        "database: data/test.sqlite\n",
+        "database: data/test.sqlite\nscheduler:\n  logs_dir: afile/logs\n",
+    )
+    config = load_config(write(tmp_path, text))  # loading alone never needs the logs
+    with pytest.raises(ConfigError) as info:
+        check_logs_dir(config)
+    assert str(info.value).startswith(f"{config.path}:3: scheduler.logs_dir: cannot write run logs")

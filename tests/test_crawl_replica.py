@@ -7,6 +7,7 @@ the spiders run with config.yaml's real URLs, unchanged, and nothing leaves the 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -34,6 +35,27 @@ ARTICLE_IDS = [
 ]
 
 
+# Tracking and AMP variants of two articles, which the real home page links from its "most read"
+# box. The crawl starts from the category listings, so the test serves the culture listing with
+# such a box added: a page of the project's own, built from the replica at run time.
+VARIANT_PAGE = "https://alwatan.sy/archives/category/culture"
+VARIANTS = (
+    "https://alwatan.sy/archives/94762?utm_source=facebook",
+    "https://alwatan.sy/archives/90418?utm_source=twitter&utm_medium=social",
+    "https://alwatan.sy/archives/94762/amp",
+    "https://alwatan.sy/archives/90418/amp/",
+)
+
+
+def with_variant_links(replica: Path) -> ReplaySite:
+    site = ReplaySite.from_urlmap(replica / "URLMAP.tsv")
+    page = (replica / "category-culture.html").read_text(encoding="utf-8")
+    box = "".join(f'<li><a href="{url}">الأكثر قراءة</a></li>' for url in VARIANTS)
+    assert "</body>" in page
+    site.add(VARIANT_PAGE, page.replace("</body>", f"<ul>{box}</ul></body>").encode("utf-8"))
+    return site
+
+
 def rows(db: Path, sql: str = "SELECT * FROM articles ORDER BY url") -> list[dict]:
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
@@ -46,7 +68,7 @@ def rows(db: Path, sql: str = "SELECT * FROM articles ORDER BY url") -> list[dic
 @pytest.fixture(scope="module")
 def replicas(corpus_dir: Path) -> dict[str, ReplaySite]:
     return {
-        "alwatan": ReplaySite.from_urlmap(corpus_dir / "alwatan.sy-replica" / "URLMAP.tsv"),
+        "alwatan": with_variant_links(corpus_dir / "alwatan.sy-replica"),
         "alwatan_v2": ReplaySite.from_urlmap(corpus_dir / "alwatan.sy-replica" / "URLMAP.v2.tsv"),
         "sana": ReplaySite.from_urlmap(corpus_dir / "sana.sy-replica" / "URLMAP.tsv"),
     }
@@ -111,6 +133,11 @@ def test_rows_match_gold(crawled, corpus_dir: Path, article_id: str) -> None:
     assert "زر الذهاب إلى الأعلى" not in row["body"]
     assert row["word_count"] == len(row["body"].split())
     assert len(row["content_hash"]) == 64
+    # Provenance and date precision travel from the extractor to their columns.
+    sources = json.loads(row["field_sources"])
+    assert {"title", "body", "published_at"} <= set(sources)
+    assert sources["published_at"] == row["date_source"]
+    assert row["published_precision"] in {"day", "minute", "second"}
 
 
 def test_seed_article_body_is_exactly_the_users_text(crawled, corpus_dir: Path) -> None:
@@ -133,8 +160,45 @@ def test_second_crawl_adds_no_rows_and_fetches_no_article(crawled) -> None:
 
 
 def test_utm_and_amp_variants_add_no_rows(crawled) -> None:
-    urls = {r["url"] for r in rows(crawled["db"])}
-    assert not any("utm_" in u or u.endswith("/amp") for u in urls)
+    # The crawls met the variant links...
+    for requests in (crawled["first_requests"], crawled["second_requests"]):
+        assert VARIANT_PAGE in [url for _, url, _ in requests]
+    # ...never fetched them (each leads to its article's canonical URL, fetched once)...
+    fetched = [url for _, url, _ in crawled["first_requests"] + crawled["second_requests"]]
+    assert not [url for url in fetched if "utm_" in url or "/amp" in url]
+    assert [url for url in fetched if "/archives/94762" in url] == [
+        "https://alwatan.sy/archives/94762"
+    ]
+    # ...and stored no row for them.
+    stored = rows(crawled["db"])
+    assert not any("utm_" in r["url"] + r["canonical_url"] for r in stored)
+    assert not any(r["url"].rstrip("/").endswith("/amp") for r in stored)
+    assert len(stored) == len(ARTICLE_IDS) + 2  # al-Watan's and SANA's two
+
+
+def test_a_feed_tagging_its_links_still_leads_to_each_article_once(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """A FeedBurner-style feed (every link tagged utm_*) is the only way in: each article is
+    fetched once at its plain URL and stored under it; no tagged URL is ever requested."""
+    replica = corpus_dir / "alwatan.sy-replica"
+    feed = (replica / "feed.xml").read_text(encoding="utf-8")
+    link = re.compile(r"(<link>)(https://alwatan\.sy/archives/\d+)(</link>)")
+    plain = [m.group(2) for m in link.finditer(feed)]
+    assert plain
+    tagged = link.sub(r"\1\2?utm_source=feedburner&amp;utm_medium=feed\3", feed)
+    site = ReplaySite("alwatan-tagged-feed")  # no sitemap, no listings: they answer 404
+    site.add("https://alwatan.sy/robots.txt", replica / "robots.txt", "text/plain")
+    site.add("https://alwatan.sy/feed/", tagged.encode("utf-8"), "application/rss+xml")
+    for url in plain:
+        site.add(url, replica / f"article-{url.rsplit('/', 1)[1]}.html")
+    db = tmp_path / "k.sqlite"
+    with ReplayServer([site]) as server:
+        run_scrapy(["crawl", "alwatan", *FAST], env={**server.env(), "KHABAR_DB": str(db)})
+        fetched = [url for _, url, _ in server.requests]
+    assert not [url for url in fetched if "utm_" in url]
+    assert sorted(url for url in fetched if re.search(r"/archives/\d+", url)) == sorted(plain)
+    assert sorted(r["url"] for r in rows(db)) == sorted(plain)
 
 
 def test_crawl_runs_are_recorded(crawled) -> None:

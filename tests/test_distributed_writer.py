@@ -154,12 +154,14 @@ def test_without_redis_it_says_so_in_one_line(tmp_path: Path, monkeypatch) -> No
     monkeypatch.delenv("KHABAR_REDIS_URL", raising=False)
     result = CliRunner().invoke(command, ["--db", str(tmp_path / "x.sqlite")])
     assert result.exit_code == 2
-    assert "set KHABAR_REDIS_URL" in result.output
+    assert result.output.strip().splitlines() == [
+        "khabar: writer needs KHABAR_REDIS_URL (e.g. redis://localhost:6379/0)"
+    ]
     monkeypatch.setenv("KHABAR_REDIS_URL", "redis://127.0.0.1:1/0")
     result = CliRunner().invoke(command, ["--db", str(tmp_path / "x.sqlite")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
-        "Error: cannot reach Redis at redis://127.0.0.1:1/0: "
+        "khabar: cannot reach Redis at redis://127.0.0.1:1/0: "
         "Error 111 connecting to 127.0.0.1:1. Connection refused."
     ]
     assert not (tmp_path / "x.sqlite").exists()

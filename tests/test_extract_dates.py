@@ -42,7 +42,7 @@ def test_json_ld_first_then_meta_converted_to_site_zone() -> None:
         '"datePublished":"2017-03-25T01:10:00+02:00"}</script>'
     )
     art = run(page(ld + head))
-    assert (art["published_at"], art["date_source"]) == ("2017-03-25T01:10:00+02:00", "json-ld")
+    assert (art["published_at"], art["date_source"]) == ("2017-03-25T01:10:00+02:00", "jsonld")
 
 
 def test_time_element() -> None:
@@ -68,7 +68,7 @@ def test_time_element() -> None:
 def test_displayed_arabic_date(shown: str, rules: ExtractionRules, expected: str) -> None:
     art = run(page(meta_line=shown, top="الأحد، 26 آذار 2017"), rules=rules)
     assert art["published_at"].startswith(expected)
-    assert art["date_source"] == "text"
+    assert art["date_source"] == "displayed"
 
 
 def test_topbar_today_is_not_the_publication_date() -> None:

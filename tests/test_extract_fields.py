@@ -156,7 +156,8 @@ def test_feed_author_is_last_resort_and_not_the_site() -> None:
             '"articleSection":"اقتصاد"}</script>',
             "اقتصاد",
         ),
-        ("", "", "<meta property='article:section' content='فن و متفرقات'>", None),
+        # declared beats nothing
+        ("", "", "<meta property='article:section' content='فن و متفرقات'>", "فن و متفرقات"),
     ],
 )
 def test_section_sources(body: str, article: str, head: str, expected: str | None) -> None:

@@ -22,7 +22,9 @@ def test_crawl_without_network_ends_with_one_clear_line(tmp_path: Path) -> None:
     proc = run_scrapy(
         ["crawl", "alwatan", *FAST, "-s", "RETRY_TIMES=0"],
         env={"https_proxy": proxy, "http_proxy": proxy, "KHABAR_DB": str(db)},
+        check=False,
     )
+    assert proc.returncode == 1  # the run is recorded failed
     log = proc.stderr.strip().splitlines()
     assert "Traceback" not in proc.stderr
     assert "no page could be fetched" in log[-1]

@@ -82,10 +82,8 @@ def test_revisions_keep_exactly_the_revised_fields() -> None:
 
 def test_extractor_fills_the_extracted_fields() -> None:
     record = extract_article(PAGE.encode(), "https://news.example/a/1")
-    # minhash comes from the worker (pipelines.extract.analyse_page); field_sources and
-    # published_precision default until the extractor returns them.
-    pending = {"minhash", "field_sources", "published_precision"}
-    assert set(EXTRACTED_FIELDS) - pending <= set(record)
+    # minhash comes from the worker (pipelines.extract.analyse_page), the rest from here.
+    assert set(EXTRACTED_FIELDS) - {"minhash"} <= set(record)
 
 
 def test_derived_lists() -> None:

@@ -272,6 +272,20 @@ def test_jobs_from_config(tmp_path: Path) -> None:
             {"status": "failed", "exit_code": -9, "finish_reason": "killed by SIGKILL"},
         ),
         (
+            {"status": "failed", "finish_reason": "disk full", "finished_at": "x"},
+            1,
+            None,
+            False,
+            {},  # recorded failed, exited 1 saying so: its reason stands
+        ),
+        (
+            {"status": "ok", "finish_reason": "finished"},
+            1,
+            None,
+            False,
+            {"status": "failed", "finish_reason": "exited with status 1"},
+        ),
+        (
             {"status": "ok", "finish_reason": "finished"},
             -11,
             None,

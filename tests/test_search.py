@@ -286,5 +286,5 @@ def test_cli_search_never_writes(search_db: Path, capsys) -> None:
 
 def test_cli_search_missing_database(tmp_path: Path, capsys) -> None:
     assert khabar(["search", "x", "--db", str(tmp_path / "none.sqlite")]) == 2
-    assert "no database" in capsys.readouterr().err
+    assert "no khabar database at" in capsys.readouterr().err
     assert not (tmp_path / "none.sqlite").exists()

@@ -79,15 +79,15 @@ def test_parse_arguments_refuses(limit, since, message) -> None:
 
 def test_bad_argument_ends_the_crawl_with_one_clear_line(tmp_path: Path) -> None:
     proc = run_scrapy(
-        ["crawl", "alwatan", "-a", "limit=zero"], env={"KHABAR_DB": str(tmp_path / "k.sqlite")}
+        ["crawl", "alwatan", "-a", "limit=zero"],
+        env={"KHABAR_DB": str(tmp_path / "k.sqlite")},
+        check=False,
     )
+    assert proc.returncode == 1  # the run is recorded failed
     assert "Traceback" not in proc.stderr
     assert "bad argument: limit must be a positive number of articles, got 'zero'" in proc.stderr
     assert (
         proc.stderr.strip()
         .splitlines()[-1]
-        .endswith(
-            "khabar: alwatan: stopped (bad_argument) before any page was fetched "
-            "(run 1 recorded as failed)."
-        )
+        .endswith("(0 pages, 0 new, 1 errors → " + str(tmp_path / "k.sqlite") + ", run 1)")
     )

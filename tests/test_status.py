@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -137,10 +138,16 @@ def test_status_table(status_env, capsys) -> None:
 
 
 def test_status_before_any_crawl(status_env, capsys, tmp_path: Path) -> None:
+    # no database yet (or a typo in KHABAR_DB): said so, exit 2, and status never creates it
+    assert main(["status"]) == 2
+    assert "no khabar database at" in capsys.readouterr().err
+    assert not (tmp_path / "khabar.sqlite").exists()
+
+
+def test_status_of_sites_never_crawled(status_env, capsys) -> None:
+    status_env(None, None)
     assert main(["status"]) == 0
-    out = capsys.readouterr().out
-    assert out.count("never crawled") == 2
-    assert not (tmp_path / "khabar.sqlite").exists()  # status never creates the database
+    assert capsys.readouterr().out.count("never crawled") == 2
 
 
 def test_status_unknown_site(status_env, capsys) -> None:
@@ -152,3 +159,55 @@ def test_failing_runs_option(status_env, capsys) -> None:
     status_env("failing", None)
     assert main(["status", "--site", "alwatan", "--failing-runs", "4"]) == 0
     capsys.readouterr()
+
+
+def test_status_json_times_are_all_utc(tmp_path: Path, monkeypatch, capsys) -> None:
+    schedules = {"alwatan": {"cron": "0 9 * * 0"}, "sana": {"interval_minutes": 30}}
+    monkeypatch.setenv("KHABAR_CONFIG", str(write_config(tmp_path, schedules=schedules)))
+    monkeypatch.delenv("KHABAR_DB", raising=False)
+    db = open_database(tmp_path / "khabar.sqlite")
+    try:
+        healthy(db, "alwatan")
+        healthy(db, "sana")
+    finally:
+        db.close()
+    main(["status", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    times = [r[key] for r in rows for key in ("last_run", "next_run")]
+    assert len(times) == 4 and all(t.endswith("+00:00") for t in times), times
+    alwatan = datetime.fromisoformat(rows[0]["next_run"])
+    assert (alwatan.weekday(), alwatan.hour) == (6, 6)  # Sunday 09:00 in Damascus = 06:00 UTC
+
+
+def test_run_whose_process_vanished_is_failed(status_env, capsys) -> None:
+    import subprocess
+    import sys
+
+    status_env(None, "healthy")  # alwatan's only run is the vanished one
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    db = open_database(Path(os.environ["KHABAR_CONFIG"]).parent / "khabar.sqlite")
+    try:
+        db["crawls"].insert(
+            {
+                "site": "alwatan",
+                "started_at": iso(timedelta(0)),
+                "status": "running",
+                "pid": dead.pid,
+            }
+        )
+        db["crawls"].insert(
+            {
+                "site": "sana",
+                "started_at": iso(timedelta(0)),
+                "status": "running",
+                "pid": os.getpid(),
+            }
+        )
+    finally:
+        db.close()
+    assert main(["status", "--json"]) == 1
+    rows = {r["site"]: r for r in json.loads(capsys.readouterr().out)}
+    assert (rows["alwatan"]["last_status"], rows["alwatan"]["health"]) == ("failed", "failing")
+    assert rows["alwatan"]["reason"] == "last run failed (latest: process vanished)"
+    assert (rows["sana"]["last_status"], rows["sana"]["health"]) == ("running", "ok")

@@ -4,14 +4,16 @@ shares between its reactor and writer threads runs one transaction at a time."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
+from scrapy.utils.test import get_crawler
 
-from crawler.record import ArticleItem
-from pipelines.store import store_record
+from crawler.record import ArticleItem, GoneArticle
+from pipelines.store import StorePipeline, store_record
 from storage.store import ArticleStore
 
 TABLES = ("articles", "pages", "articles_fts", "article_minhash", "article_revisions")
@@ -107,3 +109,31 @@ def test_threads_sharing_the_store_write_one_transaction_at_a_time(tmp_path: Pat
         assert store.db.execute("SELECT COUNT(*) FROM crawls").fetchone()[0] == 40
     finally:
         store.close()
+
+
+def test_gone_items_reach_the_store_with_the_batch(tmp_path: Path) -> None:
+    """The spider never writes: a known article answering 404/410 is a GoneArticle item, which
+    the store pipeline writes in its batch's transaction (the article is kept, marked)."""
+    db = tmp_path / "k.sqlite"
+    store = ArticleStore(db)
+    store.write_articles([record(1), record(2)], crawl_id=None)
+    pipeline = StorePipeline(store, get_crawler().stats, batch_size=10, interval=60, keep_raw=True)
+
+    async def crawl() -> None:
+        await pipeline.process_item(GoneArticle("news", "https://news.example/1", 410))
+        await pipeline.process_item(ArticleItem(**{**record(3), "near_duplicates": []}))
+        assert store.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2  # buffered
+        await pipeline.close_spider()
+
+    try:
+        asyncio.run(crawl())
+        statuses = dict(store.db.execute("SELECT url, status FROM articles"))
+    finally:
+        store.close()
+    assert statuses == {
+        "https://news.example/1": "gone",
+        "https://news.example/2": "live",
+        "https://news.example/3": "live",
+    }
+    assert pipeline.stats.get_value("khabar/articles/new") == 1
+    assert counts(db)["articles_fts"] == 3  # the gone article stays searchable

@@ -1,14 +1,37 @@
-"""Subcommands of `khabar`: one module each, with `register(subparsers)` and `run(args)`."""
+"""Subcommands of `khabar`: one module each, exposing ``command`` (a click command).
+
+A command's function returns its exit status (an int, None = 0); crawler.cli turns that into the
+process exit. Problems a user can cause raise UserError (one ``khabar: ...`` line, exit 2), never
+a traceback. Options used by several commands are defined once here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-from crawler.config import KhabarConfig
+import click
+
+from storage.paths import database_path
+
+if TYPE_CHECKING:
+    from crawler.config import KhabarConfig
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-class UnknownSiteError(Exception):
-    """A site named on the command line is not in config.yaml; str() is the user's line."""
+class UserError(click.ClickException):
+    """A problem with what the user asked for; shown as one ``khabar: ...`` line, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"khabar: {self.format_message()}", err=True, file=file)
+
+
+class UnknownSiteError(UserError):
+    """A site named on the command line is not in config.yaml."""
 
 
 def require_sites(config: KhabarConfig, names: Iterable[str | None]) -> None:
@@ -18,3 +41,52 @@ def require_sites(config: KhabarConfig, names: Iterable[str | None]) -> None:
         raise UnknownSiteError(
             f"unknown site {', '.join(map(repr, unknown))} (known: {', '.join(config.sites)})"
         )
+
+
+def db_option(fn: F) -> F:
+    """``--db PATH`` (else KHABAR_DB, else config.yaml's ``database``): the database file."""
+    return click.option(
+        "--db",
+        type=click.Path(path_type=Path),
+        envvar="KHABAR_DB",
+        show_envvar=True,
+        help="database file (default: config.yaml's `database`)",
+    )(fn)
+
+
+def resolve_db(db: Path | None) -> Path:
+    """The --db value, or the database the configuration names."""
+    return db if db is not None else database_path()
+
+
+def site_option(fn: F) -> F:
+    """``--site NAME``: one configured site (checked against config.yaml by the command)."""
+    return click.option(
+        "--site", metavar="NAME", callback=require_utf8, help="only this configured site"
+    )(fn)
+
+
+def sites_option(fn: F) -> F:
+    """``--site NAME`` repeatable: some configured sites (default: all)."""
+    return click.option(
+        "--site",
+        "sites",
+        multiple=True,
+        metavar="NAME",
+        help="only this site (repeatable; default: every configured site)",
+    )(fn)
+
+
+def require_utf8(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: refuse text that is not valid UTF-8 (undecodable bytes in argv)."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.BadParameter(f"{value!a} is not valid UTF-8") from None
+    return value
+
+
+def verbose() -> bool:
+    """Whether `khabar -v` was given (the group's option, read from the running context)."""
+    return bool(click.get_current_context().find_root().params.get("verbose"))

@@ -2,50 +2,94 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from crawler.commands import require_sites
+import click
+from w3lib.encoding import resolve_encoding
+
+from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
 from crawler.record import SHOWN_FIELDS
 
+SNIFF_BYTES = 8192  # like grep and git: a NUL byte in the first 8 KB means binary data
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "extract",
-        help="print the article record extracted from a saved page",
-        description="Run the same extraction as the crawl pipeline on a saved HTML file and "
-        "print the record as JSON. The site's rules apply when --site is given or "
-        "the URL belongs to a configured site.",
-        epilog="example: khabar extract saved.html --url https://alwatan.sy/archives/94762",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("page", type=Path, help="saved HTML file ('-' reads standard input)")
-    parser.add_argument("--url", required=True, help="the URL the page was served at")
-    parser.add_argument("--site", help="configured site whose rules apply (default: by URL)")
-    parser.add_argument(
-        "--all-fields",
-        action="store_true",
-        help="also print the diagnostic fields (date source, rejections...)",
-    )
-    parser.set_defaults(run=run)
+EPILOG = """\
+\b
+examples:
+  khabar extract saved.html --url https://alwatan.sy/archives/94762
+  khabar extract page.html --url https://fatehwatan.ps/page-1.html --encoding windows-1256
+  curl -s URL | khabar extract - --url URL --all-fields
+"""
 
 
-def run(args: argparse.Namespace) -> int:
+def check_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An absolute http(s) URL with a host, or a usage error naming what is wrong."""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise click.BadParameter(f"{value!r} is not an absolute http(s) URL with a host")
+    return value
+
+
+def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and resolve_encoding(value) is None:
+        raise click.BadParameter(f"unknown encoding {value!r}")
+    return value
+
+
+def read_page(page: Path) -> bytes:
+    """The page's bytes; UserError for an unreadable, empty or binary file."""
+    try:
+        data = sys.stdin.buffer.read() if str(page) == "-" else page.read_bytes()
+    except OSError as exc:
+        raise UserError(f"cannot read {page}: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise UserError(f"{page} is empty")
+    if b"\0" in data[:SNIFF_BYTES]:
+        raise UserError(f"{page} is not an HTML page (binary data)")
+    return data
+
+
+@click.command(
+    "extract",
+    short_help="print the article record extracted from a saved page",
+    epilog=EPILOG,
+)
+@click.argument(
+    "page",
+    type=click.Path(exists=True, dir_okay=False, readable=True, allow_dash=True, path_type=Path),
+)
+@click.option("--url", required=True, callback=check_url, help="the URL the page was served at")
+@site_option
+@click.option(
+    "--encoding",
+    callback=check_encoding,
+    help="the page's charset, trusted like an HTTP header (default: declared, else detected)",
+)
+@click.option(
+    "--all-fields", is_flag=True, help="also print the diagnostic fields (date source, ...)"
+)
+def command(page: Path, url: str, site: str | None, encoding: str | None, all_fields: bool) -> int:
+    """Run the same extraction as the crawl pipeline on a saved HTML file (PAGE, or - for
+    standard input) and print the record as JSON. The site's rules apply when --site is given
+    or the URL belongs to a configured site."""
     config = load_config()
-    if args.site:
-        require_sites(config, [args.site])
-        rules = config.sites[args.site].extraction
+    if site:
+        require_sites(config, [site])
+        rules = config.sites[site].extraction
     else:
-        site = config.site_for_url(args.url)
-        rules = site.extraction if site else ExtractionRules()
-    html = sys.stdin.buffer.read() if str(args.page) == "-" else args.page.read_bytes()
-    record = extract_article(html, args.url, rules)
-    shown = record if args.all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
+        owner = config.site_for_url(url)
+        rules = owner.extraction if owner else ExtractionRules()
+    record = extract_article(read_page(page), url, rules, http_encoding=encoding)
+    shown = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
     json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

@@ -6,42 +6,26 @@ fetched. Work is spread over a process pool like the crawl's extraction.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
+import sqlite3
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import Any
 
-from crawler.commands import require_sites
+import click
+
+from crawler.commands import UserError, db_option, require_sites, resolve_db, site_option
 from crawler.config import load_config
 from crawler.extract.rules import ExtractionRules
 from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
-from storage.paths import database_path
+from storage.readonly import connect_readonly
 from storage.store import ArticleStore, StoredPage
 
 logger = logging.getLogger(__name__)
 CHUNK = 64
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "reextract",
-        help="re-run extraction over stored pages, offline",
-        description="Re-extract every stored article (or one site's) from the raw page kept "
-        "at crawl time and update the rows that change. Nothing is fetched.",
-        epilog="examples:\n  khabar reextract\n  khabar reextract --site alwatan --workers 2",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--site", help="only this configured site")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="extraction processes (default: one per core; 0 = in-process)",
-    )
-    parser.add_argument("--db", help="database file (default: KHABAR_DB or config.yaml)")
-    parser.set_defaults(run=run)
+MAX_WORKERS = 4 * (os.cpu_count() or 1)  # more processes than this only cost memory
 
 
 def reextract_page(page: StoredPage, rules: ExtractionRules) -> tuple[int, dict[str, Any]]:
@@ -52,20 +36,44 @@ def reextract_page(page: StoredPage, rules: ExtractionRules) -> tuple[int, dict[
     return page.article_id, tidy_fields(record)
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command(
+    "reextract",
+    short_help="re-run extraction over stored pages, offline",
+    epilog="\b\nexamples:\n  khabar reextract\n  khabar reextract --site alwatan --workers 2",
+)
+@site_option
+@click.option(
+    "--workers",
+    type=click.IntRange(0, MAX_WORKERS),
+    default=os.cpu_count() or 1,
+    show_default="one per core",
+    help=f"extraction processes (0 = in-process; at most {MAX_WORKERS})",
+)
+@db_option
+def command(site: str | None, workers: int, db: Path | None) -> int:
+    """Re-extract every stored article (or one site's) from the raw page kept at crawl time
+    and update the rows that change. Nothing is fetched. The database must exist: this
+    command never creates one."""
     config = load_config()
-    require_sites(config, [args.site])
-    rules = {name: site.extraction for name, site in config.sites.items()}
-    store = ArticleStore(args.db or database_path())
+    require_sites(config, [site])
+    rules = {name: entry.extraction for name, entry in config.sites.items()}
+    path = resolve_db(db)
+    connect_readonly(path).close()  # a khabar database, not a typo that would create one
     try:
-        pages = list(store.stored_pages(args.site))
+        store = ArticleStore(path)
+    except sqlite3.Error as exc:
+        raise UserError(f"cannot update {path}: {exc}") from None
+    try:
+        pages = list(store.stored_pages(site))
         jobs = [(page, rules.get(page.site, ExtractionRules())) for page in pages]
-        if args.workers > 0 and len(jobs) > 1:
-            with ProcessPoolExecutor(args.workers) as pool:
+        if workers > 0 and len(jobs) > 1:
+            with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
                 results = list(pool.map(reextract_page, *zip(*jobs, strict=True), chunksize=CHUNK))
         else:
             results = [reextract_page(page, page_rules) for page, page_rules in jobs]
         changed = store.replace_extraction(results)
+    except sqlite3.Error as exc:  # read-only file, disk full: nothing was half-written
+        raise UserError(f"cannot update {path}: {exc}") from None
     finally:
         store.close()
     print(f"khabar: re-extracted {len(results)} stored pages; {changed} articles updated")

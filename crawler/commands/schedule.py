@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
-import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
-from crawler.commands import require_sites
+import click
+
+from crawler.commands import (
+    UserError,
+    db_option,
+    require_sites,
+    resolve_db,
+    sites_option,
+    verbose,
+)
 from crawler.config import load_config
 from crawler.distributed.seed import RedisUnavailable, SeedRunner
 from crawler.scheduler import (
@@ -15,13 +23,16 @@ from crawler.scheduler import (
     CrawlRunner,
     Daemon,
     build_jobs,
+    list_line,
     run_once,
 )
-from storage.paths import database_path
+from storage.paths import check_database_target
+from storage.readonly import open_readonly
 from storage.runs import last_started, reap_abandoned
 from storage.store import ArticleStore
 
 EPILOG = """\
+\b
 examples:
   khabar schedule                       run every site on its schedule until SIGTERM/Ctrl-C
   khabar schedule --site alwatan --site sana
@@ -40,85 +51,90 @@ under `defaults:`, and the `scheduler:` section).
 """
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "schedule",
-        help="run the crawl scheduler daemon (or one round with --once)",
-        description="Crawl the configured sites on their cron or interval schedules, at most "
-        "one run per site at a time and at most `max_concurrent_crawls` at once. SIGTERM or "
-        "SIGINT stops it cleanly: no new runs, running crawls get `shutdown_grace_seconds` to "
-        "finish and record their run (a second signal kills them), then exit status 0.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--once",
-        action="store_true",
-        help="crawl each site once, one after another, and exit (status 1 if a run failed)",
-    )
-    parser.add_argument(
-        "--site",
-        action="append",
-        metavar="NAME",
-        help="only this site (repeatable; default: every configured site)",
-    )
-    parser.add_argument(
-        "-s",
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="Scrapy setting passed to every crawl (repeatable)",
-    )
-    parser.add_argument(
-        "--list", action="store_true", help="print the jobs and their next run times and exit"
-    )
-    parser.add_argument(
-        "--distributed",
-        action="store_true",
-        help="queue each due crawl in Redis (KHABAR_REDIS_URL) for crawl workers, not run here",
-    )
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    config = load_config()
-    require_sites(config, args.site or ())
-    bad = [item for item in args.set if "=" not in item]
+def check_setting(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
+    bad = [item for item in value if "=" not in item]
     if bad:
-        print(f"khabar: -s expects NAME=VALUE, got {bad[0]!r}", file=sys.stderr)
-        return 2
-    sites = list(dict.fromkeys(args.site or config.sites))
-    if not args.verbose:
+        raise click.BadParameter(f"expects NAME=VALUE, got {bad[0]!r}")
+    return value
+
+
+@click.command(
+    "schedule",
+    short_help="run the crawl scheduler daemon (or one round with --once)",
+    epilog=EPILOG,
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="crawl each site once, one after another, and exit (status 1 if a run failed)",
+)
+@sites_option
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=check_setting,
+    help="Scrapy setting passed to every crawl (repeatable)",
+)
+@click.option("--list", "list_jobs", is_flag=True, help="print the jobs and their next run times")
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="queue each due crawl in Redis (KHABAR_REDIS_URL) for crawl workers, not run here",
+)
+@db_option
+def command(
+    once: bool,
+    sites: tuple[str, ...],
+    settings: tuple[str, ...],
+    list_jobs: bool,
+    distributed: bool,
+    db: Path | None,
+) -> int:
+    """Crawl the configured sites on their cron or interval schedules, at most one run per site
+    at a time and at most `max_concurrent_crawls` at once. SIGTERM or SIGINT stops it cleanly:
+    no new runs, running crawls get `shutdown_grace_seconds` to finish and record their run (a
+    second signal kills them), then exit status 0."""
+    config = load_config()
+    require_sites(config, sites)
+    names = list(dict.fromkeys(sites or config.sites))
+    if not verbose():
         logging.getLogger("crawler.scheduler").setLevel(logging.INFO)
-    scrapy_args = [part for item in args.set for part in ("-s", item)]
-    database = database_path()
+    scrapy_args = [part for item in settings for part in ("-s", item)]
+    database = resolve_db(db)
     try:
         runner = (
             SeedRunner.from_environment(config)
-            if args.distributed
+            if distributed
             else CrawlRunner(config, database=database, scrapy_args=scrapy_args)
         )
     except RedisUnavailable as exc:
-        print(f"khabar: {exc}", file=sys.stderr)
-        return 2
+        raise UserError(str(exc)) from None
 
+    if list_jobs:  # reads only: never creates the database or closes abandoned runs
+        reader = open_readonly(database)
+        try:
+            started = last_started(reader)
+        finally:
+            reader.close()
+        now = datetime.now(UTC)
+        jobs = build_jobs([config.sites[s] for s in names], runner.run, started, now)
+        for job in jobs:
+            when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
+            print(list_line(config.sites[job["id"]], when))
+        return 0
+
+    check_database_target(database)  # the daemon creates the file, but not in a directory's place
     store = ArticleStore(database)
     try:
         reap_abandoned(store)
         started = last_started(store.db)
     finally:
         store.close()
-
-    if args.list:
-        now = datetime.now(UTC)
-        jobs = build_jobs([config.sites[s] for s in sites], runner.run, started, now)
-        for job in jobs:
-            when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
-            print(f"{job['id']:<16} {when.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC  {job['trigger']}")
-        return 0
-    if args.once:
-        outcomes = run_once(runner, sites)
+    if once:
+        outcomes = run_once(runner, names)
         for outcome in outcomes:
             print(
                 f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
@@ -126,6 +142,6 @@ def run(args: argparse.Namespace) -> int:
                 + f", log {outcome.log_path}"
             )
         return 1 if any(o.status == STATUS_FAILED for o in outcomes) else 0
-    daemon = Daemon(config, runner, sites)
+    daemon = Daemon(config, runner, names)
     daemon.add_jobs(started)
     return daemon.serve()

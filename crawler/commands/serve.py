@@ -1,24 +1,28 @@
-"""`khabar serve [--port N] [--host H] [--live]`: browse the database in Datasette, read-only.
+"""`khabar serve [--port N] [--host H] [--snapshot]`: browse the database in Datasette, read-only.
 
-The database is opened immutable (Datasette's ``-i``: SQLite ``immutable=1``, no locks, no
-writes possible), with the committed metadata (titles, facets, canned queries) and our plugin
-(Arabic-aware ``_search``, SQL functions for the canned search, right-to-left cells) from
+The database is opened read-only (SQLite ``mode=ro``: it follows the WAL, so articles appear as
+running crawls store them), never ``immutable=1`` on a file something may write, which SQLite
+answers with "database disk image is malformed" once it changes. ``--snapshot`` (immutable) is for
+files nothing writes, e.g. a copy; a database in a directory we cannot write is served the way
+storage.readonly opens it. With the committed metadata (titles, facets, canned queries) and our
+plugin (Arabic-aware ``_search``, SQL functions for the canned search, right-to-left cells) from
 storage/datasette/. Datasette 0.65 has no write API, and we define no writable canned query.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
 import logging
-import sys
+import socket
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import click
 import yaml
 
-from storage.paths import database_path
+from crawler.commands import UserError, db_option, resolve_db
+from storage.readonly import connect_readonly, readonly_query
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +38,11 @@ SETTINGS = {
 }
 
 EPILOG = """\
+\b
 examples:
   khabar serve                      # http://127.0.0.1:8001/
   khabar serve --port 8080 --host 0.0.0.0
-  khabar serve --live               # see rows written by crawls that are running now
+  khabar serve --snapshot           # a copy nothing writes: immutable, no locking
 """
 
 
@@ -59,18 +64,20 @@ def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
     return metadata
 
 
-def make_datasette(db_path: Path, *, live: bool = False):  # -> datasette.app.Datasette
+def make_datasette(db_path: Path, *, snapshot: bool = False):  # -> datasette.app.Datasette
     """The Datasette instance `khabar serve` runs (also used by the tests' client).
 
-    Immutable by default; ``live`` opens the file in SQLite read-only mode (``mode=ro``) instead,
-    which sees the WAL written by running crawls.
+    Read-only (``mode=ro``) by default, following the WAL written by running crawls; ``snapshot``
+    opens the file ``immutable=1``, only for files nothing writes.
     """
     from datasette.app import Datasette
 
-    path = str(Path(db_path).resolve())
+    resolved = Path(db_path).resolve()
+    path = str(resolved)
+    immutable = snapshot or readonly_query(resolved) == "immutable=1"
     return Datasette(
-        files=[path] if live else [],
-        immutables=[] if live else [path],
+        files=[] if immutable else [path],
+        immutables=[path] if immutable else [],
         metadata=load_metadata(Path(path).stem),
         plugins_dir=str(PLUGINS_DIR),
         settings=SETTINGS,
@@ -78,47 +85,52 @@ def make_datasette(db_path: Path, *, live: bool = False):  # -> datasette.app.Da
     )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "serve",
-        help="browse and search the database in Datasette (read-only)",
-        description="Open the database in Datasette, read-only, with khabar's metadata: Arabic "
-        "and English titles, facets (site, section, author, day), canned queries (Arabic "
-        "search, latest per site, today's articles, duplicate groups) and an Arabic-aware "
-        "search box on the articles table.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8001, help="port to listen on (8001)")
-    parser.add_argument(
-        "--db", type=Path, help="database file (default: KHABAR_DB or config.yaml's database)"
-    )
-    parser.add_argument(
-        "--live",
-        action="store_true",
-        help="open read-only (mode=ro) instead of immutable, to see crawls that are running",
-    )
-    parser.set_defaults(run=run)
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, so a busy port or a bad host is refused before we announce
+    anything (uvicorn would log "serving" and then fail to bind)."""
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(info[0], info[1], info[2])
+    except OSError as exc:
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(info[4])
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command(
+    "serve",
+    short_help="browse and search the database in Datasette (read-only)",
+    epilog=EPILOG,
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="interface to bind")
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="TCP port"
+)
+@db_option
+@click.option(
+    "--snapshot",
+    is_flag=True,
+    help="open immutable (no locking, no WAL): only for a file nothing writes, e.g. a copy",
+)
+def command(host: str, port: int, db: Path | None, snapshot: bool) -> int:
+    """Open the database in Datasette, read-only, with khabar's metadata: Arabic and English
+    titles, facets (site, section, author, day), canned queries (Arabic search, latest per site,
+    today's articles, duplicate groups) and an Arabic-aware search box on the articles table.
+    New articles appear as running crawls store them."""
     import uvicorn
 
-    path = args.db or database_path()
-    if not path.exists():
-        print(f"khabar: no database at {path} (crawl a site first)", file=sys.stderr)
-        return 2
-    wal = path.with_name(path.name + "-wal")
-    if not args.live and wal.exists() and wal.stat().st_size > 0:
-        print(
-            f"khabar: {wal.name} is not empty: a crawl may be writing; the immutable view "
-            "shows the last checkpoint (use --live to follow running crawls)",
-            file=sys.stderr,
-        )
-    ds = make_datasette(path, live=args.live)
-    url = f"http://{args.host}:{args.port}/"
-    mode = "read-only" if args.live else "immutable"
-    print(f"khabar: serving {path} ({mode}) at {url}", flush=True)
-    uvicorn.run(ds.app(), host=args.host, port=args.port, log_level="warning", lifespan="on")
+    path = resolve_db(db)
+    connect_readonly(path).close()  # refuses a missing, unreadable or non-khabar file
+    ds = make_datasette(path, snapshot=snapshot)
+    sock = listen(host, port)
+    mode = "snapshot" if snapshot else "read-only"
+    print(f"khabar: serving {path} ({mode}) at http://{host}:{port}/", flush=True)
+    server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", lifespan="on"))
+    server.run(sockets=[sock])
     return 0

@@ -6,27 +6,31 @@ command can feed monitoring as is (a Nagios-style check, a systemd timer, a cron
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from crawler.commands import require_sites
+import click
+
+from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
 from crawler.distributed.status import status_lines
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
-from storage.paths import database_path
-from storage.runs import open_if_exists, site_activity
+from storage.readonly import open_readonly
+from storage.runs import site_activity
 
 EPILOG = """\
+\b
 examples:
   khabar status                   every configured site
   khabar status --site alwatan    one site
   khabar status --json            machine-readable, one object per site
   khabar status --failing-runs 5  call a site failing only after 5 failed runs in a row
 
+\b
 health verdicts:
   ok          crawling and finding news as expected
   failing     the last N finished runs failed (default 3), or the site never succeeded
@@ -36,6 +40,7 @@ health verdicts:
               above the site's own baseline (a layout change breaking extraction)
   new         never crawled yet (not unhealthy)
 
+\b
 exit status: 0 when every listed site is ok or new, 1 when any is unhealthy.
 """
 COLUMNS = ("SITE", "LAST RUN (UTC)", "STATUS", "24H", "NEXT RUN (UTC)", "HEALTH", "REASON")
@@ -62,33 +67,11 @@ class SiteStatus:
         }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser(
-        "status",
-        help="per-site last run, articles in 24 h, next run and health (exit 1 if unhealthy)",
-        description="Summarise each site's crawling from the database: its last run and how "
-        "it ended, articles stored in the last 24 hours, when the schedule runs it next, and "
-        "a health verdict with its reason.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--site", action="append", metavar="NAME", help="only this site")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument(
-        "--failing-runs",
-        type=int,
-        default=HealthPolicy.failing_runs,
-        metavar="N",
-        help=f"failed runs in a row that make a site failing (default {HealthPolicy.failing_runs})",
-    )
-    parser.set_defaults(run=run)
-
-
 def collect(
-    config: KhabarConfig, sites: list[str], now: datetime, policy: HealthPolicy
+    config: KhabarConfig, database: Path, sites: list[str], now: datetime, policy: HealthPolicy
 ) -> list[SiteStatus]:
-    """Each listed site's status line, read from the database named in `config`."""
-    db = open_if_exists(database_path())
+    """Each listed site's status line, read (read-only) from `database`."""
+    db = open_readonly(database)
     try:
         out = []
         for name in sites:
@@ -109,8 +92,7 @@ def collect(
             )
         return out
     finally:
-        if db is not None:
-            db.close()
+        db.close()
 
 
 def render_table(rows: list[SiteStatus], now: datetime) -> str:
@@ -140,13 +122,32 @@ def render_table(rows: list[SiteStatus], now: datetime) -> str:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+@click.command(
+    "status",
+    short_help="per-site last run, articles in 24 h, next run and health (exit 1 if unhealthy)",
+    epilog=EPILOG,
+)
+@sites_option
+@click.option("--json", "as_json", is_flag=True, help="print JSON instead of a table")
+@click.option(
+    "--failing-runs",
+    type=click.IntRange(1, 1000),
+    default=HealthPolicy.failing_runs,
+    show_default=True,
+    metavar="N",
+    help="failed runs in a row that make a site failing",
+)
+@db_option
+def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path | None) -> int:
+    """Summarise each site's crawling from the database (opened read-only): its last run and
+    how it ended, articles stored in the last 24 hours, when the schedule runs it next, and a
+    health verdict with its reason."""
     config = load_config()
-    require_sites(config, args.site or ())
+    require_sites(config, sites)
     now = datetime.now(UTC)
-    policy = HealthPolicy(failing_runs=max(1, args.failing_runs))
-    rows = collect(config, list(dict.fromkeys(args.site or config.sites)), now, policy)
-    if args.json:
+    policy = HealthPolicy(failing_runs=failing_runs)
+    rows = collect(config, resolve_db(db), list(dict.fromkeys(sites or config.sites)), now, policy)
+    if as_json:
         json.dump([r.as_json() for r in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:

@@ -6,11 +6,9 @@ process that writes the SQLite file. See crawler.distributed.writer for the guar
 
 from __future__ import annotations
 
-import argparse
 import logging
 import signal
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -18,9 +16,10 @@ import click
 import redis
 from scrapy.settings import Settings
 
+from crawler.commands import UserError, db_option, resolve_db
 from crawler.distributed import keys
 from crawler.distributed.writer import Writer
-from storage.paths import database_path
+from storage.paths import check_database_target
 from storage.store import ArticleStore
 
 logger = logging.getLogger(__name__)
@@ -38,13 +37,8 @@ machine). SIGTERM or Ctrl-C stops the writer after the batch in hand.
 """
 
 
-@click.command("writer", epilog=EPILOG)
-@click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="the SQLite file (default: KHABAR_DB, else config.yaml's database)",
-)
+@click.command("writer", short_help="store what distributed crawl workers found", epilog=EPILOG)
+@db_option
 @click.option(
     "--idle-exit",
     type=click.FloatRange(min=0),
@@ -60,12 +54,13 @@ def command(db: Path | None, idle_exit: float | None) -> None:
     """
     url = keys.redis_url()
     if not url:
-        raise click.UsageError("set KHABAR_REDIS_URL (e.g. redis://localhost:6379/0)")
+        raise UserError("writer needs KHABAR_REDIS_URL (e.g. redis://localhost:6379/0)")
     try:
         server = keys.connect(url)
     except (redis.RedisError, ValueError) as exc:
-        raise click.ClickException(f"cannot reach Redis at {url}: {exc}") from None
-    path = db or database_path()
+        raise UserError(f"cannot reach Redis at {url}: {exc}") from None
+    path = resolve_db(db)
+    check_database_target(path)  # the writer creates the file, but not in a directory's place
     stop = threading.Event()
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
@@ -90,37 +85,3 @@ def command(db: Path | None, idle_exit: float | None) -> None:
     finally:
         store.close()
     click.echo(f"khabar writer: {totals.line()} → {path}", err=True)
-
-
-# -- the argparse CLI of crawler/cli.py, until it runs click commands itself ----------------
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    # Every argument goes to the click command ("-" is not an option prefix here).
-    parser = sub.add_parser(
-        "writer",
-        help="store what distributed crawl workers found",
-        description=command.help,
-        epilog=EPILOG.replace("\b\n", ""),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        prefix_chars="+",
-    )
-    parser.add_argument("args", nargs="*")
-    parser.set_defaults(run=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    return _main(args.args)
-
-
-def _main(argv: Sequence[str]) -> int:
-    try:
-        command.main(list(argv), prog_name="khabar writer", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.Abort:
-        return 130
-    return 0

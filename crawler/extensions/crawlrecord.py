@@ -1,8 +1,12 @@
 """Record every crawl run in the `crawls` table: when, how it ended, what it found, what failed.
 
 Opened on `spider_opened` (or adopting the row the scheduler daemon created, KHABAR_CRAWL_ID),
-finalised on `spider_closed` from the crawl stats. A crawl that fetched nothing ends with one
-clear log line saying why, instead of leaving the user to read the stats dump.
+finalised on `spider_closed` from the crawl stats. The recorded status is the truth the exit
+code (crawler/scrapy_commands/crawl.py), the daemon and `khabar status` rely on, so a run is
+`ok` only when it really worked: a start page answered, nothing it found was lost to a
+database that stopped taking writes, its arguments were valid. A failed run carries its reason
+("disk full", "no start page answered: 404 ×3", "bad argument: …"), and one clear log line
+closes the crawl.
 """
 
 from __future__ import annotations
@@ -10,13 +14,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
+from collections import Counter
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy import signals
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.addons import database_of, store_of
+from crawler.failures import storage_failure
 from storage.runs import reap_abandoned
 from storage.store import utcnow
 
@@ -25,8 +34,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from scrapy import Spider
+    from scrapy.core.engine import ExecutionEngine
     from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
     from scrapy.statscollectors import StatsCollector
+    from twisted.internet.defer import Deferred
 
     from storage.store import ArticleStore
 
@@ -35,19 +47,40 @@ logger = logging.getLogger(__name__)
 REJECTED_PREFIX = "khabar/rejected/"
 FAILED_PREFIX = "khabar/failed/"
 EXCEPTION_PREFIX = "downloader/exception_type_count/"
+# `scrapy crawl` exits with this when its run is recorded failed (0 otherwise).
+EXIT_RUN_FAILED = 1
+OK, FAILED, INTERRUPTED = "ok", "failed", "interrupted"
+NO_PAGE = "no page could be fetched"
 
 
 def crawl_status(reason: str, pages_fetched: int) -> str:
     """ok | failed | interrupted, from Scrapy's finish reason and what was fetched."""
     if reason == "shutdown":
-        return "interrupted"
+        return INTERRUPTED
     if reason == "finished" or reason.startswith("closespider_"):
-        return "ok" if pages_fetched else "failed"
-    return "failed"
+        return OK if pages_fetched else FAILED
+    return FAILED
 
 
 def _by_prefix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
     return {key.removeprefix(prefix): int(v) for key, v in stats.items() if key.startswith(prefix)}
+
+
+def _counts(counter: dict[str, int]) -> str:
+    """'404 ×3, no response ×1', most frequent first."""
+    return ", ".join(
+        f"{name} ×{n}" for name, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+
+
+def start_pages_problem(start_urls: frozenset[str], answers: dict[str, int]) -> str | None:
+    """'no start page answered: 404 ×3' when none of the feeds, sitemaps and listings answered
+    with a page (status < 400); `answers` maps each start URL that got a response to its last
+    status. None when one did, or when the run had no start pages to judge by."""
+    if not start_urls or any(answers.get(url, 999) < 400 for url in start_urls):
+        return None
+    outcomes = Counter(str(answers[url]) if url in answers else "no response" for url in start_urls)
+    return f"no start page answered: {_counts(outcomes)}"
 
 
 def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
@@ -66,13 +99,7 @@ def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
         and key.rpartition("/")[2][:1] in "45"
     }
     pages = int(stats.get("downloader/response_count", 0))
-    summary = ", ".join(
-        f"{name} ×{count}"
-        for name, count in sorted(
-            {**exceptions, **{f"HTTP {k}": v for k, v in http_errors.items()}}.items(),
-            key=lambda kv: -kv[1],
-        )
-    )
+    summary = _counts({**exceptions, **{f"HTTP {k}": v for k, v in http_errors.items()}})
     return {
         "finished_at": utcnow(),
         "status": crawl_status(reason, pages),
@@ -91,32 +118,75 @@ def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     }
 
 
-def final_line(site: str, crawl_id: int, values: dict[str, Any], db_path: Path) -> tuple[int, str]:
-    """The one line (and its log level) that tells the user how the crawl went."""
-    if values["pages_fetched"] == 0 and values["finish_reason"] != "finished":
-        return logging.ERROR, (
-            f"khabar: {site}: stopped ({values['finish_reason']}) before any page was fetched "
-            f"(run {crawl_id} recorded as {values['status']})."
-        )
+def failure_cause(
+    values: dict[str, Any],
+    *,
+    storage: str | None,
+    argument_error: str | None,
+    start_problem: str | None,
+) -> str | None:
+    """Why a run counts as failed, in the words `khabar status` shows; None if it did not.
+
+    In order: a database that stopped taking writes (whatever was fetched, what was found is
+    lost), invalid spider arguments, nothing fetched at all, no start page answered, any other
+    unclean finish of Scrapy's.
+    """
+    if values["status"] == INTERRUPTED:
+        return None
+    if storage:
+        return storage
+    if argument_error:
+        return f"bad argument: {argument_error}"
     if values["pages_fetched"] == 0:
         failed = json.loads(values.get("failed_reasons") or "{}")
-        why = (
-            f"gave up on {sum(failed.values())} requests: "
-            + ", ".join(f"{reason} ×{n}" for reason, n in sorted(failed.items()))
-            if failed
-            else values["error_summary"] or "no response"
-        )
+        why = _counts(failed) or values["error_summary"] or "no response"
+        return f"{NO_PAGE}: {why}"
+    if start_problem:
+        return start_problem
+    if values["status"] == FAILED:
+        return values["finish_reason"]
+    return None
+
+
+def final_line(site: str, crawl_id: int, values: dict[str, Any], db_path: Path) -> tuple[int, str]:
+    """The one line (and its log level) that tells the user how the crawl went."""
+    run = f"run {crawl_id}" if crawl_id else "run not recorded"
+    if values["status"] == FAILED:
+        no_page = values["finish_reason"].startswith(NO_PAGE)
+        hint = "; is the network reachable?" if no_page else ""
         return logging.ERROR, (
-            f"khabar: {site}: no page could be fetched ({why}); is the network reachable? "
-            f"Nothing was stored (run {crawl_id} recorded as {values['status']})."
+            f"khabar: {site}: failed: {values['finish_reason']}{hint} "
+            f"({values['pages_fetched']} pages, {values['articles_new']} new, "
+            f"{values['errors']} errors → {db_path}, {run})"
         )
     return logging.INFO, (
         f"khabar: {site}: {values['status']}: {values['pages_fetched']} pages, "
         f"{values['articles_new']} new, {values['articles_updated']} updated, "
         f"{values['articles_unchanged']} unchanged, {values['articles_duplicate']} "
         f"duplicate, {values['articles_rejected']} rejected, {values['errors']} errors "
-        f"→ {db_path} (run {crawl_id})"
+        f"→ {db_path} ({run})"
     )
+
+
+class StorageFaultWatch(logging.Handler):
+    """Sees every exception Scrapy logs (an item pipeline's write, a pipeline's close, a
+    signal handler) and keeps the first that means the database takes no more writes.
+
+    Why a log handler: Scrapy catches and logs those exceptions in several places (item
+    errors, 'Scraper close failure', send_catch_log); the log is the one place all pass."""
+
+    def __init__(self, on_failure: Any) -> None:
+        super().__init__(logging.ERROR)
+        self.reason: str | None = None
+        self.on_failure = on_failure
+
+    def emit(self, record: logging.LogRecord) -> None:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None or self.reason is not None:
+            return
+        if reason := storage_failure(exc):
+            self.reason = reason
+            self.on_failure(reason)
 
 
 class CrawlRunRecorder:
@@ -130,6 +200,13 @@ class CrawlRunRecorder:
         self.started = datetime.now(UTC)
         self.final_line = ""
         self.final_level = logging.INFO
+        self.status: str | None = None  # the recorded outcome, once the spider closed
+        self.reason: str | None = None
+        self.start_urls: frozenset[str] = frozenset()
+        self.start_answers: dict[str, int] = {}
+        self.crawler: Crawler | None = None
+        self.watch = StorageFaultWatch(self._stop_crawl)
+        self.closing: Deferred[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -139,31 +216,83 @@ class CrawlRunRecorder:
             crawler.settings.getint("KHABAR_CRAWL_ID"),
             crawler.stats,
         )
+        ext.crawler = crawler
+        logging.getLogger().addHandler(ext.watch)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         return ext
 
+    @property
+    def failed(self) -> bool:
+        return self.status == FAILED
+
+    def _stop_crawl(self, reason: str) -> None:
+        """The database takes no more writes: fetching on would only lose more articles."""
+        logger.error("The database takes no more writes (%s): stopping the crawl", reason)
+        engine = self.crawler.engine if self.crawler else None
+        if engine is not None and engine.spider is not None:
+            close = reason.replace(" ", "_").replace("-", "_")
+            call_later(0, self._close, engine, close)
+
+    def _close(self, engine: ExecutionEngine, reason: str) -> None:
+        if engine.spider is not None:
+            self.closing = deferred_from_coro(engine.close_spider_async(reason=reason))
+
     def spider_opened(self, spider: Spider) -> None:
-        store = self.store()
-        # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
-        reap_abandoned(store)
-        if self.crawl_id:
-            store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
-        else:
-            self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
+        site = getattr(spider, "site", None)
+        if site is not None:
+            self.start_urls = frozenset(
+                [*site.feeds, *site.sitemaps, *(listing.url for listing in site.listings)]
+            )
+        try:
+            store = self.store()
+            # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
+            reap_abandoned(store)
+            if self.crawl_id:
+                store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
+            else:
+                self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
+        except (sqlite3.Error, OSError) as exc:
+            reason = storage_failure(exc) or f"cannot record the run: {exc}"
+            self.watch.reason = reason
+            logger.error("%s: cannot record the run in %s: %s", spider.name, self.db_path, exc)
+            self._stop_crawl(reason)
+            return
         self.stats.set_value("khabar/crawl_id", self.crawl_id)
         logger.info("Crawl run %d of %s → %s", self.crawl_id, spider.name, self.db_path)
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        if first in self.start_urls:
+            self.start_answers[first] = response.status
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         values = summarise_run(self.stats.get_stats(), reason)
         values["duration_seconds"] = round((datetime.now(UTC) - self.started).total_seconds(), 3)
-        self.store().update_crawl(self.crawl_id, values)
+        cause = failure_cause(
+            values,
+            storage=self.watch.reason,
+            argument_error=getattr(spider, "argument_error", None),
+            start_problem=start_pages_problem(self.start_urls, self.start_answers),
+        )
+        if cause:
+            values.update(status=FAILED, finish_reason=cause)
+        if self.crawl_id:
+            try:
+                self.store().update_crawl(self.crawl_id, values)
+            except (sqlite3.Error, OSError) as exc:
+                logger.error("Run %d not recorded in %s: %s", self.crawl_id, self.db_path, exc)
+                if values["status"] != FAILED:
+                    values.update(status=FAILED, finish_reason=storage_failure(exc) or str(exc))
+        self.status, self.reason = values["status"], values["finish_reason"]
         self.final_level, self.final_line = final_line(
             spider.name, self.crawl_id, values, self.db_path
         )
 
     def engine_stopped(self) -> None:
+        logging.getLogger().removeHandler(self.watch)
         # Logged last, after Scrapy's stats dump, so it is the line a user reads.
         if self.final_line:
             logger.log(self.final_level, "%s", self.final_line)

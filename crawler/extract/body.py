@@ -2,7 +2,9 @@
 
 When the site's body selector or a generic article-body container (selectors.BODY) holds the
 text, its block structure is serialised directly: that keeps every paragraph the editor wrote
-(short datelines included) and is exact on the themes we know. Otherwise trafilatura
+(short datelines included) and is exact on the themes we know. Without a known container, the
+element holding the most paragraph text (`densest_block`: <p>s or <br>-separated runs of an
+old table layout, whatever the class names) is serialised the same way. Otherwise trafilatura
 (favor_precision, measured best on the corpus) extracts from the cleaned page.
 """
 
@@ -17,6 +19,7 @@ from lxml.html import HtmlElement
 from . import selectors as S
 from .clean import is_clutter_line, squash
 from .rules import ExtractionRules
+from .sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +113,71 @@ def find_container(tree: HtmlElement, rules: ExtractionRules | None) -> HtmlElem
     return best if best_len >= MIN_CONTAINER_CHARS else None
 
 
+INLINE_TAGS = frozenset({"font", "span", "b", "strong", "i", "em", "u", "small", "big", "sup"})
+MIN_RUN_CHARS = 30  # a paragraph, not a label, a date or a link list entry
+MIN_DENSE_RUNS = 3
+
+
+def _runs(el: HtmlElement) -> list[str]:
+    """The text runs `el` holds itself (its text and its children's tails, inline children
+    included, split at <br>): paragraphs of an old table layout live this way."""
+    runs, buf = [], [el.text or ""]
+    for child in el:
+        if not isinstance(child.tag, str):
+            buf.append(child.tail or "")
+            continue
+        if child.tag == "br" or child.tag in BLOCK_TAGS:
+            runs.append(squash("".join(buf)))
+            buf = []
+        elif child.tag in INLINE_TAGS:
+            buf.append(child.text_content())
+        buf.append(child.tail or "")
+    runs.append(squash("".join(buf)))
+    return [r for r in runs if len(r) >= MIN_RUN_CHARS]
+
+
+def _link_heavy(el: HtmlElement, text: str) -> bool:
+    links = sum(len(squash(a.text_content())) for a in el.iter("a"))
+    return links > 0.3 * max(len(text), 1)
+
+
+def densest_block(tree: HtmlElement) -> HtmlElement | None:
+    """The element holding the most paragraph text, found without class names: each <p>
+    (or text run between <br>s) of prose scores for the element holding it, half for the one
+    above. Menus and link lists do not score; fewer than three paragraphs is not a body."""
+    score: dict[HtmlElement, float] = {}
+    runs: dict[HtmlElement, int] = {}
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("a", "li", "head", "title", "html"):
+            continue
+        if el.tag == "p":
+            text = squash(el.text_content())
+            if len(text) < MIN_RUN_CHARS or _link_heavy(el, text):
+                continue
+            holder, size, count = el.getparent(), len(text), 1
+        else:
+            own = _runs(el)
+            if not own:
+                continue
+            holder, size, count = el, sum(map(len, own)), len(own)
+        while holder is not None and holder.tag in INLINE_TAGS:
+            holder = holder.getparent()
+        if holder is None:
+            continue
+        score[holder] = score.get(holder, 0) + size
+        runs[holder] = runs.get(holder, 0) + count
+        above = holder.getparent()
+        if above is not None:
+            score[above] = score.get(above, 0) + size / 2
+            runs[above] = runs.get(above, 0) + count
+    if not score:
+        return None
+    best = max(score, key=score.__getitem__)
+    if runs[best] < MIN_DENSE_RUNS or _link_heavy(best, squash(best.text_content())):
+        return None
+    return best
+
+
 def lead_lines(tree: HtmlElement, container: HtmlElement) -> list[str]:
     """A standfirst printed outside the body container (Sputnik's bold lead paragraph)."""
     for selector in S.LEAD:
@@ -153,13 +221,21 @@ def extract_body(
     rules: ExtractionRules | None,
     url: str | None,
     drop: Iterable[str | None] = (),
-) -> tuple[list[str], str]:
-    """(paragraphs, method) from a cleaned tree; method is 'container' or 'trafilatura'."""
+) -> tuple[list[str], Source]:
+    """(paragraphs, method) from a cleaned tree: the site's container, a generic container or
+    trafilatura."""
     container = find_container(clean, rules)
     if container is not None:
         lines = _serialise(container)
         lead = [ln for ln in lead_lines(clean, container) if ln not in lines]
         lines = filter_lines([*lead, *lines], rules, drop)
         if sum(len(x) for x in lines) >= MIN_CONTAINER_CHARS:
-            return lines, "container"
-    return filter_lines(trafilatura_lines(clean, url), rules, drop), "trafilatura"
+            site = rules.selectors.get("body") if rules else None
+            by_site = bool(site) and container in S.css(site)(clean)
+            return lines, Source.SITE_RULE if by_site else Source.CONTAINER
+    dense = densest_block(clean)
+    if dense is not None:
+        lines = filter_lines(_serialise(dense), rules, drop)
+        if sum(len(x) for x in lines) >= MIN_CONTAINER_CHARS:
+            return lines, Source.CONTAINER
+    return filter_lines(trafilatura_lines(clean, url), rules, drop), Source.TRAFILATURA

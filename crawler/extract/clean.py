@@ -56,6 +56,7 @@ _LINE_TAGS = (
     "strong",
     "b",
 )
+PAGE_FORM_CHARS = 1000  # more text than any search, login or comment form holds
 _BOX_TAGS = frozenset({"div", "section", "aside", "ul"})
 _READ_ALSO_START = re.compile(
     r"\s*(?:اقرأ|إقرأ|اقرا|إقرا|شاهد|طالع|الوسوم|تاجز|الكلمات الدالة|كلمات مفتاحية)"
@@ -124,6 +125,8 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
         for el in found:
             if el is tree or el.tag in ("html", "body") or el in protected:
                 continue
+            if el.tag == "form" and len(el.text_content()) > PAGE_FORM_CHARS:
+                continue  # ASP.NET WebForms wrap the whole page in one <form>
             _drop(el)
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
     for el in list(tree.iter(*_LINE_TAGS)):

@@ -2,20 +2,27 @@
 
 JSON-LD datePublished/dateModified → article:* / other date metas → <time datetime> and
 itemprop=datePublished → the displayed date in the post meta (Arabic month names, Eastern
-digits) → the URL (/2020/8/24/) → the feed/sitemap hint. Never the crawl time. Every candidate
-goes through `crawler.dates.rejection_reason`; thrown-away candidates are reported.
-The top-bar "today" date is skipped. Yoast/article:* times are UTC: `to_iso` renders them in
+digits) → a date shown by position and text (a 'نُشر في' line, the line under the headline,
+the body's first/last lines, a table cell) → a CMS's HTML comment → the URL (/2020/8/24/) →
+the feed/sitemap hint → htmldate, only when all of these found nothing. Never the crawl time.
+Every candidate goes through `crawler.dates.rejection_reason`; thrown-away candidates are
+reported. The top-bar "today" date, tickers, menus and other stories' teasers are skipped;
+'آخر تحديث' is the modification date. Yoast/article:* times are UTC: `to_iso` renders them in
 the site's zone. A meta time labelled UTC whose clock time equals the displayed local time is a
 local time mislabelled as UTC (youm7) and the displayed one wins.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
+import htmldate
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler import dates as D
@@ -24,6 +31,7 @@ from . import selectors as S
 from .clean import squash
 from .jsonld import first
 from .page import Page
+from .sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -63,23 +71,29 @@ _HAS_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
 class DateResult:
     published: datetime | None = None
     modified: datetime | None = None
-    source: str | None = None
+    source: Source | None = None
+    modified_source: Source | None = None
+    precision: D.Precision | None = None
     rejections: list[str] = field(default_factory=list)
 
 
 def _parse(
     page: Page, text: str | None, now: datetime | None, res: DateResult | None = None
-) -> datetime | None:
-    """`crawler.dates.parse_date` in the site zone; a rejected candidate's reason goes to res."""
+) -> tuple[datetime, D.Precision] | None:
+    """`crawler.dates.parse_date_precise` in the site zone; a rejection's reason goes to res."""
     if not text or not squash(text):
         return None
     rules = page.rules
-    dt = D.parse_date(squash(text), locale=rules.locale, tz=rules.timezone, now=now)
-    if dt is None and res is not None:
+    found = D.parse_date_precise(squash(text), locale=rules.locale, tz=rules.timezone, now=now)
+    if found is None and res is not None:
         reason = _why_rejected(page, squash(text), now)
         if reason:
             res.rejections.append(reason)
-    return dt
+    return found
+
+
+def _find(page: Page, text: str, now: datetime | None) -> tuple[datetime, D.Precision] | None:
+    return D.find_date_precise(text, locale=page.rules.locale, tz=page.rules.timezone, now=now)
 
 
 def _why_rejected(page: Page, text: str, now: datetime | None) -> str | None:
@@ -105,38 +119,233 @@ def _in_topbar(el: HtmlElement) -> bool:
     return False
 
 
-def _displayed(page: Page, now: datetime | None) -> list[tuple[datetime, str]]:
+Shown = tuple[datetime, D.Precision, str]
+
+
+def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> list[Shown]:
     """Dates shown in the post meta, with the text they came from (top bar excluded)."""
     out = []
     site = page.rules.selectors.get("date")
     selectors = ((site,) if site else ()) + S.DATE_DISPLAY
     seen: set[int] = set()
-    roots = (page.scope, page.tree) if page.scope is not page.tree else (page.tree,)
+    roots = [page.scope] + ([page.tree] if tree_wide and page.scope is not page.tree else [])
     for root, selector in ((r, sel) for r in roots for sel in selectors):
         for el in S.css(selector)(root):
             if id(el) in seen or _in_topbar(el):
                 continue
             seen.add(id(el))
             text = squash(el.text_content())
-            if not text or len(text) > 120:
+            if not text or len(text) > 120 or _is_update(text) or _RELATIVE.search(text):
                 continue
-            dt = D.find_date(text, locale=page.rules.locale, tz=page.rules.timezone, now=now)
-            if dt is not None:
-                out.append((dt, text))
+            found = _find(page, text, now)
+            if found is not None:
+                out.append((*found, text))
         if out:
             break
     return out
 
 
-def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[str, str]]:
+# --- position and text: a date shown where no selector knows it ------------------------------
+# Matched on normalize_date_text output (harakat gone, alef forms unified).
+_PUBLISHED_LABEL = re.compile(
+    r"نشر|تاريخ النشر|تاريخ الخبر|بتاريخ|published|posted|publie", re.I
+)
+_UPDATE_LABEL = re.compile(
+    r"اخر تحديث|تم تحديث|تحديث|حدث في|محدث|updated|last modified|modified|mis a jour", re.I
+)
+_RELATIVE = re.compile(r"منذ\s|قبل\s+\d|\bago\b", re.I)
+MAX_LINE = 150  # a date line is short; longer text is prose that may merely mention a date
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "option"})
+
+
+def _is_update(text: str) -> bool:
+    return bool(_UPDATE_LABEL.search(D.normalize_date_text(text)))
+
+
+def _split_update(text: str) -> tuple[str, str]:
+    """('نشر في X', 'آخر تحديث Y') from one line carrying both."""
+    norm = D.normalize_date_text(text)
+    m = _UPDATE_LABEL.search(norm)
+    return (norm, "") if m is None else (norm[: m.start()], norm[m.start() :])
+
+
+def _lines(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Short text lines in document order: a small element whole, else the text pieces of a
+    big one (old table layouts put the date between <br>s of a cell)."""
+    out: list[tuple[HtmlElement, str]] = []
+
+    def walk(el: HtmlElement) -> None:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+            return
+        text = squash(el.text_content())
+        if not text:
+            return
+        if len(text) <= MAX_LINE:
+            out.append((el, text))
+            return
+        if el.text and squash(el.text):
+            out.append((el, squash(el.text)))
+        for child in el:
+            walk(child)
+            if child.tail and squash(child.tail):
+                out.append((el, squash(child.tail)))
+
+    walk(root)
+    return out
+
+
+_ARCHIVE_PATH = re.compile(r"^/?(?:[\w-]+/)?\d{4}/\d{1,2}(?:/\d{1,2})?/?$|/date/")
+
+
+def _links_elsewhere(page: Page, a: HtmlElement) -> bool:
+    """An <a> to another story; the permalink itself, '#' and date archives are not."""
+    href = (a.get("href") or "").strip()
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    target = urlsplit(page.absolute(href) or "")
+    here = urlsplit(page.url)
+    if (target.netloc, target.path.rstrip("/")) == (here.netloc, here.path.rstrip("/")):
+        return False
+    return not _ARCHIVE_PATH.search(target.path)
+
+
+def _teaser(page: Page, el: HtmlElement) -> bool:
+    """A line belonging to another story (a linked teaser, a menu, a ticker) or hidden."""
+    from .fields import in_navigation, is_hidden
+
+    for node in (el, *el.iterancestors("a")):
+        if node.tag == "a" and _links_elsewhere(page, node):
+            return True
+    return in_navigation(el) or is_hidden(el)
+
+
+def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Shown]]:
+    """(published, modified) dates shown by the headline or at the body's edges.
+
+    Class names are not used: a labelled line ('نُشر في', 'تم نشره', 'تاريخ النشر') anywhere
+    in the article region, then the nearest dated line around the headline (up to the body),
+    then the first and last lines of the body. Teasers, menus and tickers are skipped and
+    'آخر تحديث' lines go to modified; relative times ('منذ 3 ساعات') are never dates.
+    """
+    published: list[tuple[int, Shown]] = []
+    modified: list[Shown] = []
+    anchor = page.headline
+    order = page.order
+    container = page.container
+    region = page.scope
+    if anchor is not None and region is page.tree:
+        region = _header_region(anchor)
+    lines = _lines(region)
+    if container is not None and region is not page.tree and container not in region.iter():
+        lines += _lines(container)
+    at = order.get(anchor, -1) if anchor is not None else -1
+    body_start = order.get(container, -1) if container is not None else -1
+    edge = _body_edges(container)
+    for el, text in lines:
+        if not any(c.isdigit() for c in text) or _RELATIVE.search(text) or _in_topbar(el):
+            continue
+        if _teaser(page, el):
+            continue
+        before, after = _split_update(text)
+        if after:
+            found = _find(page, after, now)
+            if found:
+                modified.append((*found, text))
+        if not before.strip():
+            continue
+        found = _find(page, before, now)
+        if found is None:
+            continue
+        pos = order.get(el, 0)
+        if _PUBLISHED_LABEL.search(before):
+            rank = 0
+        elif at >= 0 and at < pos and (body_start < 0 or pos <= body_start or pos - at <= 40):
+            rank = 1 + (pos - at)
+        elif at >= 0 and 0 < at - pos <= 12:
+            rank = 100 + (at - pos)
+        elif el in edge:
+            rank = 1000
+        else:
+            continue
+        published.append((rank, (*found, text)))
+    published.sort(key=lambda x: x[0])
+    return [p for _, p in published], modified
+
+
+def _header_region(anchor: HtmlElement) -> HtmlElement:
+    """No article container holds the headline: its nearest ancestor with some text around it."""
+    node = anchor
+    for _ in range(3):
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return node
+
+
+def _body_edges(container: HtmlElement | None) -> set[HtmlElement]:
+    """Elements of the body's first two and last two blocks (dateline, 'نشر في' footer)."""
+    if container is None:
+        return set()
+    blocks = [c for c in container if isinstance(c.tag, str) and squash(c.text_content())]
+    out: set[HtmlElement] = set()
+    for block in blocks[:2] + blocks[-2:]:
+        out.update(block.iter())
+    return out
+
+
+_COMMENT_LABEL = re.compile(r"publish|created|post(?:ed)?\s*date|pubdate|date\s*:|نشر|تاريخ", re.I)
+_COMMENT_NOISE = re.compile(r"cache|served|generated|minif|optimi[sz]ed|page\s*load|query", re.I)
+
+
+def _commented(page: Page, now: datetime | None) -> tuple[datetime, D.Precision] | None:
+    """A publication date a CMS left in an HTML comment ('<!-- publish date: … -->'); cache
+    and page-generation stamps (the crawl time) are not."""
+    for comment in page.tree.iter(etree.Comment):
+        text = squash(comment.text)
+        if not text or len(text) > 300 or _COMMENT_NOISE.search(text):
+            continue
+        if _COMMENT_LABEL.search(text):
+            found = _find(page, text, now)
+            if found:
+                return found
+    return None
+
+
+def _htmldate(page: Page, res: DateResult, now: datetime | None) -> datetime | None:
+    """htmldate's original-date guess, one more candidate when nothing else was found: it reads
+    layouts nobody described, but falls back to Jan 1 / today, which the rejection rules and a
+    same-day check throw away."""
+    try:
+        raw = htmldate.find_date(
+            copy.deepcopy(page.tree),
+            url=page.url,
+            original_date=True,
+            extensive_search=True,
+            outputformat="%Y-%m-%d",
+        )
+    except Exception:  # htmldate must never cost the article
+        logger.debug("htmldate failed on %s", page.url, exc_info=True)
+        return None
+    found = _parse(page, raw, now, res)
+    if found is None:
+        return None
+    today = (now or datetime.now(UTC)).astimezone(found[0].tzinfo).date()
+    if found[0].date() == today:
+        res.rejections.append("now")
+        return None
+    return found[0]
+
+
+def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Source, str]]:
     """(source, raw value) machine-readable candidates: JSON-LD, metas, <time>, itemprop."""
-    out: list[tuple[str, str]] = []
+    out: list[tuple[Source, str]] = []
     value = first(page.ld_articles, ld_key) or first(page.jsonld, ld_key)
     if isinstance(value, str):
-        out.append(("json-ld", value))
+        out.append((Source.JSONLD, value))
     for key in keys:
         for v in page.meta_all(key):
-            out.append(("meta", v))
+            out.append((Source.META, v))
     prop = ld_key
     for el in page.tree.xpath(f"//*[@itemprop='{prop}']"):
         v = (
@@ -145,14 +354,14 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[str, 
             or (el.text_content() if el.tag not in ("meta", "link") else None)
         )
         if v:
-            out.append(("time" if el.tag == "time" else "meta", v))
+            out.append((Source.TIME if el.tag == "time" else Source.META, v))
     if ld_key == "datePublished":
         for el in page.tree.iter("time"):
-            if el.get("datetime") and not _in_topbar(el):
-                out.append(("time", el.get("datetime")))
+            if el.get("datetime") and not _in_topbar(el) and not _teaser(page, el):
+                out.append((Source.TIME, el.get("datetime")))
         for el in page.tree.xpath("//*[@property='dc:date' or @property='dcterms:created']"):
             if el.get("content"):
-                out.append(("meta", el.get("content")))
+                out.append((Source.META, el.get("content")))
     return out
 
 
@@ -166,60 +375,99 @@ def _accept(dt: datetime | None, res: DateResult, now: datetime | None) -> bool:
     return True
 
 
-def _mislabelled_utc(raw: str, dt: datetime, shown: list[tuple[datetime, str]]) -> datetime | None:
+def _mislabelled_utc(raw: str, dt: datetime, shown: list[Shown]) -> Shown | None:
     """The displayed local time when `raw` is that same clock time labelled as UTC."""
     if not _UTC_LABEL.search(raw.strip()):
         return None
     utc_wall = dt.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
-    for local, text in shown:
+    for local, precision, text in shown:
         if not _HAS_TIME.search(text) or local.utcoffset() == timedelta(0):
             continue
         if local.replace(tzinfo=None, second=0, microsecond=0) == utc_wall:
-            return local
+            return local, precision, text
     return None
+
+
+def _url_date(page: Page, now: datetime | None) -> datetime | None:
+    m = _URL_DATE.search(page.url)
+    if not m:
+        return None
+    return D.parse_date(
+        f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}",
+        locale=page.rules.locale,
+        tz=page.rules.timezone,
+        now=now,
+    )
 
 
 def extract_dates(
     page: Page, hints: dict[str, str] | None = None, now: datetime | None = None
 ) -> DateResult:
+    """The cascade: machine-readable, displayed by selector, displayed by position and text,
+    CMS comments, URL, feed/sitemap, then htmldate; modified from metas, then 'آخر تحديث'."""
     res = DateResult()
-    shown: list[tuple[datetime, str]] | None = None
+    site_date = Source.SITE_RULE if page.rules.selectors.get("date") else Source.DISPLAYED
+
+    def take(dt: datetime, precision: D.Precision, source: Source) -> None:
+        res.published, res.precision, res.source = dt, precision, source
+
+    shown: list[Shown] | None = None
     for source, raw in _machine(page, PUBLISHED_METAS, "datePublished"):
-        dt = _parse(page, raw, now, res)
-        if _accept(dt, res, now):
-            assert dt is not None
+        found = _parse(page, raw, now, res)
+        if found and _accept(found[0], res, now):
             shown = _displayed(page, now)
-            local = _mislabelled_utc(raw, dt, shown)
-            res.published, res.source = (local, "text") if local else (dt, source)
+            local = _mislabelled_utc(raw, found[0], shown)
+            if local:
+                take(local[0], local[1], site_date)
+            else:
+                take(*found, source)
             break
+    scoped = _displayed(page, now, tree_wide=False) if shown is None else shown
+    positioned: tuple[list[Shown], list[Shown]] | None = None
     if res.published is None:
-        for dt, _text in shown if shown is not None else _displayed(page, now):
+        for dt, precision, _text in scoped:
             if _accept(dt, res, now):
-                res.published, res.source = dt, "text"
+                take(dt, precision, site_date)
                 break
     if res.published is None:
-        m = _URL_DATE.search(page.url)
-        if m:
-            try:
-                dt = D.parse_date(
-                    f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}",
-                    locale=page.rules.locale,
-                    tz=page.rules.timezone,
-                    now=now,
-                )
-            except ValueError:
-                dt = None
+        positioned = _positioned(page, now)
+        for dt, precision, _text in positioned[0]:
             if _accept(dt, res, now):
-                res.published, res.source = dt, "url"
+                take(dt, precision, Source.POSITION)
+                break
+    if res.published is None and page.scope is not page.tree:
+        for dt, precision, _text in _displayed(page, now):
+            if _accept(dt, res, now):
+                take(dt, precision, site_date)
+                break
+    if res.published is None:
+        found = _commented(page, now)
+        if found and _accept(found[0], res, now):
+            take(*found, Source.COMMENT)
+    if res.published is None:
+        dt = _url_date(page, now)
+        if dt and _accept(dt, res, now):
+            take(dt, "day", Source.URL)
     if res.published is None and hints:
-        for key in ("feed_published", "sitemap_lastmod"):
-            dt = _parse(page, hints.get(key), now, res)
-            if _accept(dt, res, now):
-                res.published, res.source = dt, "feed" if key == "feed_published" else "sitemap"
+        for key, source in (("feed_published", Source.FEED), ("sitemap_lastmod", Source.SITEMAP)):
+            found = _parse(page, hints.get(key), now, res)
+            if found and _accept(found[0], res, now):
+                take(*found, source)
                 break
-    for _source, raw in _machine(page, MODIFIED_METAS, "dateModified"):
-        dt = _parse(page, raw, now, res)
-        if _accept(dt, res, now):
-            res.modified = dt
+    if res.published is None:
+        dt = _htmldate(page, res, now)
+        if dt and _accept(dt, res, now):
+            take(dt, "day", Source.HTMLDATE)
+    for source, raw in _machine(page, MODIFIED_METAS, "dateModified"):
+        found = _parse(page, raw, now, res)
+        if found and _accept(found[0], res, now):
+            res.modified, res.modified_source = found[0], source
             break
+    if res.modified is None:
+        if positioned is None:
+            positioned = _positioned(page, now)
+        for dt, _precision, _text in positioned[1]:
+            if _accept(dt, res, now):
+                res.modified, res.modified_source = dt, Source.POSITION
+                break
     return res

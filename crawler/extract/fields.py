@@ -17,6 +17,7 @@ from . import selectors as S
 from .clean import squash
 from .jsonld import first, name_of
 from .page import Page
+from .sources import Source
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,10 @@ _BYLINE_PREFIX = re.compile(
     re.I,
 )
 _BYLINE_LINE = re.compile(
-    r"^(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد)\s*[:：\-–]?\s*(?P<name>[^\d:|]{3,40})$"
+    r"^(?:[^\d:|/]{2,30}/\s*)?(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد)\s*[:：\-–]?\s*"
+    r"(?P<name>[^\d:|]{3,40})$"
 )
+_ORG_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
 _SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
 _HOME_WORDS = frozenset({"الرئيسية", "الصفحة الرئيسية", "الرئيسيه", "home", "accueil", "homepage"})
 
@@ -84,18 +87,26 @@ def site_names(page: Page) -> list[str]:
         page.meta("application-name"),
         page.meta("twitter:site"),
     ]
-    publisher = first(page.ld_articles, "publisher")
+    publisher = first(page.ld_articles, "publisher") or first(page.jsonld, "publisher")
     names.append(name_of(publisher))
-    out = []
+    names += [name_of(o.get("name")) for o in page.jsonld if o.get("@type") in _ORG_TYPES]
+    out: list[str] = []
     for n in names:
-        n = squash(n)
+        n = squash(n).lstrip("@")
         if n and n not in out:
-            out.append(n.lstrip("@"))
+            out.append(n)
     # "الوكالة العربية السورية للأنباء - سانا" also appears as its parts
     for n in list(out):
         for sep in _SEPARATORS:
             out.extend(p.strip() for p in n.split(sep.strip()) if len(p.strip()) > 1)
     return out
+
+
+def domain_name(page: Page) -> str:
+    """The registered name of the page's host: 'alwatan' for www.alwatan.sy."""
+    host = (urlsplit(page.url).hostname or "").lower().split(".")
+    host = [h for h in host if h not in ("www", "m", "amp", "ar", "arabic", "news")]
+    return max(host[:-1] or host or [""], key=len)
 
 
 def strip_site_suffix(title: str, page: Page) -> str:
@@ -121,49 +132,201 @@ def _letters(text: str) -> str:
 # A headline is one sentence; an "h1" longer than this is an unclosed <h1> that swallowed the
 # article (malformed HTML), not a title.
 MAX_HEADLINE_WORDS = 60
+_HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "td", "div", "span", "strong", "b", "font", "p", "a")
 
 
-def _h1(page: Page) -> str | None:
-    for text in select_texts(page, S.TITLE):
-        if 2 <= len(text.split()) <= MAX_HEADLINE_WORDS:
-            return text
+def _h1(page: Page) -> HtmlElement | None:
+    """The displayed headline element; a logo h1 holding the site name is not one."""
+    names = {_letters(n) for n in site_names(page)}
+    for selector in S.TITLE:
+        for el in S.css(selector)(page.tree):
+            text = text_of(el)
+            if is_hidden(el) or not 2 <= len(text.split()) <= MAX_HEADLINE_WORDS:
+                continue
+            if _letters(text) not in names:
+                return el
     return None
 
 
-def title(page: Page) -> str | None:
-    """The headline alone: site selector, else h1 cross-checked with og:title/JSON-LD."""
+def shown_as(page: Page, text: str) -> HtmlElement | None:
+    """The visible element whose whole text is `text` (a headline only declared in metas is
+    still printed somewhere: a table cell, a bold line, an h2)."""
+    want = _letters(text)
+    if not want:
+        return None
+    for el in page.tree.iter(*_HEADLINE_TAGS):
+        if len(el) > 3 or el.getparent() is None:
+            continue
+        raw = el.text_content()
+        if len(raw) < len(text) // 2 or len(raw) > 2 * len(text) + 40:
+            continue
+        if _letters(raw) == want and not is_hidden(el):
+            return el
+    return None
+
+
+def _title_tag_parts(page: Page) -> tuple[str | None, HtmlElement | None]:
+    """The <title> without the site name: the part printed on the page, else the stripped tag."""
+    el = page.tree.find(".//title")
+    raw = text_of(el) if el is not None else ""
+    if not raw:
+        return None, None
+    parts = [raw] + [p.strip() for sep in _SEPARATORS for p in raw.split(sep) if p.strip()]
+    for part in sorted(parts, key=len, reverse=True):
+        if len(part.split()) >= 2:
+            shown = shown_as(page, part)
+            if shown is not None:
+                return part, shown
+    return strip_site_suffix(raw, page), None
+
+
+def title(page: Page) -> tuple[str | None, Source | None]:
+    """The headline alone: site selector, else h1 cross-checked with og:title/JSON-LD.
+
+    Sets page.headline to the element printing it, which anchors the position-based search
+    for dates, bylines and sections.
+    """
     site = _site_selector(page, "title")
     if site:
-        return strip_site_suffix(site[0], page)
+        page.headline = S.css(page.rules.selectors["title"])(page.tree)[0]
+        return strip_site_suffix(site[0], page), Source.SITE_RULE
     metas = [
-        page.meta("og:title"),
-        name_of(first(page.ld_articles, "headline")),
-        page.meta("twitter:title"),
+        (page.meta("og:title"), Source.META),
+        (name_of(first(page.ld_articles, "headline")), Source.JSONLD),
+        (page.meta("twitter:title"), Source.META),
     ]
-    meta_title = next((strip_site_suffix(m, page) for m in metas if m and squash(m)), None)
-    h1 = _h1(page)
+    meta_title, meta_source = next(
+        ((strip_site_suffix(m, page), src) for m, src in metas if m and squash(m)), (None, None)
+    )
+    h1_el = _h1(page)
+    h1 = text_of(h1_el) if h1_el is not None else None
+    if meta_title and (h1 is None or meta_title not in h1):
+        shown = shown_as(page, meta_title)
+        if shown is not None:  # printed in an h2/table cell while the h1 is something else
+            h1_el, h1 = shown, text_of(shown)
+    page.headline = h1_el
     if h1 and meta_title:
         if meta_title != h1 and meta_title in h1:
-            return meta_title  # the h1 prints a kicker around the headline (al-Watan)
+            return meta_title, Source.DISPLAYED  # the h1 prints a kicker around it (al-Watan)
         if _letters(meta_title) == _letters(h1):
-            return meta_title  # same words; the h1 adds typographic quotes or stray spaces
-        return h1
-    if h1 or meta_title:
-        return h1 or meta_title
-    el = page.tree.find(".//title")
-    return strip_site_suffix(text_of(el), page) if el is not None and text_of(el) else None
+            return meta_title, Source.DISPLAYED  # the h1 adds typographic quotes or spaces
+        return h1, Source.DISPLAYED
+    if h1:
+        return h1, Source.DISPLAYED
+    if meta_title:
+        return meta_title, meta_source
+    text, shown = _title_tag_parts(page)
+    if shown is not None:
+        page.headline = shown
+        return text, Source.DISPLAYED
+    return text, Source.TITLE_TAG if text else None
 
 
-def kicker(page: Page, headline: str | None) -> str | None:
-    texts = _site_selector(page, "kicker") or select_texts(page, S.KICKER, scoped=True)
+def kicker(page: Page, headline: str | None) -> tuple[str | None, Source | None]:
+    site = _site_selector(page, "kicker")
+    texts = site or select_texts(page, S.KICKER, scoped=True)
     for text in texts:
         text = text.strip(" …:-–|")
         if text and text != headline:
-            return text
-    return None
+            return text, Source.SITE_RULE if site else Source.DISPLAYED
+    return None, None
+
+
+# --- navigation -------------------------------------------------------------------------------
+_NAV_TAGS = frozenset({"nav", "footer", "aside", "marquee"})
+MENU_LINKS = 5  # a list of this many links is a menu, not a byline or a section label
+
+
+def in_navigation(el: HtmlElement) -> bool:
+    """Inside a nav/footer/aside/ticker or a list of many links (a menu, 'most read'); an
+    article's own <footer> (AMP's category and tags line) is not navigation."""
+    for node in el.iterancestors():
+        if node.tag == "footer" and next(node.iterancestors("article"), None) is not None:
+            continue
+        if node.tag in _NAV_TAGS or node.get("role") in ("navigation", "menu", "menubar"):
+            return True
+        if node.tag in ("ul", "ol") and len(node.findall("li")) >= MENU_LINKS:
+            return len(node.xpath("li[.//a]")) >= MENU_LINKS
+    return False
+
+
+def menu_texts(page: Page) -> set[str]:
+    """Texts of the links in the page's menus: the site's section names."""
+    out: set[str] = set()
+    for ul in page.tree.iter("ul", "ol", "nav"):
+        links = ul.findall(".//a")
+        if len(links) >= MENU_LINKS:
+            out.update(t for t in (text_of(a) for a in links) if t and len(t) <= 40)
+    return out
 
 
 # --- author -------------------------------------------------------------------------------------
+_DESK_ACCOUNTS = frozenset(
+    {
+        "admin",
+        "administrator",
+        "editor",
+        "editors",
+        "staff",
+        "newsroom",
+        "webmaster",
+        "redaction",
+        "rédaction",
+        "التحرير",
+        "المحرر",
+        "محرر",
+        "هيئة التحرير",
+        "فريق التحرير",
+        "أسرة التحرير",
+        "اسرة التحرير",
+        "محرر الموقع",
+        "الإدارة",
+        "الادارة",
+        "إدارة الموقع",
+        "ادارة الموقع",
+        "مدير الموقع",
+    }
+)
+# Who built the site, declared in <meta name="author"> by legacy CMS templates.
+_VENDOR = re.compile(
+    r"\b(?:designs?|designed|developed|powered|soft(?:ware)?|solutions|technolog\w*|studio|"
+    r"hosting|web|media group)\b|تصميم|برمجة|تطوير",
+    re.I,
+)
+_AGENCY_TAIL = re.compile(
+    r"(?:^|\s|[-–—.])(?:--|-|–|—)?\s*\((?P<name>[^()\d]{2,25})\)\s*\.?$|"
+    r"^(?:--|-|–|—)\s*(?P<dash>[^()\d]{2,25})$"
+)
+_AGENCIES = frozenset(
+    {
+        "أ ف ب",
+        "ا ف ب",
+        "أ.ف.ب",
+        "أ ش أ",
+        "ا ش ا",
+        "د ب أ",
+        "رويترز",
+        "بترا",
+        "سانا",
+        "واس",
+        "وام",
+        "قنا",
+        "كونا",
+        "بنا",
+        "واع",
+        "وفا",
+        "الأناضول",
+        "شينخوا",
+        "سبوتنيك",
+        "وكالات",
+        "afp",
+        "reuters",
+        "ap",
+        "dpa",
+    }
+)
+
+
 def clean_byline(text: str, page: Page) -> str | None:
     text = squash(text)
     text = _BYLINE_PREFIX.sub("", text, count=1).strip(" |:-–")
@@ -174,8 +337,26 @@ def clean_byline(text: str, page: Page) -> str | None:
     return text
 
 
+def is_site_account(name: str, page: Page) -> bool:
+    """A desk account, the site's name or its domain: declared as author, meaning nobody."""
+    low = name.lower().strip(" .")
+    if low in _DESK_ACCOUNTS or low.startswith(("http://", "https://", "www.")):
+        return True
+    if _VENDOR.search(low):
+        return True
+    letters = _letters(low)
+    domain = domain_name(page)
+    if len(domain) >= 3 and (domain in letters or (len(letters) >= 3 and letters in domain)):
+        return True
+    for site in site_names(page):
+        site_letters = _letters(site.lower())
+        if letters and (letters == site_letters or f" {low} " in f" {site.lower()} "):
+            return True
+    return False
+
+
 def byline_line(page: Page) -> tuple[str, str] | None:
-    """A displayed 'كتب فلان' / 'حوار: فلان' line: (author, the line as shown)."""
+    """A displayed 'كتب فلان' / 'بقلم : فلان' / 'site/بقلم : فلان' line: (author, line)."""
     for el in page.scope.iter("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a"):
         if len(el) > 3:
             continue
@@ -183,7 +364,7 @@ def byline_line(page: Page) -> tuple[str, str] | None:
         if not line or len(line) > 60:
             continue
         m = _BYLINE_LINE.match(line)
-        if m and not is_hidden(el):
+        if m and not is_hidden(el) and not in_navigation(el):
             return squash(m.group("name")).strip(" .،"), line
     return None
 
@@ -209,53 +390,201 @@ def select_texts_el(page: Page, selectors: tuple[str, ...]) -> list[HtmlElement]
     return out
 
 
-def author(page: Page, hint: str | None = None) -> tuple[str | None, str | None]:
-    """(author, displayed byline line to drop from the body or None)."""
-    for text in _site_selector(page, "author") or select_texts(page, S.AUTHOR, scoped=True):
+def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
+    """(author, displayed byline line to drop from the body, source): what the page shows."""
+    site = _site_selector(page, "author")
+    texts = site or [
+        text_of(el)
+        for sel in S.AUTHOR
+        for el in S.css(sel)(page.scope)
+        if not is_hidden(el) and not in_navigation(el)
+    ]
+    for text in texts:
         name = clean_byline(text, page)
-        if name:
-            return name, None
+        if name and not (len(name.split()) > 6):
+            return name, None, Source.SITE_RULE if site else Source.DISPLAYED
     for finder in (byline_line, source_line):
         found = finder(page)
         if found:
-            return found
+            return found[0], found[1], Source.BYLINE
+    return None, None, None
+
+
+def agency_tail(paragraphs: list[str]) -> str | None:
+    """'(أ ف ب)', '--(بترا)' ending the body, or a last line that is only an agency name."""
+    for line in reversed(paragraphs[-2:]):
+        m = _AGENCY_TAIL.search(line)
+        if not m:
+            continue
+        name = squash(m.group("name") or m.group("dash")).strip(" .")
+        whole_line = len(line) <= len(m.group(0)) + 2
+        if name and (name.lower() in _AGENCIES or (whole_line and len(name.split()) <= 3)):
+            return name
+    return None
+
+
+def declared_authors(page: Page) -> tuple[str | None, Source | None]:
+    """The author the page declares but does not show: JSON-LD (a list of Persons joined),
+    article:author / meta author, itemprop=author. Desk accounts and the site are nobody."""
+    candidates: list[tuple[list[str], Source]] = []
+    ld = first(page.ld_articles, "author")
+    if ld is not None:
+        items = ld if isinstance(ld, list) else [ld]
+        candidates.append(([n for n in map(name_of, items) if n], Source.JSONLD))
+    for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author"):
+        candidates.append((page.meta_all(key)[:1], Source.META))
+    for el in page.tree.xpath("//*[@itemprop='author']"):
+        inner = el.find(".//*[@itemprop='name']")
+        name = el.get("content") or text_of(inner if inner is not None else el)
+        candidates.append(([name] if name else [], Source.META))
+    for names, source in candidates:
+        kept = []
+        for n in names:
+            name = clean_byline(n, page)
+            if name and not is_site_account(name, page) and name not in kept:
+                kept.append(name)
+        if kept:
+            return "، ".join(kept), source
+    return None, None
+
+
+def author(
+    page: Page, paragraphs: list[str], hint: str | None = None
+) -> tuple[str | None, Source | None]:
+    """When the page shows no byline: an agency tail of the body, then declared metadata,
+    then the feed's author (never the site itself)."""
+    tail = agency_tail(paragraphs)
+    if tail:
+        return tail, Source.BYLINE
+    name, source = declared_authors(page)
+    if name:
+        return name, source
     if hint:
         name = clean_byline(hint, page)
-        if name and not any(name in s for s in site_names(page)):
-            return name, None
+        if name and not is_site_account(name, page):
+            return name, Source.FEED
     return None, None
 
 
 # --- section, tags ------------------------------------------------------------------------------
-def _crumbs(el: HtmlElement) -> list[str]:
-    links = [(a.get("href") or "", text_of(a)) for a in el.iter("a")]
+_NOT_A_SECTION = frozenset(
+    {"تفاصيل الخبر", "التفاصيل", "تفاصيل", "الخبر", "details", "article", "المقال", "الخبر كاملا"}
+)
+_CRUMB_SEPARATORS = re.compile(r"[»«›‹>/\\|]|→|←")
+_CATEGORY_PATH = re.compile(
+    r"/(?:category|categories|cat|section|sections|qism|topics?|rubri[ck]|news-category)\b"
+    r"|[?&](?:cat|category|section|sec|catid|cid)=",
+    re.I,
+)
+
+
+def _crumbs(el: HtmlElement, headline: str | None) -> list[str]:
     texts = []
-    for href, text in links:
+    for a in el.iter("a"):
+        href, text = a.get("href") or "", text_of(a)
         path = urlsplit(href).path if href else ""
         if not text or text.lower() in _HOME_WORDS or (href and path in ("", "/")):
+            continue
+        if _is_headline(text, headline) or text.lower() in _NOT_A_SECTION or len(text) > 60:
             continue
         texts.append(text)
     return texts
 
 
-def section(page: Page, headline: str | None, hint: str | None = None) -> str | None:
+def _is_headline(text: str, headline: str | None) -> bool:
+    """The crumb repeats the headline, whole or cut with an ellipsis."""
+    if not headline:
+        return False
+    short = _letters(text.rstrip(" .…"))
+    return bool(short) and len(short) >= 12 and _letters(headline).startswith(short)
+
+
+def _unlabelled_breadcrumbs(page: Page) -> list[HtmlElement]:
+    """A trail without a known class: 'الرئيسية » سياسة » …', 2-6 links, separators between."""
+    out = []
+    for a in page.tree.iter("a"):
+        if text_of(a).lower() not in _HOME_WORDS:
+            continue
+        trail = a.getparent()
+        while trail is not None and trail.tag in ("li", "span") and len(trail) <= 1:
+            trail = trail.getparent()
+        if trail is None:
+            continue
+        links, text = trail.findall(".//a"), text_of(trail)
+        if not (2 <= len(links) <= 6 and len(text) <= 250):
+            continue  # a menu of 20 sections starting with الرئيسية is not a trail
+        if trail.tag in ("ol", "ul") or _CRUMB_SEPARATORS.search(text):
+            out.append(trail)
+    return out
+
+
+def _near_headline(page: Page, el: HtmlElement, before: int, after: int) -> bool:
+    if page.headline is None:
+        return False
+    here, anchor = page.order.get(el), page.order.get(page.headline)
+    if here is None or anchor is None:
+        return False
+    limit = after
+    if page.container is not None and page.order.get(page.container, 0) > anchor:
+        limit = max(after, page.order[page.container] - anchor)
+    return -before <= here - anchor <= limit
+
+
+def _section_link_near_headline(page: Page, headline: str | None) -> str | None:
+    """A short category link by the headline: its href is a category path or its text is one
+    of the site menu's sections (class names are not needed, menus themselves are skipped)."""
+    if page.headline is None:
+        return None
+    menu = None
+    for a in page.tree.iter("a"):
+        if not _near_headline(page, a, before=12, after=12) or page.headline in a.iterancestors():
+            continue
+        text = text_of(a)
+        if not text or len(text) > 40 or len(text.split()) > 5 or _is_headline(text, headline):
+            continue
+        if text.lower() in _HOME_WORDS or text.lower() in _NOT_A_SECTION:
+            continue
+        if in_navigation(a) or is_hidden(a):
+            continue
+        if _CATEGORY_PATH.search(a.get("href") or ""):
+            return text
+        if menu is None:
+            menu = menu_texts(page)
+        if text in menu:
+            return text
+    return None
+
+
+def section(
+    page: Page, headline: str | None, hint: str | None = None
+) -> tuple[str | None, Source | None]:
     site = _site_selector(page, "section")
     if site:
-        return site[0]
-    for selector in S.BREADCRUMB:
-        for el in S.css(selector)(page.tree):
-            crumbs = [c for c in _crumbs(el) if c != headline and len(c) <= 60]
-            if crumbs:
-                return crumbs[-1]
-    for text in select_texts(page, S.SECTION_LABEL, scoped=True):
-        if len(text) <= 60:
-            return text.rstrip(":")
+        return site[0], Source.SITE_RULE
+    trails = [el for sel in S.BREADCRUMB for el in S.css(sel)(page.tree)]
+    for el in trails or _unlabelled_breadcrumbs(page):
+        crumbs = _crumbs(el, headline)
+        if crumbs:
+            return crumbs[-1], Source.BREADCRUMB
+    for sel in S.SECTION_LABEL:
+        for el in S.css(sel)(page.scope):
+            text = text_of(el)
+            if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(el):
+                return text.rstrip(":"), Source.DISPLAYED
+    near = _section_link_near_headline(page, headline)
+    if near:
+        return near, Source.POSITION
     value = first(page.ld_articles, "articleSection")
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
     if isinstance(value, str) and squash(value):
-        return squash(value)
-    return squash(hint) or None if hint else None
+        return squash(value), Source.JSONLD
+    declared = page.meta("article:section")
+    if declared and not is_site_account(declared, page):
+        return squash(declared), Source.META
+    if hint and squash(hint):
+        return squash(hint), Source.FEED
+    return None, None
 
 
 def _split_keywords(value: object) -> list[str]:
@@ -266,19 +595,20 @@ def _split_keywords(value: object) -> list[str]:
     return []
 
 
-def tags(page: Page) -> list[str]:
-    found = (
-        _site_selector(page, "tags")
-        or page.meta_all("article:tag")
-        or select_texts(page, S.TAGS)
-        or _split_keywords(first(page.ld_articles, "keywords"))
-    )
+def tags(page: Page) -> tuple[list[str], Source | None]:
+    found, source = _site_selector(page, "tags"), Source.SITE_RULE
+    if not found:
+        found, source = page.meta_all("article:tag"), Source.META
+    if not found:
+        found, source = select_texts(page, S.TAGS), Source.DISPLAYED
+    if not found:
+        found, source = _split_keywords(first(page.ld_articles, "keywords")), Source.JSONLD
     out: list[str] = []
     for t in found:
         t = squash(t).lstrip("#")
         if t and t not in out and len(t) <= 80:
             out.append(t)
-    return out
+    return out, source if out else None
 
 
 # --- image --------------------------------------------------------------------------------------
@@ -300,31 +630,34 @@ def _in_teaser(el: HtmlElement) -> bool:
     )
 
 
-def image(page: Page) -> str | None:
+def image(page: Page) -> tuple[str | None, Source | None]:
     selector = page.rules.selectors.get("image")
-    candidates: list[str | None] = []
+    candidates: list[tuple[str | None, Source]] = []
     if selector:
         for el in S.css(selector)(page.tree):
-            candidates.append(
-                img_src(el) if el.tag == "img" else el.get("content") or el.get("href")
-            )
+            value = img_src(el) if el.tag == "img" else el.get("content") or el.get("href")
+            candidates.append((value, Source.SITE_RULE))
     candidates += [
-        page.meta("og:image", "og:image:url", "og:image:secure_url"),
-        page.meta("twitter:image", "twitter:image:src"),
+        (page.meta("og:image", "og:image:url", "og:image:secure_url"), Source.META),
+        (page.meta("twitter:image", "twitter:image:src"), Source.META),
     ]
     ld_image = first(page.ld_articles, "image")
     if isinstance(ld_image, list):
         ld_image = ld_image[0] if ld_image else None
     if isinstance(ld_image, dict):
         ld_image = ld_image.get("url") or ld_image.get("contentUrl")
-    candidates.append(ld_image if isinstance(ld_image, str) else None)
+    candidates.append((ld_image if isinstance(ld_image, str) else None, Source.JSONLD))
     if page.scope is not page.tree:  # never a sidebar or related-post thumbnail
         for sel in S.IMAGE_IN_ARTICLE:
-            candidates.extend(img_src(el) for el in S.css(sel)(page.scope) if not _in_teaser(el))
-    for c in candidates:
+            candidates.extend(
+                (img_src(el), Source.DISPLAYED)
+                for el in S.css(sel)(page.scope)
+                if not _in_teaser(el)
+            )
+    for c, source in candidates:
         if c and not re.search(S.PLACEHOLDER_IMAGE, c, re.I):
-            return page.absolute(c)
-    return None
+            return page.absolute(c), source
+    return None, None
 
 
 def site_name(page: Page) -> str | None:

@@ -26,11 +26,9 @@ def parse_html(text: str) -> HtmlElement:
         return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def _article_scope(tree: HtmlElement, rules: ExtractionRules) -> HtmlElement:
+def _article_scope(tree: HtmlElement, container: HtmlElement | None) -> HtmlElement:
     from . import selectors as S
-    from .body import find_container
 
-    container = find_container(tree, rules)
     heading = None
     for selector in S.TITLE:
         for el in S.css(selector)(tree):
@@ -65,6 +63,25 @@ class Page:
     ld_articles: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
     _scope: HtmlElement | None = None
+    _container: list[HtmlElement | None] = field(default_factory=list)
+    _order: dict[HtmlElement, int] | None = None
+    headline: HtmlElement | None = None  # the element showing the title, once it is known
+
+    @property
+    def container(self) -> HtmlElement | None:
+        """The article body container of the raw page (site selector or generic), or None."""
+        if not self._container:
+            from .body import find_container
+
+            self._container.append(find_container(self.tree, self.rules))
+        return self._container[0]
+
+    @property
+    def order(self) -> dict[HtmlElement, int]:
+        """Document position of every element: 'near the headline' is measured in it."""
+        if self._order is None:
+            self._order = {el: i for i, el in enumerate(self.tree.iter())}
+        return self._order
 
     @property
     def scope(self) -> HtmlElement:
@@ -74,7 +91,7 @@ class Page:
         widgets ("by the editor-in-chief", other posts' authors and dates) are not taken.
         """
         if self._scope is None:
-            self._scope = _article_scope(self.tree, self.rules)
+            self._scope = _article_scope(self.tree, self.container)
         return self._scope
 
     @classmethod

@@ -4,16 +4,17 @@
   matching form the index holds, crawler.arabic.fts_text), ``khabar_match(query)`` (a safe FTS5
   MATCH expression, storage.search.build_match) and ``khabar_snippet(body, query)`` (a window of
   the original text around the first hit).
-* ``asgi_wrapper`` rewrites ``_search`` / ``_search_<column>`` query parameters with
-  build_match before Datasette sees them, because the FTS index holds normalised text and
-  Datasette would otherwise search for الإسلام verbatim and miss every row. build_match is
-  idempotent, so Datasette's own pagination and facet links (built from the rewritten query)
-  search the same thing again.
-* ``asgi_wrapper`` also answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that
-  could write (Datasette's or a future plugin's) is reachable, whatever the open mode.
+* The same hook replaces Datasette's own ``escape_fts(text)``, which its table search wraps
+  around ``_search`` / ``_search_<column>``: the FTS index holds normalised text, so the query
+  must be normalised the same way (storage.search.build_match) or الإسلام misses every row.
+  Doing it in SQL, not by rewriting the query string, keeps ``_search`` what the user typed:
+  in the heading, the search box, and the facet, sort and pagination links. build_match never
+  returns invalid FTS5, so punctuation-only queries are an empty result, not a 400.
+* ``asgi_wrapper`` answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that could
+  write (Datasette's or a future plugin's) is reachable, whatever the open mode, and drops
+  ``_searchmode`` so ``_searchmode=raw`` cannot hand FTS5 syntax to MATCH.
 * ``render_cell`` wraps Arabic text cells in ``<div dir="rtl" lang="ar">``; a small stylesheet
-  (served by ``register_routes``) clamps long bodies in tables, and a script puts the user's
-  query, not its matching form, back in the search box.
+  (served by ``register_routes``) clamps long bodies in tables.
 """
 
 from __future__ import annotations
@@ -37,25 +38,21 @@ def _or_empty(fn):
     return lambda *args: fn(*("" if a is None else str(a) for a in args))
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after Datasette's own sql_functions plugin, so our escape_fts wins
 def prepare_connection(conn):
     conn.create_function("khabar_fts", 1, _or_empty(fts_text), deterministic=True)
     conn.create_function("khabar_match", 1, _or_empty(build_match), deterministic=True)
     conn.create_function("khabar_snippet", 2, _or_empty(snippet), deterministic=True)
+    conn.create_function("escape_fts", 1, _or_empty(build_match), deterministic=True)
 
 
-def normalise_query_string(query_string: bytes) -> bytes:
-    """The query string with every ``_search``/``_search_<col>`` value made an FTS expression."""
-    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="utf-8")
-    changed = False
-    out = []
-    for key, value in pairs:
-        if (key == "_search" or key.startswith("_search_")) and value.strip():
-            new = build_match(value)
-            changed = changed or new != value
-            value = new
-        out.append((key, value))
-    return urlencode(out, encoding="utf-8").encode("latin-1") if changed else query_string
+def without_search_mode(query_string: bytes) -> bytes:
+    """The query string without ``_searchmode`` (raw mode would pass FTS5 syntax to MATCH)."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    kept = [(key, value) for key, value in pairs if key != "_searchmode"]
+    if len(kept) == len(pairs):
+        return query_string
+    return urlencode(kept, encoding="latin-1").encode("latin-1")
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -81,17 +78,16 @@ async def _refuse(send) -> None:
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
-        async def read_only_normalised(scope, receive, send):
+        async def read_only(scope, receive, send):
             if scope.get("type") == "http":
                 if scope.get("method", "GET") not in READ_METHODS:
                     await _refuse(send)
                     return
-                if b"_search" in scope.get("query_string", b""):
-                    query_string = normalise_query_string(scope["query_string"])
-                    scope = dict(scope, query_string=query_string)
+                if b"_searchmode" in scope.get("query_string", b""):
+                    scope = dict(scope, query_string=without_search_mode(scope["query_string"]))
             await app(scope, receive, send)
 
-        return read_only_normalised
+        return read_only
 
     return wrap
 
@@ -121,20 +117,3 @@ def register_routes():
 @hookimpl
 def extra_css_urls(datasette):
     return [datasette.urls.path(CSS_PATH)]
-
-
-# The box shows the user's words, not the normalised expression the server searched for.
-_RESTORE_SEARCH_BOX = """
-(function () {
-  var params = new URLSearchParams(window.location.search);
-  var original = params.get("_search");
-  var box = document.querySelector('input[name="_search"]');
-  if (box && original !== null) { box.value = original; box.setAttribute("value", original); }
-  if (box) { box.setAttribute("dir", "auto"); }
-})();
-"""
-
-
-@hookimpl
-def extra_body_script(view_name):
-    return _RESTORE_SEARCH_BOX if view_name == "table" else None

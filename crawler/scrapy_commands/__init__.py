@@ -1,0 +1,2 @@
+"""khabar's overrides of Scrapy commands (COMMANDS_MODULE): `scrapy crawl` with an honest exit
+status."""
