@@ -206,7 +206,7 @@ def test_an_unreachable_redis_is_one_clear_error(tmp_path: Path) -> None:
         text=True,
         timeout=120,
     )
-    assert proc.returncode != 0
+    assert proc.returncode == 2
     assert "KHABAR_REDIS_URL=redis://127.0.0.1:1/0: cannot reach Redis" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "x.sqlite").exists()

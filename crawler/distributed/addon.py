@@ -24,7 +24,7 @@ from pipelines.deduplicate import DeduplicatePipeline
 from pipelines.store import StorePipeline
 
 if TYPE_CHECKING:
-    from scrapy.settings import Settings
+    from scrapy.settings import BaseSettings, Settings
 
 # Defaults of the worker's own settings (each can be overridden with -s).
 WORKER_DEFAULTS = {
@@ -49,6 +49,17 @@ WORKER_SETTINGS = {
 }
 
 
+def check_redis(settings: BaseSettings) -> None:
+    """Before the crawl starts: an unreachable KHABAR_REDIS_URL is one UsageError line (exit 2),
+    not a traceback from the reactor when the first component connects."""
+    url = keys.redis_url(settings)
+    if url:
+        try:
+            keys.connect(url).close()
+        except (redis.RedisError, ValueError) as exc:
+            raise UsageError(f"KHABAR_REDIS_URL={url}: cannot reach Redis ({exc})") from None
+
+
 class DistributedMode:
     """Scrapy add-on (ADDONS): turns the crawl into a worker when KHABAR_REDIS_URL is set."""
 
@@ -56,10 +67,6 @@ class DistributedMode:
         url = keys.redis_url(settings)
         if not url:
             return
-        try:
-            keys.connect(url).close()
-        except (redis.RedisError, ValueError) as exc:
-            raise UsageError(f"KHABAR_REDIS_URL={url}: cannot reach Redis ({exc})") from None
         # "project" priority: replaces the project's values, never an explicit -s.
         settings.set("KHABAR_REDIS_URL", url, priority="project")
         for name, value in WORKER_SETTINGS.items():

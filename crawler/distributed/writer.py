@@ -144,11 +144,11 @@ class Writer:
                 continue
             assert isinstance(item, ArticleItem)
             records.append(store_record(item, self.keep_raw))
-        if records:
-            result = self.store.write_articles(records, None)
-            outcomes.update(new=result.new, updated=result.updated, unchanged=result.unchanged)
-        if gone:
-            outcomes["gone"] += self.store.mark_gone(gone)
+        if records or gone:  # one transaction, as the local store step
+            result = self.store.write_articles(records, None, gone)
+            outcomes.update(
+                new=result.new, updated=result.updated, unchanged=result.unchanged, gone=result.gone
+            )
         # Committed: publish and acknowledge together.
         pipe = self.server.pipeline(transaction=True)
         for rec in records:
