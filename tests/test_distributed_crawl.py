@@ -96,6 +96,9 @@ def replicas_crawled(
         first = fetched(proxy)
         first_rows = rows(db, "SELECT site, url FROM articles ORDER BY url")
         proxy.reset_log()
+        # Run 1 ends a heartbeat TTL after its last worker stopped.
+        client = redis_server.client()
+        wait_for(lambda: not client.exists(keys.run_key("alwatan")), 60, "run 1 to end")
 
         writer = start_writer(db, env, tmp / "writer.log")
         workers = [start_worker("alwatan", env, tmp / f"run2-{i}.log") for i in range(2)]

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from crawler.distributed.heartbeat import WorkerHeartbeat
 from crawler.distributed.pipeline import PushToWriterPipeline
 from crawler.distributed.queue import TOKEN, ReliableQueue, ack, requeue, requeue_dead, worker_id
 from crawler.distributed.retry_later import RetryFailedArticlesLater
+from crawler.distributed.scheduler import WorkerScheduler
 from crawler.distributed.status import queue_status, status_lines
 from crawler.extensions.crawlrecord import CrawlRunRecorder
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN
@@ -242,3 +244,36 @@ def test_status_shows_queues_and_worker_heartbeats(
     ]
     monkeypatch.setenv("KHABAR_REDIS_URL", "")
     assert status_lines(["site"]) == []
+
+
+# -- runs ----------------------------------------------------------------------------------------
+
+
+def test_workers_started_apart_share_a_run_until_it_ends(
+    server: redis.Redis, redis_url: str
+) -> None:
+    spider = SiteSpider.from_crawler(get_crawler(SiteSpider, {"KHABAR_REDIS_URL": redis_url}))
+
+    def joined() -> WorkerScheduler:
+        scheduler = WorkerScheduler(
+            server,
+            heartbeat_ttl=0.5,
+            queue_key=keys.REQUESTS,
+            queue_cls="crawler.distributed.queue.ReliableQueue",
+            dupefilter_key=keys.SEEN,
+            dupefilter_cls="crawler.distributed.dupefilter.CanonicalDupeFilter",
+        )
+        scheduler.open(spider)
+        return scheduler
+
+    first = joined()
+    first.close("finished")
+    late = joined()  # within the grace after the last worker left: the same run
+    assert late.run == first.run
+    late.close("finished")
+    time.sleep(0.7)
+    after = joined()  # the run ended: feeds and sitemaps are read again
+    assert after.run != first.run
+    # Its worker dies without leaving; with nothing of its run queued, the next one starts over.
+    server.zadd(keys.workers_key("site"), {after.worker: float(server.time()[0]) - 60})
+    assert joined().run != after.run

@@ -106,7 +106,7 @@ def command(
     database = resolve_db(db)
     try:
         runner = (
-            SeedRunner.from_environment(config)
+            SeedRunner.from_environment(config, database)
             if distributed
             else CrawlRunner(config, database=database, scrapy_args=scrapy_args)
         )

@@ -1,8 +1,9 @@
 """The worker's scheduler: scrapy-redis' Scheduler on the shared queue, joined to the site's run.
 
 On open the worker registers in the site's workers set and joins the current run, or starts a
-new one if no other worker of the site is alive and nothing is queued (so discovery pages are
-read again each run, and once per run however many workers join or seeds were queued). The
+new one (discovery pages are read again each run, and once per run however many workers join
+it or seeds were queued for it). A run ends KHABAR_HEARTBEAT_TTL after its last worker left,
+so workers started a few seconds apart share one. The
 queue and fingerprints always persist: the queue is shared, and the last worker to leave must
 not wipe what the others still need. On a clean finish the worker's in-flight entries are done
 and dropped; on any other close they go back to the queue.
@@ -27,19 +28,37 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# KEYS: workers zset, run key, request queue. ARGV: worker, heartbeat ttl, id for a new run.
-# A new run starts unless a worker is alive or requests are queued (seeded, or left over).
-_JOIN = """
+_NOW = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+"""
+# KEYS: workers zset, run key, request queue. ARGV: worker, heartbeat ttl, id for a new run.
+# A new run starts when the last one has ended (its key expired a TTL after its last worker
+# left), or when its workers all died and nothing of it is left in the queue.
+_JOIN = (
+    _NOW
+    + """
 local live = redis.call('ZCOUNT', KEYS[1], t - tonumber(ARGV[2]), '+inf')
 redis.call('ZADD', KEYS[1], t, ARGV[1])
-local idle = live == 0 and redis.call('ZCARD', KEYS[3]) == 0
-if idle or redis.call('EXISTS', KEYS[2]) == 0 then
+local abandoned = live == 0 and redis.call('PTTL', KEYS[2]) == -1
+if redis.call('EXISTS', KEYS[2]) == 0 or (abandoned and redis.call('ZCARD', KEYS[3]) == 0) then
   redis.call('SET', KEYS[2], ARGV[3])
 end
+redis.call('PERSIST', KEYS[2])
 return redis.call('GET', KEYS[2])
 """
+)
+# KEYS: workers zset, run key. ARGV: worker, heartbeat ttl. The last worker to leave gives the
+# run a TTL of grace: workers started a little late still join it.
+_LEAVE = (
+    _NOW
+    + """
+redis.call('ZREM', KEYS[1], ARGV[1])
+if redis.call('ZCOUNT', KEYS[1], t - tonumber(ARGV[2]), '+inf') == 0 then
+  redis.call('PEXPIRE', KEYS[2], math.floor(tonumber(ARGV[2]) * 1000))
+end
+"""
+)
 
 
 class WorkerScheduler(Scheduler):
@@ -94,7 +113,11 @@ class WorkerScheduler(Scheduler):
             self.server.delete(keys.inflight_key(site, self.worker))
         else:
             requeue(self.server, site, self.worker)
-        self.server.zrem(keys.workers_key(site), self.worker)
+        leave = self.server.register_script(_LEAVE)
+        leave(
+            keys=[keys.workers_key(site), keys.run_key(site)],
+            args=[self.worker, self.heartbeat_ttl],
+        )
 
     # The two methods below are scrapy-redis' own, with stats calls in Scrapy's current form.
     def enqueue_request(self, request: Request) -> bool:

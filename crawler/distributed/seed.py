@@ -59,21 +59,22 @@ class RedisUnavailable(Exception):
 class SeedRunner:
     """The scheduler daemon's runner in distributed mode: each due run is queued, not run."""
 
-    def __init__(self, config: KhabarConfig, server: redis.Redis, url: str) -> None:
+    def __init__(self, config: KhabarConfig, server: redis.Redis, url: str, database: Path) -> None:
         self.config = config
         self.server = server
         self.url = url
+        self.database = database  # whose scheduler lock the daemon holds
         self.stopping = False
         self.forced = False
 
     @classmethod
-    def from_environment(cls, config: KhabarConfig) -> SeedRunner:
+    def from_environment(cls, config: KhabarConfig, database: Path) -> SeedRunner:
         """A runner on the Redis of KHABAR_REDIS_URL; RedisUnavailable if there is none."""
         url = keys.redis_url()
         if not url:
             raise RedisUnavailable("--distributed needs KHABAR_REDIS_URL (redis://host:6379/0)")
         try:
-            return cls(config, keys.connect(url), url)
+            return cls(config, keys.connect(url), url, database)
         except (redis.RedisError, ValueError) as exc:
             raise RedisUnavailable(f"cannot reach Redis at {url}: {exc}") from None
 
