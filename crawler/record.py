@@ -114,10 +114,13 @@ class GoneArticle:
     http_status: int
 
 
+_FIELDS = {f.name: f for f in dataclasses.fields(ArticleItem)}
+
+
 def _names(**wanted: Any) -> tuple[str, ...]:
     return tuple(
-        f.name
-        for f in dataclasses.fields(ArticleItem)
+        name
+        for name, f in _FIELDS.items()
         if all(f.metadata[key] == value for key, value in wanted.items())
     )
 
@@ -128,7 +131,6 @@ def empty_value(name: str) -> Any:
     return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
 
 
-_FIELDS = {f.name: f for f in dataclasses.fields(ArticleItem)}
 EXTRACTED_FIELDS = _names(stage="extract")
 ONE_LINE_FIELDS = _names(one_line=True)
 ARTICLE_FIELDS = _names(stored="article")  # the extracted columns of an articles row
