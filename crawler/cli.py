@@ -20,7 +20,7 @@ import click
 
 from crawler.commands import UserError
 
-COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "add_site")
+COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "add_site", "writer")
 
 
 class KhabarGroup(click.Group):

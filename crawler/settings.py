@@ -50,8 +50,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,
 }
 
-# The database path resolved once per run, and the one store every component shares.
-ADDONS = {"crawler.addons.KhabarDatabase": 0}
+# The database path resolved once per run, and the one store every component shares;
+# KHABAR_REDIS_URL makes the crawl a distributed worker (crawler/distributed/addon.py).
+ADDONS = {"crawler.addons.KhabarDatabase": 0, "crawler.distributed.addon.DistributedMode": 10}
 
 # Skips stored articles unless a feed/sitemap says they changed (see the middleware).
 SPIDER_MIDDLEWARES = {

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import click
 
-from crawler.commands import db_option, require_sites, resolve_db, sites_option, verbose
+from crawler.commands import (
+    UserError,
+    db_option,
+    require_sites,
+    resolve_db,
+    sites_option,
+    verbose,
+)
 from crawler.config import load_config
+from crawler.distributed.seed import RedisUnavailable, SeedRunner
 from crawler.scheduler import (
     STATUS_FAILED,
     CrawlRunner,
@@ -33,6 +41,8 @@ examples:
   khabar schedule --once --site sana    crawl one site once
   khabar schedule --list                show the jobs and their next run times, then exit
   khabar schedule -s DOWNLOAD_DELAY=2   pass a Scrapy setting to every crawl
+  KHABAR_REDIS_URL=redis://host:6379/0 khabar schedule --distributed
+                                        queue each due crawl for distributed workers
 
 Each run is `scrapy crawl <site>` in its own process, logging to
 <logs_dir>/<site>/<time>-run<id>.log, and is a row in the `crawls` table
@@ -69,9 +79,19 @@ def check_setting(ctx: click.Context, param: click.Parameter, value: tuple[str, 
     help="Scrapy setting passed to every crawl (repeatable)",
 )
 @click.option("--list", "list_jobs", is_flag=True, help="print the jobs and their next run times")
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="queue each due crawl in Redis (KHABAR_REDIS_URL) for crawl workers, not run here",
+)
 @db_option
 def command(
-    once: bool, sites: tuple[str, ...], settings: tuple[str, ...], list_jobs: bool, db: Path | None
+    once: bool,
+    sites: tuple[str, ...],
+    settings: tuple[str, ...],
+    list_jobs: bool,
+    distributed: bool,
+    db: Path | None,
 ) -> int:
     """Crawl the configured sites on their cron or interval schedules, at most one run per site
     at a time and at most `max_concurrent_crawls` at once. SIGTERM or SIGINT stops it cleanly:
@@ -84,7 +104,14 @@ def command(
         logging.getLogger("crawler.scheduler").setLevel(logging.INFO)
     scrapy_args = [part for item in settings for part in ("-s", item)]
     database = resolve_db(db)
-    runner = CrawlRunner(config, database=database, scrapy_args=scrapy_args)
+    try:
+        runner = (
+            SeedRunner.from_environment(config, database)
+            if distributed
+            else CrawlRunner(config, database=database, scrapy_args=scrapy_args)
+        )
+    except RedisUnavailable as exc:
+        raise UserError(str(exc)) from None
 
     if list_jobs:  # reads only: never creates the database or closes abandoned runs
         reader = open_readonly(database)

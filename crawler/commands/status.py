@@ -16,6 +16,7 @@ import click
 
 from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
+from crawler.distributed.status import status_lines
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
 from crawler.sparkline import new_articles_per_day, sparkline
@@ -165,4 +166,6 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
         sys.stdout.write("\n")
     else:
         print(render_table(rows, now))
+        for line in status_lines(r.site for r in rows):  # distributed mode's queues, workers
+            print(line)
     return 0 if all(r.health.healthy for r in rows) else 1

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.distributed.addon import check_redis
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED, CrawlRunRecorder
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process
         # An unknown name: the spider loader raises a one-line UsageError (exit 2).
         crawler = self._create_crawler(args[0])
+        check_redis(crawler.settings)  # distributed mode: Redis unreachable is one line, exit 2
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

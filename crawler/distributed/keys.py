@@ -1,0 +1,72 @@
+"""Every Redis key khabar uses, in one place, and the connection from KHABAR_REDIS_URL."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import redis
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+PREFIX = "khabar"
+# scrapy-redis formats these with the spider name (= the site name).
+REQUESTS = f"{PREFIX}:%(spider)s:requests"  # the site's shared request queue (sorted set)
+SEEN = f"{PREFIX}:%(spider)s:seen"  # fingerprints of article requests, kept across runs
+ITEMS = f"{PREFIX}:items"  # articles extracted by workers, waiting for the writer (list)
+PROCESSING = f"{PREFIX}:items:processing"  # the writer's batch in progress (list)
+
+
+def requests_key(site: str) -> str:
+    return REQUESTS % {"spider": site}
+
+
+def seen_key(site: str) -> str:
+    return SEEN % {"spider": site}
+
+
+def run_key(site: str) -> str:
+    """Id of the site's current run: discovery pages are fetched once per run."""
+    return f"{PREFIX}:{site}:run"
+
+
+def pages_key(site: str, run: str) -> str:
+    """Fingerprints of the discovery pages (feeds, sitemaps, listings) requested in a run."""
+    return f"{PREFIX}:{site}:pages:{run}"
+
+
+def workers_key(site: str) -> str:
+    """Sorted set: worker id → time of its last heartbeat (Redis clock)."""
+    return f"{PREFIX}:{site}:workers"
+
+
+def inflight_key(site: str, worker: str) -> str:
+    """Hash: token → queued request a worker has taken and not finished yet."""
+    return f"{PREFIX}:{site}:inflight:{worker}"
+
+
+def heartbeat_key(worker: str) -> str:
+    """A worker's heartbeat (JSON), expiring when the worker stops beating."""
+    return f"{PREFIX}:worker:{worker}"
+
+
+HEARTBEATS = f"{PREFIX}:worker:*"
+
+
+def known_key(site: str) -> str:
+    """Hash: canonical URL → latest change time stored for it (kept by the writer)."""
+    return f"{PREFIX}:known:{site}"
+
+
+def redis_url(settings: BaseSettings | None = None) -> str:
+    """KHABAR_REDIS_URL from `-s` (or settings), else the environment; '' = single machine."""
+    value = settings.get("KHABAR_REDIS_URL") if settings is not None else None
+    return value or os.environ.get("KHABAR_REDIS_URL", "")
+
+
+def connect(url: str) -> redis.Redis:
+    """A client for `url`; raises redis.ConnectionError with a clear message if unreachable."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
+    client.ping()
+    return client

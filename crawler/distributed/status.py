@@ -1,0 +1,89 @@
+"""What `khabar status` shows of distributed mode: queue lengths and worker heartbeats."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import redis
+
+from crawler.distributed import keys
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+@dataclass(frozen=True)
+class QueueStatus:
+    items: int  # articles waiting for the writer
+    writing: int  # the writer's batch in progress
+    requests: dict[str, int]  # site → requests queued
+    in_flight: dict[str, int]  # site → requests taken by workers, not finished
+    workers: list[dict[str, Any]]  # live heartbeats, oldest worker first
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "writing": self.writing,
+            "requests": self.requests,
+            "in_flight": self.in_flight,
+            "workers": self.workers,
+        }
+
+    def lines(self) -> list[str]:
+        """The human-readable block `khabar status` prints under the site table."""
+        out = [f"writer queue: {self.items} items waiting, {self.writing} being written"]
+        for site in sorted(set(self.requests) | set(self.in_flight)):
+            out.append(
+                f"{site}: {self.requests.get(site, 0)} requests queued, "
+                f"{self.in_flight.get(site, 0)} in flight"
+            )
+        if not self.workers:
+            out.append("workers: none alive")
+        for w in self.workers:
+            out.append(
+                f"worker {w['worker']} ({w['site']}): {'busy' if w['busy'] else 'idle'}, "
+                f"{w['pages']} pages, {w['items']} items, since {w['started_at']}, "
+                f"last beat {w['beat_at']}"
+            )
+        return out
+
+
+def queue_status(server: redis.Redis, sites: Iterable[str]) -> QueueStatus:
+    """Queue lengths of `sites` (and of the writer) and every live worker's heartbeat."""
+    requests, in_flight = {}, {}
+    for site in sites:
+        requests[site] = int(server.zcard(keys.requests_key(site)))
+        taken = 0
+        for key in server.scan_iter(match=keys.inflight_key(site, "*")):
+            taken += sum(1 for f in server.hkeys(key) if not f.startswith(b"s:"))
+        in_flight[site] = taken
+    workers = []
+    for key in server.scan_iter(match=keys.HEARTBEATS):
+        raw = server.get(key)
+        if raw is not None:  # expired between SCAN and GET
+            workers.append(json.loads(raw))
+    workers.sort(key=lambda w: (w["started_at"], w["worker"]))
+    return QueueStatus(
+        items=int(server.llen(keys.ITEMS)),
+        writing=int(server.llen(keys.PROCESSING)),
+        requests=requests,
+        in_flight=in_flight,
+        workers=workers,
+    )
+
+
+def status_lines(sites: Iterable[str]) -> list[str]:
+    """`khabar status`'s distributed block: [] without KHABAR_REDIS_URL, one line if down."""
+    url = keys.redis_url()
+    if not url:
+        return []
+    try:
+        server = keys.connect(url)
+    except (redis.RedisError, ValueError) as exc:
+        return ["", f"distributed: cannot reach Redis at {url}: {exc}"]
+    try:
+        return ["", f"distributed ({url}):", *queue_status(server, sites).lines()]
+    finally:
+        server.close()
