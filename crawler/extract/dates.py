@@ -63,6 +63,15 @@ MODIFIED_METAS = (
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _FAR = datetime(9000, 1, 1, tzinfo=UTC)
+_ISO_START = re.compile(r"^\s*(?:19|20)\d{2}-\d{2}-\d{2}")
+_HAS_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\s(?:GMT|UTC|[+-]\d{4}))$", re.I)
+_RDFA_CREATED = (
+    "//*[contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')"
+    " or contains(concat(' ', normalize-space(@property), ' '), ' dc:created ')"
+    " or contains(concat(' ', normalize-space(@property), ' '), ' dcterms:created ')]"
+)
+# A finer time for a day-only date must fall on that day, wherever its zone put it.
+_SAME_DAY = (timedelta(hours=-14), timedelta(hours=38))
 _UTC_LABEL = re.compile(r"(?:Z|[+-]00:?00|\bGMT|\bUTC)$", re.I)
 _HAS_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
 
@@ -216,7 +225,7 @@ def _teaser(page: Page, el: HtmlElement) -> bool:
     for node in (el, *el.iterancestors("a")):
         if node.tag == "a" and _links_elsewhere(page, node):
             return True
-    return in_navigation(el) or is_hidden(el)
+    return in_navigation(page, el) or is_hidden(el)
 
 
 def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Shown]]:
@@ -359,10 +368,16 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Sourc
         for el in page.tree.iter("time"):
             if el.get("datetime") and not _in_topbar(el) and not _teaser(page, el):
                 out.append((Source.TIME, el.get("datetime")))
-        for el in page.tree.xpath("//*[@property='dc:date' or @property='dcterms:created']"):
+        # hAtom/Blogger: <abbr class="published" title="2018-02-02T15:00:00Z">06:00 م</abbr>
+        for el in page.tree.iter("abbr"):
+            title = el.get("title") or ""
+            if _ISO_START.match(title) and not _in_topbar(el) and not _teaser(page, el):
+                out.append((Source.TIME, title))
+        for el in page.tree.xpath(_RDFA_CREATED):
             if el.get("content"):
                 out.append((Source.META, el.get("content")))
-    return out
+    # A value with its UTC offset is an instant; one without is a wall time in an unknown zone.
+    return sorted(out, key=lambda c: not _HAS_OFFSET.search(c[1].strip()))
 
 
 def _accept(dt: datetime | None, res: DateResult, now: datetime | None) -> bool:
@@ -412,16 +427,20 @@ def extract_dates(
         res.published, res.precision, res.source = dt, precision, source
 
     shown: list[Shown] | None = None
+    machine: list[tuple[datetime, D.Precision, Source]] = []
     for source, raw in _machine(page, PUBLISHED_METAS, "datePublished"):
         found = _parse(page, raw, now, res)
-        if found and _accept(found[0], res, now):
-            shown = _displayed(page, now)
-            local = _mislabelled_utc(raw, found[0], shown)
-            if local:
-                take(local[0], local[1], site_date)
-            else:
-                take(*found, source)
-            break
+        if not (found and _accept(found[0], res, now)):
+            continue
+        machine.append((*found, source))
+        if res.published is not None:
+            continue
+        shown = _displayed(page, now)
+        local = _mislabelled_utc(raw, found[0], shown)
+        if local:
+            take(local[0], local[1], site_date)
+        else:
+            take(*found, source)
     scoped = _displayed(page, now, tree_wide=False) if shown is None else shown
     positioned: tuple[list[Shown], list[Shown]] | None = None
     if res.published is None:
@@ -458,6 +477,19 @@ def extract_dates(
         dt = _htmldate(page, res, now)
         if dt and _accept(dt, res, now):
             take(dt, "day", Source.HTMLDATE)
+    if res.published is not None and res.precision == "day":
+        if positioned is None:
+            positioned = _positioned(page, now)
+        finer = [
+            *machine,
+            *((dt, p, site_date) for dt, p, _ in (shown or scoped)),
+            *((dt, p, Source.POSITION) for dt, p, _ in positioned[0]),
+        ]
+        for dt, precision, source in finer:
+            gap = dt - res.published
+            if precision != "day" and _SAME_DAY[0] <= gap <= _SAME_DAY[1]:
+                take(dt, precision, source)  # the same day, shown to the minute elsewhere
+                break
     for source, raw in _machine(page, MODIFIED_METAS, "dateModified"):
         found = _parse(page, raw, now, res)
         if found and _accept(found[0], res, now):

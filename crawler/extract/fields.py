@@ -23,14 +23,19 @@ logger = logging.getLogger(__name__)
 
 _SEPARATORS = (" - ", " – ", " — ", " | ", " :: ", " « ", " » ", " : ")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# The words that introduce a byline: 'كتب', 'كتبه', 'بقلم', 'بواسطة', 'نشر بواسطة', 'by' ...
+_BYLINE_WORD = (
+    r"(?:(?:كتب|نشر|نشرت|أرسل|ارسل|أرسلت|ارسلت)\s+(?:بواسطة|بواسطه)|بواسطة|بواسطه|"
+    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|حوار|إعداد|اعداد|"
+    r"posted by|written by|by)"
+)
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:[|/•·]\s*)?(?:(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|تحرير|"
-    r"by|written by)\b\s*[:：\-–]?\s*)?",
+    rf"^\s*(?:[|/•·]\s*)?(?:(?:{_BYLINE_WORD}|تقرير|متابعة|ترجمة|تحرير)(?!\w)\s*[:：\-–]?\s*)?",
     re.I,
 )
 _BYLINE_LINE = re.compile(
-    r"^(?:[^\d:|/]{2,30}/\s*)?(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد)\s*[:：\-–]?\s*"
-    r"(?P<name>[^\d:|]{3,40})$"
+    rf"^(?:[^\d:|/]{{2,30}}/\s*)?{_BYLINE_WORD}(?!\w)\s*[:：\-–]?\s*(?P<name>[^\d:|]{{3,40}})$",
+    re.I,
 )
 _ORG_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
 _SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
@@ -233,31 +238,26 @@ def kicker(page: Page, headline: str | None) -> tuple[str | None, Source | None]
 
 
 # --- navigation -------------------------------------------------------------------------------
-_NAV_TAGS = frozenset({"nav", "footer", "aside", "marquee"})
-MENU_LINKS = 5  # a list of this many links is a menu, not a byline or a section label
+_NAV_TAGS = frozenset({"nav", "footer", "aside", "marquee", "amp-sidebar", "menu"})
 
 
-def in_navigation(el: HtmlElement) -> bool:
-    """Inside a nav/footer/aside/ticker or a list of many links (a menu, 'most read'); an
-    article's own <footer> (AMP's category and tags line) is not navigation."""
-    for node in el.iterancestors():
+def in_navigation(page: Page, el: HtmlElement) -> bool:
+    """Inside a nav/footer/aside/ticker or a menu of links; an article's own <footer> (AMP's
+    category and tags line) is not navigation."""
+    menus = page.menus
+    for node in (el, *el.iterancestors()):
+        if node in menus:
+            return True
         if node.tag == "footer" and next(node.iterancestors("article"), None) is not None:
             continue
         if node.tag in _NAV_TAGS or node.get("role") in ("navigation", "menu", "menubar"):
             return True
-        if node.tag in ("ul", "ol") and len(node.findall("li")) >= MENU_LINKS:
-            return len(node.xpath("li[.//a]")) >= MENU_LINKS
     return False
 
 
 def menu_texts(page: Page) -> set[str]:
     """Texts of the links in the page's menus: the site's section names."""
-    out: set[str] = set()
-    for ul in page.tree.iter("ul", "ol", "nav"):
-        links = ul.findall(".//a")
-        if len(links) >= MENU_LINKS:
-            out.update(t for t in (text_of(a) for a in links) if t and len(t) <= 40)
-    return out
+    return {t for texts in page.menus.values() for t in texts if t and len(t) <= 40}
 
 
 # --- author -------------------------------------------------------------------------------------
@@ -297,6 +297,13 @@ _AGENCY_TAIL = re.compile(
     r"(?:^|\s|[-–—.])(?:--|-|–|—)?\s*\((?P<name>[^()\d]{2,25})\)\s*\.?$|"
     r"^(?:--|-|–|—)\s*(?P<dash>[^()\d]{2,25})$"
 )
+# A dateline opening the body: 'حلب (واس) - …', 'الكويت-سانا قال …', 'بغداد - أ ف ب - …'.
+_CITY = r"^[^\d()\-–—:،.]{2,30}?"
+_DATELINE = re.compile(
+    rf"{_CITY}\s*\((?P<paren>[^()\d]{{2,25}})\)"
+    rf"|{_CITY}\s*[-–—]\s*(?P<dash>[^\d()\-–—]{{2,20}}?)\s*[-–—:]"
+    rf"|{_CITY}[-–—](?P<joined>[^\s\d()\-–—]{{2,12}})(?:\s|$)"
+)
 _AGENCIES = frozenset(
     {
         "أ ف ب",
@@ -319,6 +326,16 @@ _AGENCIES = frozenset(
         "شينخوا",
         "سبوتنيك",
         "وكالات",
+        "سبأ",
+        "واج",
+        "وات",
+        "ومع",
+        "و م ع",
+        "إرنا",
+        "ارنا",
+        "العمانية",
+        "يو بي آي",
+        "أسوشيتد برس",
         "afp",
         "reuters",
         "ap",
@@ -364,7 +381,7 @@ def byline_line(page: Page) -> tuple[str, str] | None:
         if not line or len(line) > 60:
             continue
         m = _BYLINE_LINE.match(line)
-        if m and not is_hidden(el) and not in_navigation(el):
+        if m and not is_hidden(el) and not in_navigation(page, el):
             return squash(m.group("name")).strip(" .،"), line
     return None
 
@@ -397,7 +414,7 @@ def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
         text_of(el)
         for sel in S.AUTHOR
         for el in S.css(sel)(page.scope)
-        if not is_hidden(el) and not in_navigation(el)
+        if not is_hidden(el) and not in_navigation(page, el)
     ]
     for text in texts:
         name = clean_byline(text, page)
@@ -410,8 +427,14 @@ def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
     return None, None, None
 
 
-def agency_tail(paragraphs: list[str]) -> str | None:
-    """'(أ ف ب)', '--(بترا)' ending the body, or a last line that is only an agency name."""
+def agency_line(paragraphs: list[str]) -> str | None:
+    """The agency of a dateline opening the body ('حلب (واس) -', 'الكويت-سانا'), or of a tail
+    ending it ('(أ ف ب)', '--(بترا)', a last line that is only an agency name)."""
+    if paragraphs:
+        m = _DATELINE.match(paragraphs[0])
+        name = squash(m.group("paren") or m.group("dash") or m.group("joined")) if m else ""
+        if name.lower() in _AGENCIES:
+            return name
     for line in reversed(paragraphs[-2:]):
         m = _AGENCY_TAIL.search(line)
         if not m:
@@ -451,9 +474,9 @@ def declared_authors(page: Page) -> tuple[str | None, Source | None]:
 def author(
     page: Page, paragraphs: list[str], hint: str | None = None
 ) -> tuple[str | None, Source | None]:
-    """When the page shows no byline: an agency tail of the body, then declared metadata,
+    """When the page shows no byline: the agency of a dateline or a tail, then declared metadata,
     then the feed's author (never the site itself)."""
-    tail = agency_tail(paragraphs)
+    tail = agency_line(paragraphs)
     if tail:
         return tail, Source.BYLINE
     name, source = declared_authors(page)
@@ -518,40 +541,38 @@ def _unlabelled_breadcrumbs(page: Page) -> list[HtmlElement]:
     return out
 
 
-def _near_headline(page: Page, el: HtmlElement, before: int, after: int) -> bool:
-    if page.headline is None:
-        return False
-    here, anchor = page.order.get(el), page.order.get(page.headline)
-    if here is None or anchor is None:
-        return False
+def _by_headline(page: Page, before: int, after: int) -> list[HtmlElement]:
+    """Elements around the headline, nearest first: `before` elements above it, and below it
+    down to the body container (at least `after`)."""
+    if page.headline is None or page.headline not in page.order:
+        return []
+    at, elements = page.order[page.headline], page.elements
     limit = after
-    if page.container is not None and page.order.get(page.container, 0) > anchor:
-        limit = max(after, page.order[page.container] - anchor)
-    return -before <= here - anchor <= limit
+    container = page.container
+    if container is not None and page.order.get(container, 0) > at:
+        limit = max(after, page.order[container] - at)
+    inside = set(page.headline.iter())
+    span = range(max(0, at - before), min(len(elements), at + limit + 1))
+    nearest = sorted(span, key=lambda i: abs(i - at))
+    return [elements[i] for i in nearest if elements[i] not in inside]
 
 
-def _section_link_near_headline(page: Page, headline: str | None) -> str | None:
-    """A short category link by the headline: its href is a category path or its text is one
-    of the site menu's sections (class names are not needed, menus themselves are skipped)."""
-    if page.headline is None:
-        return None
-    menu = None
-    for a in page.tree.iter("a"):
-        if not _near_headline(page, a, before=12, after=12) or page.headline in a.iterancestors():
+def _section_near_headline(page: Page, headline: str | None) -> str | None:
+    """A short label by the headline that is one of the site menu's sections, or a link to a
+    category path (class names are not needed; the menus themselves are skipped)."""
+    menu = menu_texts(page)
+    for el in _by_headline(page, before=12, after=12):
+        if el.tag not in ("a", "span", "font", "div", "td", "p", "b", "strong", "li", "small"):
             continue
-        text = text_of(a)
+        text = text_of(el)
         if not text or len(text) > 40 or len(text.split()) > 5 or _is_headline(text, headline):
             continue
         if text.lower() in _HOME_WORDS or text.lower() in _NOT_A_SECTION:
             continue
-        if in_navigation(a) or is_hidden(a):
-            continue
-        if _CATEGORY_PATH.search(a.get("href") or ""):
-            return text
-        if menu is None:
-            menu = menu_texts(page)
-        if text in menu:
-            return text
+        link = el if el.tag == "a" else el.find(".//a")
+        by_path = link is not None and _CATEGORY_PATH.search(link.get("href") or "")
+        if (by_path or text in menu) and not in_navigation(page, el) and not is_hidden(el):
+            return text.rstrip(":")
     return None
 
 
@@ -569,9 +590,9 @@ def section(
     for sel in S.SECTION_LABEL:
         for el in S.css(sel)(page.scope):
             text = text_of(el)
-            if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(el):
+            if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(page, el):
                 return text.rstrip(":"), Source.DISPLAYED
-    near = _section_link_near_headline(page, headline)
+    near = _section_near_headline(page, headline)
     if near:
         return near, Source.POSITION
     value = first(page.ld_articles, "articleSection")
