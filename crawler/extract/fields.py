@@ -557,22 +557,28 @@ def _by_headline(page: Page, before: int, after: int) -> list[HtmlElement]:
     return [elements[i] for i in nearest if elements[i] not in inside]
 
 
+_SECTION_LABEL = re.compile(r"^(?:في|القسم|قسم|التصنيف|التصنيفات|الفئة|نشر في)\s*[:：]?\s+")
+
+
 def _section_near_headline(page: Page, headline: str | None) -> str | None:
     """A short label by the headline that is one of the site menu's sections, or a link to a
-    category path (class names are not needed; the menus themselves are skipped)."""
+    category path (class names are not needed; menus and tag links are skipped)."""
     menu = menu_texts(page)
     for el in _by_headline(page, before=12, after=12):
         if el.tag not in ("a", "span", "font", "div", "td", "p", "b", "strong", "li", "small"):
             continue
-        text = text_of(el)
+        if el.tag != "a" and el.find(".//a") is not None:
+            continue  # a line holding a link: the link itself is looked at
+        if "tag" in (el.get("rel") or "").split():
+            continue
+        text = _SECTION_LABEL.sub("", text_of(el)).rstrip(":")
         if not text or len(text) > 40 or len(text.split()) > 5 or _is_headline(text, headline):
             continue
         if text.lower() in _HOME_WORDS or text.lower() in _NOT_A_SECTION:
             continue
-        link = el if el.tag == "a" else el.find(".//a")
-        by_path = link is not None and _CATEGORY_PATH.search(link.get("href") or "")
+        by_path = el.tag == "a" and _CATEGORY_PATH.search(el.get("href") or "")
         if (by_path or text in menu) and not in_navigation(page, el) and not is_hidden(el):
-            return text.rstrip(":")
+            return text
     return None
 
 

@@ -73,11 +73,13 @@ class Page:
 
     @property
     def container(self) -> HtmlElement | None:
-        """The article body container of the raw page (site selector or generic), or None."""
+        """The article body container of the raw page: the site's selector, a generic one, else
+        the densest block of paragraphs (class names unknown), or None."""
         if not self._container:
-            from .body import find_container
+            from .body import densest_block, find_container
 
-            self._container.append(find_container(self.tree, self.rules))
+            found = find_container(self.tree, self.rules)
+            self._container.append(found if found is not None else densest_block(self.tree))
         return self._container[0]
 
     @property
