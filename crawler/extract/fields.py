@@ -95,6 +95,7 @@ def site_names(page: Page) -> list[str]:
     publisher = first(page.ld_articles, "publisher") or first(page.jsonld, "publisher")
     names.append(name_of(publisher))
     names += [name_of(o.get("name")) for o in page.jsonld if o.get("@type") in _ORG_TYPES]
+    names += home_link_names(page)
     out: list[str] = []
     for n in names:
         n = squash(n).lstrip("@")
@@ -104,6 +105,24 @@ def site_names(page: Page) -> list[str]:
     for n in list(out):
         for sep in _SEPARATORS:
             out.extend(p.strip() for p in n.split(sep.strip()) if len(p.strip()) > 1)
+    return out
+
+
+def home_link_names(page: Page) -> list[str]:
+    """The site's name as its logo shows it: the text or image alt of a link to the home page
+    (an h1 holding it is the blog's or site's title, not the article's)."""
+    home = urlsplit(page.url)
+    out = []
+    for a in page.tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        target = urlsplit(page.absolute(href) or "") if href else None
+        if target is None or target.path not in ("", "/") or target.query:
+            continue
+        if target.netloc and target.netloc != home.netloc:
+            continue
+        for name in (text_of(a), *(img.get("alt") or "" for img in a.iter("img"))):
+            if name and name.lower() not in _HOME_WORDS and len(name) <= 60:
+                out.append(name)
     return out
 
 
