@@ -391,17 +391,38 @@ def is_site_account(name: str, page: Page) -> bool:
     return False
 
 
+_BYLINE_TAGS = (
+    *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small"),
+)
+# What follows a name on the same line: the date, a relative time, a separator.
+_AFTER_NAME = re.compile(r"\s(?:نشر|نُشر|بتاريخ|في\s+\d|قبل\s|منذ\s|الساعة\s|[|•·])|\s\d")
+
+
+def _byline_match(page: Page, el: HtmlElement) -> tuple[str, str] | None:
+    if len(el) > 3:
+        return None
+    line = text_of(el)
+    if not line or len(line) > 90:
+        return None
+    line = _AFTER_NAME.split(line, maxsplit=1)[0].strip()
+    m = _BYLINE_LINE.match(line)
+    if m and not is_hidden(el) and not in_navigation(page, el):
+        return squash(m.group("name")).strip(" .،"), line
+    return None
+
+
 def byline_line(page: Page) -> tuple[str, str] | None:
-    """A displayed 'كتب فلان' / 'بقلم : فلان' / 'site/بقلم : فلان' line: (author, line)."""
-    for el in page.scope.iter("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a"):
-        if len(el) > 3:
+    """A displayed 'كتب فلان' / 'بقلم : فلان' / 'site/بقلم : فلان' line: (author, line); the
+    innermost element that reads so (its parent may add the date or 'قبل ساعة')."""
+    for el in page.scope.iter(*_BYLINE_TAGS):
+        found = _byline_match(page, el)
+        if found is None:
             continue
-        line = text_of(el)
-        if not line or len(line) > 60:
-            continue
-        m = _BYLINE_LINE.match(line)
-        if m and not is_hidden(el) and not in_navigation(page, el):
-            return squash(m.group("name")).strip(" .،"), line
+        for inner in el.iterdescendants(*_BYLINE_TAGS):
+            deeper = _byline_match(page, inner)
+            if deeper is not None:
+                found = deeper
+        return found
     return None
 
 
@@ -437,13 +458,46 @@ def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
     ]
     for text in texts:
         name = clean_byline(text, page)
-        if name and not (len(name.split()) > 6):
+        if name and len(name.split()) <= 6 and not is_site_account(name, page):
             return name, None, Source.SITE_RULE if site else Source.DISPLAYED
     for finder in (byline_line, source_line):
         found = finder(page)
-        if found:
+        if found and not is_site_account(found[0], page):
             return found[0], found[1], Source.BYLINE
     return None, None, None
+
+
+# Words a name never holds; a kicker or a subtitle of two to four words usually does.
+_NOT_IN_NAMES = frozenset(
+    "في من على الى إلى عن مع رغم وسط خلال بعد قبل منذ حول ضد عبر بين تحت فوق هل لا لم لن ما"
+    " و أو او ثم كل هذا هذه التي الذي اليوم غدا أمس"
+    # share bars and reading widgets print short lines too
+    " انسخ نسخ الرابط رابط شارك مشاركة اقرأ إقرأ تابع تابعونا أضف اضف اضغط طباعة إرسال ارسال"
+    " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر".split()
+)
+_NAME_WORD = re.compile(r"^[\u0621-\u064a]{2,15}$")
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(
+        _NAME_WORD.match(w) and w not in _NOT_IN_NAMES and not w.startswith("لل") for w in words
+    )
+
+
+def unlabelled_name(page: Page, headline: str | None) -> str | None:
+    """A bare name printed between the headline and the body ('<div>حسن الزعبي</div>'):
+    a leaf line of two to four name-like words, not a menu entry nor a link elsewhere."""
+    menu = menu_texts(page)
+    for el in _by_headline(page, before=0, after=10):
+        if len(el) or el.tag not in _BYLINE_TAGS or el.tag == "a":
+            continue
+        text = text_of(el)
+        if not text or text == headline or text in menu or not looks_like_name(text):
+            continue
+        if not is_hidden(el) and not in_navigation(page, el) and not is_site_account(text, page):
+            return text
+    return None
 
 
 def agency_line(paragraphs: list[str]) -> str | None:
@@ -494,13 +548,16 @@ def author(
     page: Page, paragraphs: list[str], hint: str | None = None
 ) -> tuple[str | None, Source | None]:
     """When the page shows no byline: the agency of a dateline or a tail, then declared metadata,
-    then the feed's author (never the site itself)."""
+    then a bare name under the headline, then the feed's author (never the site itself)."""
     tail = agency_line(paragraphs)
     if tail:
         return tail, Source.BYLINE
     name, source = declared_authors(page)
     if name:
         return name, source
+    bare = unlabelled_name(page, text_of(page.headline) if page.headline is not None else None)
+    if bare:
+        return bare, Source.POSITION
     if hint:
         name = clean_byline(hint, page)
         if name and not is_site_account(name, page):
