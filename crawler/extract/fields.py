@@ -26,7 +26,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # The words that introduce a byline: 'كتب', 'كتبه', 'بقلم', 'بواسطة', 'نشر بواسطة', 'by' ...
 _BYLINE_WORD = (
     r"(?:(?:كتب|نشر|نشرت|أرسل|ارسل|أرسلت|ارسلت)\s+(?:بواسطة|بواسطه)|بواسطة|بواسطه|"
-    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|حوار|إعداد|اعداد|"
+    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|حوار|إعداد|اعداد|تحرير|"
     r"posted by|written by|by)"
 )
 _BYLINE_PREFIX = re.compile(
@@ -318,10 +318,12 @@ _AGENCY_TAIL = re.compile(
 )
 # A dateline opening the body: 'حلب (واس) - …', 'الكويت-سانا قال …', 'بغداد - أ ف ب - …'.
 _CITY = r"^[^\d()\-–—:،.]{2,30}?"
+_DATED_CITY = r"^[^()\-–—:،.]{2,40}?"  # 'الزرقاء 12 أيار (الأناضول) -'
 _DATELINE = re.compile(
-    rf"{_CITY}\s*\((?P<paren>[^()\d]{{2,25}})\)"
+    rf"{_DATED_CITY}\s*\((?P<paren>[^()\d]{{2,25}})\)"
     rf"|{_CITY}\s*[-–—]\s*(?P<dash>[^\d()\-–—]{{2,20}}?)\s*[-–—:]"
-    rf"|{_CITY}[-–—](?P<joined>[^\s\d()\-–—]{{2,12}})(?:\s|$)"
+    rf"|{_CITY}[-–—]\s*(?P<joined>[^\s\d()\-–—]{{2,12}}|[^\s\d()\-–—]\s[^\s\d()\-–—]\s"
+    rf"[^\s\d()\-–—])(?:\s|$)"
 )
 _AGENCIES = frozenset(
     {
@@ -392,19 +394,20 @@ def is_site_account(name: str, page: Page) -> bool:
 
 
 _BYLINE_TAGS = (
-    *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small"),
+    *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small", "li"),
 )
 # What follows a name on the same line: the date, a relative time, a separator.
-_AFTER_NAME = re.compile(r"\s(?:نشر|نُشر|بتاريخ|في\s+\d|قبل\s|منذ\s|الساعة\s|[|•·])|\s\d")
+_AFTER_NAME = re.compile(
+    r"\s(?:نشر|نُشر|تم\s|بتاريخ|تاريخ|في\s|قبل\s|منذ\s|الساعة\s|اخر|آخر|[|•·])|\s\d"
+)
 
 
 def _byline_match(page: Page, el: HtmlElement) -> tuple[str, str] | None:
     if len(el) > 3:
         return None
-    line = text_of(el)
-    if not line or len(line) > 90:
+    line = _AFTER_NAME.split(text_of(el), maxsplit=1)[0].strip()
+    if not line or len(line) > 60:
         return None
-    line = _AFTER_NAME.split(line, maxsplit=1)[0].strip()
     m = _BYLINE_LINE.match(line)
     if m and not is_hidden(el) and not in_navigation(page, el):
         return squash(m.group("name")).strip(" .،"), line
