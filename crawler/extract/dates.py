@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import htmldate
+import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -165,6 +166,7 @@ _UPDATE_LABEL = re.compile(
 _RELATIVE = re.compile(r"منذ\s|قبل\s+\d|\bago\b", re.I)
 MAX_LINE = 150  # a date line is short; longer text is prose that may merely mention a date
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "option"})
+_NOT_THE_STORY = frozenset({"marquee", "nav", "aside", "menu", "amp-sidebar"})
 
 
 def _is_update(text: str) -> bool:
@@ -178,18 +180,19 @@ def _split_update(text: str) -> tuple[str, str]:
     return (norm, "") if m is None else (norm[: m.start()], norm[m.start() :])
 
 
-def _lines(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _lines(page: Page, root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Short text lines in document order: a small element whole, else the text pieces of a
-    big one (old table layouts put the date between <br>s of a cell)."""
+    big one (old table layouts put the date between <br>s of a cell). Teasers, tickers and
+    menus are left out, with everything inside them."""
     out: list[tuple[HtmlElement, str]] = []
 
     def walk(el: HtmlElement) -> None:
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or _teaser_node(page, el):
             return
         text = squash(el.text_content())
         if not text:
             return
-        if len(text) <= MAX_LINE:
+        if len(text) <= MAX_LINE and not any(_teaser_node(page, d) for d in el.iterdescendants()):
             out.append((el, text))
             return
         if el.text and squash(el.text):
@@ -218,6 +221,13 @@ def _links_elsewhere(page: Page, a: HtmlElement) -> bool:
     return not _ARCHIVE_PATH.search(target.path)
 
 
+def _teaser_node(page: Page, el: HtmlElement) -> bool:
+    """This very element is a link to another story, a ticker, a menu or navigation."""
+    if el.tag == "a":
+        return _links_elsewhere(page, el)
+    return el.tag in _NOT_THE_STORY or el in page.menus
+
+
 def _teaser(page: Page, el: HtmlElement) -> bool:
     """A line belonging to another story (a linked teaser, a menu, a ticker) or hidden."""
     from .fields import in_navigation, is_hidden
@@ -244,9 +254,9 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
     region = page.scope
     if anchor is not None and region is page.tree:
         region = _header_region(anchor)
-    lines = _lines(region)
+    lines = _lines(page, region)
     if container is not None and region is not page.tree and container not in region.iter():
-        lines += _lines(container)
+        lines += _lines(page, container)
     at = order.get(anchor, -1) if anchor is not None else -1
     body_start = order.get(container, -1) if container is not None else -1
     edge = _body_edges(container)
@@ -325,9 +335,16 @@ def _htmldate(page: Page, res: DateResult, now: datetime | None) -> datetime | N
     """htmldate's original-date guess, one more candidate when nothing else was found: it reads
     layouts nobody described, but falls back to Jan 1 / today, which the rejection rules and a
     same-day check throw away."""
+    region = copy.deepcopy(page.tree)
+    if page.scope is not page.tree:  # never a sidebar's date
+        region = lxml.html.fromstring("<html><body></body></html>")
+        region.find("body").append(copy.deepcopy(page.scope))
+    for el in list(region.iter("a", "marquee", "nav", "aside", "footer", "menu")):
+        if el.getparent() is not None and (el.tag != "a" or _links_elsewhere(page, el)):
+            el.drop_tree()  # teasers, tickers and menus carry other stories' dates
     try:
         raw = htmldate.find_date(
-            copy.deepcopy(page.tree),
+            region,
             url=page.url,
             original_date=True,
             extensive_search=True,

@@ -403,7 +403,7 @@ _AFTER_NAME = re.compile(
 
 
 def _byline_match(page: Page, el: HtmlElement) -> tuple[str, str] | None:
-    if len(el) > 3:
+    if len(el) > 3 or any(d in page.menus for d in el.iter("ul", "ol", "nav", "div", "td")):
         return None
     line = _AFTER_NAME.split(text_of(el), maxsplit=1)[0].strip()
     if not line or len(line) > 60:
@@ -507,7 +507,7 @@ def agency_line(paragraphs: list[str]) -> str | None:
     """The agency of a dateline opening the body ('حلب (واس) -', 'الكويت-سانا'), or of a tail
     ending it ('(أ ف ب)', '--(بترا)', a last line that is only an agency name)."""
     if paragraphs:
-        m = _DATELINE.match(paragraphs[0])
+        m = next(filter(None, (_DATELINE.match(p) for p in paragraphs[:2])), None)
         name = squash(m.group("paren") or m.group("dash") or m.group("joined")) if m else ""
         if name.lower() in _AGENCIES:
             return name
