@@ -86,6 +86,13 @@ def _site_selector(page: Page, key: str) -> list[str]:
 
 # --- title ------------------------------------------------------------------------------------
 def site_names(page: Page) -> list[str]:
+    """The site's names (config, og:site_name, publisher, logo link), computed once per page."""
+    if "site_names" not in page.memo:
+        page.memo["site_names"] = _site_names(page)
+    return page.memo["site_names"]
+
+
+def _site_names(page: Page) -> list[str]:
     names = [
         page.rules.site_name,
         page.meta("og:site_name"),
@@ -115,8 +122,10 @@ def home_link_names(page: Page) -> list[str]:
     out = []
     for a in page.tree.iter("a"):
         href = (a.get("href") or "").strip()
-        target = urlsplit(page.absolute(href) or "") if href else None
-        if target is None or target.path not in ("", "/") or target.query:
+        if not href or href.rstrip("/").count("/") > 2:
+            continue  # a path below the root (cheap test before resolving the link)
+        target = urlsplit(page.absolute(href) or "")
+        if target.path not in ("", "/") or target.query:
             continue
         if target.netloc and target.netloc != home.netloc:
             continue

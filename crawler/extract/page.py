@@ -70,6 +70,7 @@ class Page:
     _elements: list[HtmlElement] = field(default_factory=list)
     _menus: dict[HtmlElement, list[str]] | None = None
     headline: HtmlElement | None = None  # the element showing the title, once it is known
+    memo: dict[str, Any] = field(default_factory=dict)  # per-page results of field helpers
 
     @property
     def container(self) -> HtmlElement | None:
