@@ -103,6 +103,7 @@ def _site_names(page: Page) -> list[str]:
     names.append(name_of(publisher))
     names += [name_of(o.get("name")) for o in page.jsonld if o.get("@type") in _ORG_TYPES]
     names += home_link_names(page)
+    names += copyright_names(page)
     out: list[str] = []
     for n in names:
         n = squash(n).lstrip("@")
@@ -132,6 +133,23 @@ def home_link_names(page: Page) -> list[str]:
         for name in (text_of(a), *(img.get("alt") or "" for img in a.iter("img"))):
             if name and name.lower() not in _HOME_WORDS and len(name) <= 60:
                 out.append(name)
+    return out
+
+
+_COPYRIGHT = re.compile(
+    r"(?:©|&copy;|\(c\)|جميع الحقوق محفوظة)\s*(?:لـ|ل)?\s*(?:\d{4}\s*[-–]?\s*)?"
+    r"(?P<name>[^\d©|\-–.,،]{2,40}?)\s*(?:$|[-–|.,،©]|\d|جميع)"
+)
+
+
+def copyright_names(page: Page) -> list[str]:
+    """The name in the footer's '© 2018 الخليج اليوم - جميع الحقوق محفوظة' line."""
+    out = []
+    for text in page.tree.xpath("//body//text()[contains(., '©') or contains(., 'الحقوق')]"):
+        m = _COPYRIGHT.search(squash(str(text)))
+        name = squash(m.group("name")) if m else ""
+        if name and "الحقوق" not in name and "محفوظة" not in name:
+            out.append(name)
     return out
 
 
@@ -408,6 +426,8 @@ _BYLINE_TAGS = (
 # What follows a name on the same line: the date, a relative time, a separator.
 _AFTER_NAME = re.compile(
     r"\s(?:نشر|نُشر|تم\s|بتاريخ|تاريخ|في\s|قبل\s|منذ\s|الساعة\s|اخر|آخر|[|•·])|\s\d"
+    r"|\s(?:ال|)(?:اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت|أحد|احد)(?!\w)"
+    r"|\s[-–—](?:\s|$)"
 )
 
 
@@ -485,7 +505,8 @@ _NOT_IN_NAMES = frozenset(
     " و أو او ثم كل هذا هذه التي الذي اليوم غدا أمس"
     # share bars and reading widgets print short lines too
     " انسخ نسخ الرابط رابط شارك مشاركة اقرأ إقرأ تابع تابعونا أضف اضف اضغط طباعة إرسال ارسال"
-    " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر".split()
+    " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر"
+    " الكلمات كلمات الدلالية الدالة مفتاحية الوسوم وسوم تاجز".split()
 )
 _NAME_WORD = re.compile(r"^[\u0621-\u064a]{2,15}$")
 
