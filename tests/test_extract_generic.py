@@ -474,3 +474,35 @@ def test_site_rules_are_labelled_site_rule() -> None:
     assert art["field_sources"]["author"] == "site-rule"
     assert art["field_sources"]["section"] == "site-rule"
     assert art["field_sources"]["body"] == "site-rule"
+
+
+# --- kicker ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("before", "after", "kicker"),
+    [
+        ("", "<h2 class='k1'>في خطوة هي الأولى من نوعها</h2>", "في خطوة هي الأولى من نوعها"),
+        ("<span class='z'>رغم التحذيرات الرسمية</span>", "", "رغم التحذيرات الرسمية"),
+        ("", "<p class='q'>قبل ساعة</p>", None),  # a relative time
+        ("", "<span>تفاصيل الخبر</span>", None),  # a breadcrumb's last item
+        ("", "<div>حسن الزعبي</div>", None),  # a bare byline
+        ("", "<div>17 يونيو 2019</div>", None),  # a date
+    ],
+)
+def test_kicker_is_the_short_line_by_the_headline(before: str, after: str, kicker: str) -> None:
+    html = (
+        f"<html><body>{MENU}<div class='w'>{before}<h1 class='t'>{TITLE}</h1>{after}"
+        f"<div class='b'>{BODY}</div></div></body></html>"
+    )
+    art = run(html)
+    assert art["kicker"] == kicker
+    assert art["field_sources"].get("kicker") == ("position" if kicker else None)
+    assert kicker is None or kicker not in art["body"]
+
+
+def test_byline_and_site_names_from_footer_and_weekday() -> None:
+    header = "<span>بواسطة محمد عيسى الاثنين 3 مايو 2021</span>"
+    footer = "<p>© 2018 الخليج اليوم - جميع الحقوق محفوظة</p>"
+    art = run(page(header=header, after=footer))
+    assert art["author"] == "محمد عيسى"
+    art = run(page(head="<meta name='author' content='الخليج اليوم'>", after=footer))
+    assert art["author"] is None  # the site, named only in its copyright line

@@ -26,7 +26,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # The words that introduce a byline: 'كتب', 'كتبه', 'بقلم', 'بواسطة', 'نشر بواسطة', 'by' ...
 _BYLINE_WORD = (
     r"(?:(?:كتب|نشر|نشرت|أرسل|ارسل|أرسلت|ارسلت)\s+(?:بواسطة|بواسطه)|بواسطة|بواسطه|"
-    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|حوار|إعداد|اعداد|تحرير|"
+    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|المحررة|المحرر|حوار|إعداد|اعداد|"
+    r"تحرير|متابعة|"
     r"posted by|written by|by)"
 )
 _BYLINE_PREFIX = re.compile(
@@ -273,14 +274,77 @@ def title(page: Page) -> tuple[str | None, Source | None]:
     return text, Source.TITLE_TAG if text else None
 
 
-def kicker(page: Page, headline: str | None) -> tuple[str | None, Source | None]:
+def kicker(
+    page: Page, headline: str | None, taken: tuple[str | None, ...] = ()
+) -> tuple[str | None, Source | None]:
+    """The over-/sub-title: a known kicker class, else the short line printed right above or
+    below the headline that is not its section, byline, date or a menu entry (`taken` holds
+    the section and byline already found)."""
     site = _site_selector(page, "kicker")
     texts = site or select_texts(page, S.KICKER, scoped=True)
     for text in texts:
         text = text.strip(" …:-–|")
         if text and text != headline:
             return text, Source.SITE_RULE if site else Source.DISPLAYED
-    return None, None
+    near = _kicker_by_headline(page, headline, {t for t in taken if t})
+    return (near, Source.POSITION) if near else (None, None)
+
+
+_RELATIVE_TIME = re.compile(r"^(?:منذ|قبل)\s|\bago$", re.I)
+_KICKER_TAGS = frozenset({"h2", "h3", "h4", "h5", "p", "div", "span", "font", "b", "strong", "em"})
+
+
+def _neighbours(el: HtmlElement) -> list[HtmlElement]:
+    """The lines right before and after `el`: its sibling elements, or its wrapper's when it
+    is alone there (<div><h1>…</h1></div><p>kicker</p>, a table row's cell), entering a
+    sibling wrapper down to its nearest line."""
+    node = el
+    for _ in range(4):
+        before, after = node.getprevious(), node.getnext()
+        if before is not None or after is not None:
+            lines = (_edge(before, last=True), _edge(after, last=False))
+            return [n for n in lines if n is not None]
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return []
+
+
+def _edge(el: HtmlElement | None, *, last: bool) -> HtmlElement | None:
+    """`el` itself when it is a line, else its first (or last) child line, a few levels down."""
+    for _ in range(4):
+        if el is None or (el.tag in _KICKER_TAGS and not len(el)):
+            return el
+        children = [c for c in el if isinstance(c.tag, str)]
+        if not children or (el.tag in _KICKER_TAGS and (el.text or "").strip()):
+            return el
+        el = children[-1] if last else children[0]
+    return el
+
+
+def _kicker_by_headline(page: Page, headline: str | None, taken: set[str]) -> str | None:
+    if page.headline is None or not headline:
+        return None
+    container = page.container
+    menu = menu_texts(page)
+    for el in _neighbours(page.headline):
+        if el.tag not in _KICKER_TAGS or len(el) > 2 or el.find(".//a") is not None:
+            continue
+        if container is not None and (el is container or container in el.iterancestors()):
+            continue
+        text = text_of(el).strip(" …:-–|")
+        words = text.split()
+        if not 2 <= len(words) <= 12 or len(text) > 100 or any(c.isdigit() for c in text):
+            continue
+        if text in taken or text in menu or headline in text or _BYLINE_LINE.match(text):
+            continue
+        if looks_like_name(text) or text.lower() in _NOT_A_SECTION or _RELATIVE_TIME.match(text):
+            continue
+        if is_hidden(el):
+            continue
+        return text
+    return None
 
 
 # --- navigation -------------------------------------------------------------------------------
