@@ -506,3 +506,24 @@ def test_byline_and_site_names_from_footer_and_weekday() -> None:
     assert art["author"] == "محمد عيسى"
     art = run(page(head="<meta name='author' content='الخليج اليوم'>", after=footer))
     assert art["author"] is None  # the site, named only in its copyright line
+
+
+def test_relative_time_with_the_date_in_its_tooltip() -> None:
+    art = run(page(header="<span title='05/07/2018 12:56'>منذ يوم</span>"))
+    assert (art["published_at"], art["published_precision"]) == (
+        "2018-07-05T12:56:00+00:00",
+        "minute",
+    )
+
+
+def test_headline_printed_in_a_cell_not_the_link_to_itself() -> None:
+    """Only og:title names the headline; a 'most read' link repeats it before the page does."""
+    html = (
+        f"<html><head><meta property='og:title' content='{TITLE}'></head><body>"
+        f"<ul class='m'><li><a href='/story/4711'>{TITLE}</a></li></ul><table><tr><td>"
+        f"<font size='4'><b>{TITLE}</b></font></td></tr><tr><td><span>بتاريخ الأربعاء 01 "
+        f"أغسطس, 2018</span></td></tr><tr><td>{BODY}</td></tr></table></body></html>"
+    )
+    art = run(html)
+    assert (art["title"], art["published_at"]) == (TITLE, "2018-08-01T00:00:00+00:00")
+    assert art["field_sources"]["published_at"] == "position"

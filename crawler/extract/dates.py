@@ -261,7 +261,9 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
     body_start = order.get(container, -1) if container is not None else -1
     edge = _body_edges(container)
     for el, text in lines:
-        if not any(c.isdigit() for c in text) or _RELATIVE.search(text) or _in_topbar(el):
+        if _RELATIVE.search(text):
+            text = _tooltip_date(el)  # 'منذ يوم' with the real date in its title attribute
+        if not any(c.isdigit() for c in text) or _in_topbar(el):
             continue
         if _teaser(page, el):
             continue
@@ -289,6 +291,16 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
         published.append((rank, (*found, text)))
     published.sort(key=lambda x: x[0])
     return [p for _, p in published], modified
+
+
+def _tooltip_date(el: HtmlElement) -> str:
+    """The date a relative time carries in a title/data attribute, or ''."""
+    for node in el.iter():
+        for attr in ("title", "data-date", "data-time", "data-original-title"):
+            value = squash(node.get(attr))
+            if value and any(c.isdigit() for c in value) and not _RELATIVE.search(value):
+                return value
+    return ""
 
 
 def _header_region(anchor: HtmlElement) -> HtmlElement:

@@ -206,6 +206,7 @@ def shown_as(page: Page, text: str) -> HtmlElement | None:
     want = _letters(text)
     if not want:
         return None
+    link = None  # a breadcrumb's last item or a link to itself only when nothing else prints it
     for el in page.tree.iter(*_HEADLINE_TAGS):
         if len(el) > 3 or el.getparent() is None:
             continue
@@ -213,8 +214,10 @@ def shown_as(page: Page, text: str) -> HtmlElement | None:
         if len(raw) < len(text) // 2 or len(raw) > 2 * len(text) + 40:
             continue
         if _letters(raw) == want and not is_hidden(el):
-            return el
-    return None
+            if el.tag != "a" and next(el.iterancestors("a"), None) is None:
+                return el
+            link = link if link is not None else el
+    return link
 
 
 def _title_tag_parts(page: Page) -> tuple[str | None, HtmlElement | None]:
