@@ -527,3 +527,16 @@ def test_headline_printed_in_a_cell_not_the_link_to_itself() -> None:
     art = run(html)
     assert (art["title"], art["published_at"]) == (TITLE, "2018-08-01T00:00:00+00:00")
     assert art["field_sources"]["published_at"] == "position"
+
+
+def test_kicker_after_the_category_line_and_headline_not_from_the_breadcrumb() -> None:
+    html = (
+        f"<html><head><meta property='og:title' content='{TITLE}'></head><body>"
+        f"<nav class='bc'><a href='/'>الرئيسية</a> » <span>{TITLE}</span></nav>"
+        f"<div class='w'><h2 itemprop='headline'>{TITLE}</h2></div><article>"
+        "<div class='c'><a href='/category/81'>كرة القدم</a></div>"
+        f"<div class='k'>خلال اجتماع طارئ للحكومة</div><div class='b'>{BODY}</div></article>"
+        "</body></html>"
+    )
+    art = run(html)
+    assert (art["kicker"], art["section"]) == ("خلال اجتماع طارئ للحكومة", "كرة القدم")

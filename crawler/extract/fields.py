@@ -206,18 +206,25 @@ def shown_as(page: Page, text: str) -> HtmlElement | None:
     want = _letters(text)
     if not want:
         return None
-    link = None  # a breadcrumb's last item or a link to itself only when nothing else prints it
+    # A heading wins; then another element; a link to itself or a breadcrumb's last item only
+    # when nothing else prints the headline.
+    plain = link = None
     for el in page.tree.iter(*_HEADLINE_TAGS):
         if len(el) > 3 or el.getparent() is None:
             continue
         raw = el.text_content()
         if len(raw) < len(text) // 2 or len(raw) > 2 * len(text) + 40:
             continue
-        if _letters(raw) == want and not is_hidden(el):
-            if el.tag != "a" and next(el.iterancestors("a"), None) is None:
-                return el
+        if _letters(raw) != want or is_hidden(el):
+            continue
+        linked = el.tag == "a" or next(el.iterancestors("a"), None) is not None
+        if linked or in_navigation(page, el):
             link = link if link is not None else el
-    return link
+        elif el.tag in ("h1", "h2", "h3", "h4"):
+            return el
+        else:
+            plain = plain if plain is not None else el
+    return plain if plain is not None else link
 
 
 def _title_tag_parts(page: Page) -> tuple[str | None, HtmlElement | None]:
@@ -314,6 +321,22 @@ def _neighbours(el: HtmlElement) -> list[HtmlElement]:
     return []
 
 
+def _lines_by(el: HtmlElement) -> list[HtmlElement]:
+    """The neighbouring lines, and the next one after each when it is a section label or a
+    byline (a wrapper that opens with the category link, then the kicker)."""
+    out = []
+    for line in _neighbours(el):
+        out.append(line)
+        node = line
+        while node.getnext() is None and node.getparent() is not None and node.tag == "a":
+            node = node.getparent()  # the category link's own wrapper line
+        step = node.getnext()
+        if step is not None and (line.tag == "a" or line.find(".//a") is not None):
+            inner = _edge(step, last=False)
+            out.append(inner if inner is not None else step)
+    return out
+
+
 def _edge(el: HtmlElement | None, *, last: bool) -> HtmlElement | None:
     """`el` itself when it is a line, else its first (or last) child line, a few levels down."""
     for _ in range(4):
@@ -331,7 +354,7 @@ def _kicker_by_headline(page: Page, headline: str | None, taken: set[str]) -> st
         return None
     container = page.container
     menu = menu_texts(page)
-    for el in _neighbours(page.headline):
+    for el in _lines_by(page.headline):
         if el.tag not in _KICKER_TAGS or len(el) > 2 or el.find(".//a") is not None:
             continue
         if container is not None and (el is container or container in el.iterancestors()):
