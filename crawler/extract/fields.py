@@ -572,12 +572,12 @@ def select_texts_el(page: Page, selectors: tuple[str, ...]) -> list[HtmlElement]
 def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
     """(author, displayed byline line to drop from the body, source): what the page shows."""
     site = _site_selector(page, "author")
-    texts = site or [
+    texts = site or (
         text_of(el)
         for sel in S.AUTHOR
         for el in S.css(sel)(page.scope)
         if not is_hidden(el) and not in_navigation(page, el)
-    ]
+    )
     for text in texts:
         name = clean_byline(text, page)
         if name and len(name.split()) <= 6 and not is_site_account(name, page):
@@ -787,8 +787,14 @@ def section(
     site = _site_selector(page, "section")
     if site:
         return site[0], Source.SITE_RULE
-    trails = [el for sel in S.BREADCRUMB for el in S.css(sel)(page.tree)]
-    for el in trails or _unlabelled_breadcrumbs(page):
+    labelled = False
+    for sel in S.BREADCRUMB:
+        for el in S.css(sel)(page.tree):
+            labelled = True
+            crumbs = _crumbs(el, headline)
+            if crumbs:
+                return crumbs[-1], Source.BREADCRUMB
+    for el in [] if labelled else _unlabelled_breadcrumbs(page):
         crumbs = _crumbs(el, headline)
         if crumbs:
             return crumbs[-1], Source.BREADCRUMB
