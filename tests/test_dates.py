@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 
-from crawler.dates import find_date, normalize_date_text, parse_date, rejection_reason, to_iso
+from crawler.dates import (
+    find_date,
+    find_date_precise,
+    normalize_date_text,
+    parse_date,
+    parse_date_precise,
+    rejection_reason,
+    to_iso,
+)
 
 DAMASCUS = "Asia/Damascus"
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -707,3 +715,32 @@ def test_parse_is_well_under_a_millisecond(text: str) -> None:
     for _ in range(n):
         parse_date(text, tz=DAMASCUS, now=NOW)
     assert (time.perf_counter() - start) / n < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "precision"),
+    [
+        ("17-يونيو-2019", "2019-06-17T00:00:00", "day"),
+        ("١١-أبريل-٢٠٢٤ على الساعة ٠٤:١٨ ص", "2024-04-11T04:18:00", "minute"),
+        ("17 يونيو، 2019", "2019-06-17T00:00:00", "day"),
+        ("17 / 6 / 2019", "2019-06-17T00:00:00", "day"),
+        ("07/01/2022 على الساعة 02:28 م", "2022-01-07T14:28:00", "minute"),
+        ("12 مايو 2020 في تمام الساعة 10:30", "2020-05-12T10:30:00", "minute"),
+        ("الأحد 27 جمادى الأولى 1445هـ - 10 ديسمبر 2023م", "2023-12-10T00:00:00", "day"),
+        ("1445/05/27 هـ الموافق 10/12/2023", "2023-12-10T00:00:00", "day"),  # Hijri passed over
+        ("2020-03-17T17:27:41+00:00", "2020-03-17T17:27:41", "second"),
+        ("2020-03-17", "2020-03-17T00:00:00", "day"),
+        ("2020-03-17 17:27", "2020-03-17T17:27:00", "minute"),
+        ("Tue, 17 Mar 2020 17:27 +0000", "2020-03-17T17:27:00", "minute"),
+        ("منذ 3 ساعات", None, None),  # a relative time is never a date
+        ("قبل ساعة", None, None),
+    ],
+)
+def test_parse_date_precise_formats_and_precision(
+    text: str, expected: str | None, precision: str | None
+) -> None:
+    found = parse_date_precise(text, tz="UTC", now=NOW)
+    assert found is not None if expected else found is None
+    if found:
+        assert (found[0].replace(tzinfo=None).isoformat(), found[1]) == (expected, precision)
+    assert find_date_precise(f"نشر في {text} | اقرأ أيضاً", tz="UTC", now=NOW) == found

@@ -11,6 +11,9 @@ import pytest
 
 from crawler.config import load_config
 from crawler.extract import ExtractionRules, extract_article
+from crawler.extract.body import find_container
+from crawler.extract.decode import decode_html
+from crawler.extract.page import parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("KHABAR_CORPUS") or ROOT.parent / "shared" / "corpus")
@@ -26,6 +29,14 @@ pytestmark = pytest.mark.skipif(
 def _rules(url: str) -> ExtractionRules:
     site = load_config(ROOT / "config.yaml").site_for_url(url)
     return site.extraction if site else ExtractionRules()
+
+
+def _container_holds(html: Path, url: str, phrase: str) -> bool:
+    """The raw page's article container holds `phrase`: only there can extraction fail to
+    drop it (a button outside the container never reaches the body)."""
+    text, _ = decode_html(html.read_bytes(), None)
+    container = find_container(parse_html(text), _rules(url))
+    return container is not None and phrase in container.text_content()
 
 
 def _replica_articles() -> list[str]:
@@ -56,7 +67,8 @@ def test_alwatan_replica_fields(stem: str) -> None:
     assert art["page_kind"] == "article"
     assert art["canonical_hint"] == gold["canonical_url"]
     assert art["body"].split("\n") == gold_txt.strip().split("\n")
-    assert BACK_TO_TOP not in art["body"]
+    if _container_holds(REPLICA / f"{stem}.html", gold["url"], BACK_TO_TOP):
+        assert BACK_TO_TOP not in art["body"]
 
 
 @pytest.mark.parametrize("stem", ["article-532640", "article-532871"])
@@ -87,7 +99,9 @@ def test_seed_article_exactly_as_gold() -> None:
     assert art["site_name"] == gold["site_name"]
     assert art["body"].split("\n") == body.strip().split("\n")
     assert len(art["body"].split("\n")) == 13
-    assert BACK_TO_TOP not in art["body"] and "صحيفة الوطن" not in art["body"]
+    if _container_holds(REPLICA / "article-94762.html", url, BACK_TO_TOP):
+        assert BACK_TO_TOP not in art["body"]
+    assert "صحيفة الوطن" not in art["body"]
     assert "اقرأ أيضاً" not in art["body"] and "إعلان" not in art["body"]
 
 
@@ -166,20 +180,39 @@ def test_persian_pages_are_not_arabic(path: str) -> None:
     assert art["language"] == "fa"
 
 
-# Floors pinned from the bench run (bench/extraction.py); a regression below them fails.
-FLOORS = {"mean_f1": 0.99, "mean_f1_real_sites": 0.98, "min_f1": 0.86}
-RATE_FLOORS = {"title": 1.0, "published": 1.0, "author": 0.95, "section": 0.95, "kicker": 1.0}
+# Floors AT the values measured by `python bench/extraction.py --generic` (tuned = the sites'
+# config.yaml rules, generic = every site's extraction: rules off); a regression fails.
+FLOORS = {
+    "khabar": {"mean_f1": 0.9958, "mean_f1_real_sites": 0.9896, "min_f1": 0.8662},
+    "khabar-generic": {"mean_f1": 0.9929, "mean_f1_real_sites": 0.9825, "min_f1": 0.8662},
+}
+RATED = ("title", "published", "author", "section", "kicker", "language_ok")
 
 
-def test_bench_means_above_floors() -> None:
+@pytest.fixture(scope="module")
+def bench_report() -> dict:
     import sys
 
     sys.path.insert(0, str(ROOT / "bench"))
     import extraction as bench
 
-    summary = bench.run()["summary"]["khabar"]
-    for key, floor in FLOORS.items():
+    return bench.run(generic=True)
+
+
+@pytest.mark.parametrize("run", ["khabar", "khabar-generic"])
+def test_bench_at_floors(bench_report: dict, run: str) -> None:
+    summary = bench_report["summary"][run]
+    for key, floor in FLOORS[run].items():
         assert summary[key] >= floor, (key, summary[key])
-    for key, floor in RATE_FLOORS.items():
-        assert summary[key]["rate"] >= floor, (key, summary[key])
-    assert summary["language_ok"]["rate"] == 1.0
+    for key in RATED:
+        assert summary[key]["rate"] == 1.0, (key, summary[key])
+
+
+def test_leave_one_site_out_needs_rules_only_where_config_has_them(bench_report: dict) -> None:
+    """Every site's fields come out right with its rules off; only lbcgroup's body needs its
+    selector (the one extraction: rule left in config.yaml)."""
+    for site, summary in bench_report["leave_one_site_out"].items():
+        for key in RATED:
+            if key in summary:
+                assert summary[key]["rate"] == 1.0, (site, key, summary[key])
+    assert bench_report["leave_one_site_out"]["lbcgroup"]["min_f1"] == 0.9073

@@ -53,9 +53,9 @@ def extract_article(
     page = Page.build(tree, url, rules)
 
     title, sources["title"] = fields.title(page)
-    kicker, sources["kicker"] = fields.kicker(page, title)
     author, byline_shown, sources["author"] = fields.shown_author(page)
     section, sources["section"] = fields.section(page, title, hints.get("feed_section"))
+    kicker, sources["kicker"] = fields.kicker(page, title, (section, byline_shown, author))
     tags, sources["tags"] = fields.tags(page)
     image_url, sources["image_url"] = fields.image(page)
     found = extract_dates(page, hints, now)

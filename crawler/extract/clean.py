@@ -56,7 +56,6 @@ _LINE_TAGS = (
     "strong",
     "b",
 )
-PAGE_FORM_CHARS = 1000  # more text than any search, login or comment form holds
 _BOX_TAGS = frozenset({"div", "section", "aside", "ul"})
 _READ_ALSO_START = re.compile(
     r"\s*(?:اقرأ|إقرأ|اقرا|إقرا|شاهد|طالع|الوسوم|تاجز|الكلمات الدالة|كلمات مفتاحية)"
@@ -116,6 +115,7 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     site_selectors = rules.boilerplate_selectors if rules else ()
     protected = _body_ancestors(tree, rules)
+    page_chars = len(tree.text_content())
     for selector in (*site_selectors, S.CLUTTER_GROUP):
         try:
             found = S.css(selector)(tree)
@@ -125,7 +125,7 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
         for el in found:
             if el is tree or el.tag in ("html", "body") or el in protected:
                 continue
-            if el.tag == "form" and len(el.text_content()) > PAGE_FORM_CHARS:
+            if el.tag == "form" and len(el.text_content()) > page_chars / 2:
                 continue  # ASP.NET WebForms wrap the whole page in one <form>
             _drop(el)
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases

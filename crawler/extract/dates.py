@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import htmldate
+import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -63,6 +64,15 @@ MODIFIED_METAS = (
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _FAR = datetime(9000, 1, 1, tzinfo=UTC)
+_ISO_START = re.compile(r"^\s*(?:19|20)\d{2}-\d{2}-\d{2}")
+_HAS_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\s(?:GMT|UTC|[+-]\d{4}))$", re.I)
+_RDFA_CREATED = (
+    "//*[contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')"
+    " or contains(concat(' ', normalize-space(@property), ' '), ' dc:created ')"
+    " or contains(concat(' ', normalize-space(@property), ' '), ' dcterms:created ')]"
+)
+# A finer time for a day-only date must fall on that day, wherever its zone put it.
+_SAME_DAY = (timedelta(hours=-14), timedelta(hours=38))
 _UTC_LABEL = re.compile(r"(?:Z|[+-]00:?00|\bGMT|\bUTC)$", re.I)
 _HAS_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
 
@@ -154,6 +164,7 @@ _UPDATE_LABEL = re.compile(
 _RELATIVE = re.compile(r"منذ\s|قبل\s+\d|\bago\b", re.I)
 MAX_LINE = 150  # a date line is short; longer text is prose that may merely mention a date
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "option"})
+_NOT_THE_STORY = frozenset({"marquee", "nav", "aside", "menu", "amp-sidebar"})
 
 
 def _is_update(text: str) -> bool:
@@ -167,18 +178,19 @@ def _split_update(text: str) -> tuple[str, str]:
     return (norm, "") if m is None else (norm[: m.start()], norm[m.start() :])
 
 
-def _lines(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _lines(page: Page, root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Short text lines in document order: a small element whole, else the text pieces of a
-    big one (old table layouts put the date between <br>s of a cell)."""
+    big one (old table layouts put the date between <br>s of a cell). Teasers, tickers and
+    menus are left out, with everything inside them."""
     out: list[tuple[HtmlElement, str]] = []
 
     def walk(el: HtmlElement) -> None:
-        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
+        if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or _teaser_node(page, el):
             return
         text = squash(el.text_content())
         if not text:
             return
-        if len(text) <= MAX_LINE:
+        if len(text) <= MAX_LINE and not any(_teaser_node(page, d) for d in el.iterdescendants()):
             out.append((el, text))
             return
         if el.text and squash(el.text):
@@ -207,6 +219,13 @@ def _links_elsewhere(page: Page, a: HtmlElement) -> bool:
     return not _ARCHIVE_PATH.search(target.path)
 
 
+def _teaser_node(page: Page, el: HtmlElement) -> bool:
+    """This very element is a link to another story, a ticker, a menu or navigation."""
+    if el.tag == "a":
+        return _links_elsewhere(page, el)
+    return el.tag in _NOT_THE_STORY or el in page.menus
+
+
 def _teaser(page: Page, el: HtmlElement) -> bool:
     """A line belonging to another story (a linked teaser, a menu, a ticker) or hidden."""
     from .fields import in_navigation, is_hidden
@@ -214,7 +233,7 @@ def _teaser(page: Page, el: HtmlElement) -> bool:
     for node in (el, *el.iterancestors("a")):
         if node.tag == "a" and _links_elsewhere(page, node):
             return True
-    return in_navigation(el) or is_hidden(el)
+    return in_navigation(page, el) or is_hidden(el)
 
 
 def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Shown]]:
@@ -233,14 +252,16 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
     region = page.scope
     if anchor is not None and region is page.tree:
         region = _header_region(anchor)
-    lines = _lines(region)
+    lines = _lines(page, region)
     if container is not None and region is not page.tree and container not in region.iter():
-        lines += _lines(container)
+        lines += _lines(page, container)
     at = order.get(anchor, -1) if anchor is not None else -1
     body_start = order.get(container, -1) if container is not None else -1
     edge = _body_edges(container)
     for el, text in lines:
-        if not any(c.isdigit() for c in text) or _RELATIVE.search(text) or _in_topbar(el):
+        if _RELATIVE.search(text):
+            text = _tooltip_date(el)  # 'منذ يوم' with the real date in its title attribute
+        if not any(c.isdigit() for c in text) or _in_topbar(el):
             continue
         if _teaser(page, el):
             continue
@@ -268,6 +289,16 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
         published.append((rank, (*found, text)))
     published.sort(key=lambda x: x[0])
     return [p for _, p in published], modified
+
+
+def _tooltip_date(el: HtmlElement) -> str:
+    """The date a relative time carries in a title/data attribute, or ''."""
+    for node in el.iter():
+        for attr in ("title", "data-date", "data-time", "data-original-title"):
+            value = squash(node.get(attr))
+            if value and any(c.isdigit() for c in value) and not _RELATIVE.search(value):
+                return value
+    return ""
 
 
 def _header_region(anchor: HtmlElement) -> HtmlElement:
@@ -314,9 +345,16 @@ def _htmldate(page: Page, res: DateResult, now: datetime | None) -> datetime | N
     """htmldate's original-date guess, one more candidate when nothing else was found: it reads
     layouts nobody described, but falls back to Jan 1 / today, which the rejection rules and a
     same-day check throw away."""
+    region = copy.deepcopy(page.tree)
+    if page.scope is not page.tree:  # never a sidebar's date
+        region = lxml.html.fromstring("<html><body></body></html>")
+        region.find("body").append(copy.deepcopy(page.scope))
+    for el in list(region.iter("a", "marquee", "nav", "aside", "footer", "menu")):
+        if el.getparent() is not None and (el.tag != "a" or _links_elsewhere(page, el)):
+            el.drop_tree()  # teasers, tickers and menus carry other stories' dates
     try:
         raw = htmldate.find_date(
-            copy.deepcopy(page.tree),
+            region,
             url=page.url,
             original_date=True,
             extensive_search=True,
@@ -357,10 +395,16 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Sourc
         for el in page.tree.iter("time"):
             if el.get("datetime") and not _in_topbar(el) and not _teaser(page, el):
                 out.append((Source.TIME, el.get("datetime")))
-        for el in page.tree.xpath("//*[@property='dc:date' or @property='dcterms:created']"):
+        # hAtom/Blogger: <abbr class="published" title="2018-02-02T15:00:00Z">06:00 م</abbr>
+        for el in page.tree.iter("abbr"):
+            title = el.get("title") or ""
+            if _ISO_START.match(title) and not _in_topbar(el) and not _teaser(page, el):
+                out.append((Source.TIME, title))
+        for el in page.tree.xpath(_RDFA_CREATED):
             if el.get("content"):
                 out.append((Source.META, el.get("content")))
-    return out
+    # A value with its UTC offset is an instant; one without is a wall time in an unknown zone.
+    return sorted(out, key=lambda c: not _HAS_OFFSET.search(c[1].strip()))
 
 
 def _accept(dt: datetime | None, res: DateResult, now: datetime | None) -> bool:
@@ -410,16 +454,20 @@ def extract_dates(
         res.published, res.precision, res.source = dt, precision, source
 
     shown: list[Shown] | None = None
+    machine: list[tuple[datetime, D.Precision, Source]] = []
     for source, raw in _machine(page, PUBLISHED_METAS, "datePublished"):
         found = _parse(page, raw, now, res)
-        if found and _accept(found[0], res, now):
-            shown = _displayed(page, now)
-            local = _mislabelled_utc(raw, found[0], shown)
-            if local:
-                take(local[0], local[1], site_date)
-            else:
-                take(*found, source)
-            break
+        if not (found and _accept(found[0], res, now)):
+            continue
+        machine.append((*found, source))
+        if res.published is not None:
+            continue
+        shown = _displayed(page, now)
+        local = _mislabelled_utc(raw, found[0], shown)
+        if local:
+            take(local[0], local[1], site_date)
+        else:
+            take(*found, source)
     scoped = _displayed(page, now, tree_wide=False) if shown is None else shown
     positioned: tuple[list[Shown], list[Shown]] | None = None
     if res.published is None:
@@ -456,6 +504,19 @@ def extract_dates(
         dt = _htmldate(page, res, now)
         if dt and _accept(dt, res, now):
             take(dt, "day", Source.HTMLDATE)
+    if res.published is not None and res.precision == "day":
+        if positioned is None:
+            positioned = _positioned(page, now)
+        finer = [
+            *machine,
+            *((dt, p, site_date) for dt, p, _ in (shown or scoped)),
+            *((dt, p, Source.POSITION) for dt, p, _ in positioned[0]),
+        ]
+        for dt, precision, source in finer:
+            gap = dt - res.published
+            if precision != "day" and _SAME_DAY[0] <= gap <= _SAME_DAY[1]:
+                take(dt, precision, source)  # the same day, shown to the minute elsewhere
+                break
     for source, raw in _machine(page, MODIFIED_METAS, "dateModified"):
         found = _parse(page, raw, now, res)
         if found and _accept(found[0], res, now):

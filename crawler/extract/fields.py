@@ -23,14 +23,20 @@ logger = logging.getLogger(__name__)
 
 _SEPARATORS = (" - ", " – ", " — ", " | ", " :: ", " « ", " » ", " : ")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# The words that introduce a byline: 'كتب', 'كتبه', 'بقلم', 'بواسطة', 'نشر بواسطة', 'by' ...
+_BYLINE_WORD = (
+    r"(?:(?:كتب|نشر|نشرت|أرسل|ارسل|أرسلت|ارسلت)\s+(?:بواسطة|بواسطه)|بواسطة|بواسطه|"
+    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|المحررة|المحرر|حوار|إعداد|اعداد|"
+    r"تحرير|متابعة|"
+    r"posted by|written by|by)"
+)
 _BYLINE_PREFIX = re.compile(
-    r"^\s*(?:[|/•·]\s*)?(?:(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد|تقرير|متابعة|ترجمة|تحرير|"
-    r"by|written by)\b\s*[:：\-–]?\s*)?",
+    rf"^\s*(?:[|/•·]\s*)?(?:(?:{_BYLINE_WORD}|تقرير|متابعة|ترجمة|تحرير)(?!\w)\s*[:：\-–]?\s*)?",
     re.I,
 )
 _BYLINE_LINE = re.compile(
-    r"^(?:[^\d:|/]{2,30}/\s*)?(?:كتبت|كتب|بقلم|حوار|إعداد|اعداد)\s*[:：\-–]?\s*"
-    r"(?P<name>[^\d:|]{3,40})$"
+    rf"^(?:[^\d:|/]{{2,30}}/\s*)?{_BYLINE_WORD}(?!\w)\s*[:：\-–]?\s*(?P<name>[^\d:|]{{3,40}})$",
+    re.I,
 )
 _ORG_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
 _SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
@@ -81,6 +87,13 @@ def _site_selector(page: Page, key: str) -> list[str]:
 
 # --- title ------------------------------------------------------------------------------------
 def site_names(page: Page) -> list[str]:
+    """The site's names (config, og:site_name, publisher, logo link), computed once per page."""
+    if "site_names" not in page.memo:
+        page.memo["site_names"] = _site_names(page)
+    return page.memo["site_names"]
+
+
+def _site_names(page: Page) -> list[str]:
     names = [
         page.rules.site_name,
         page.meta("og:site_name"),
@@ -90,6 +103,8 @@ def site_names(page: Page) -> list[str]:
     publisher = first(page.ld_articles, "publisher") or first(page.jsonld, "publisher")
     names.append(name_of(publisher))
     names += [name_of(o.get("name")) for o in page.jsonld if o.get("@type") in _ORG_TYPES]
+    names += home_link_names(page)
+    names += copyright_names(page)
     out: list[str] = []
     for n in names:
         n = squash(n).lstrip("@")
@@ -99,6 +114,43 @@ def site_names(page: Page) -> list[str]:
     for n in list(out):
         for sep in _SEPARATORS:
             out.extend(p.strip() for p in n.split(sep.strip()) if len(p.strip()) > 1)
+    return out
+
+
+def home_link_names(page: Page) -> list[str]:
+    """The site's name as its logo shows it: the text or image alt of a link to the home page
+    (an h1 holding it is the blog's or site's title, not the article's)."""
+    home = urlsplit(page.url)
+    out = []
+    for a in page.tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.rstrip("/").count("/") > 2:
+            continue  # a path below the root (cheap test before resolving the link)
+        target = urlsplit(page.absolute(href) or "")
+        if target.path not in ("", "/") or target.query:
+            continue
+        if target.netloc and target.netloc != home.netloc:
+            continue
+        for name in (text_of(a), *(img.get("alt") or "" for img in a.iter("img"))):
+            if name and name.lower() not in _HOME_WORDS and len(name) <= 60:
+                out.append(name)
+    return out
+
+
+_COPYRIGHT = re.compile(
+    r"(?:©|&copy;|\(c\)|جميع الحقوق محفوظة)\s*(?:لـ|ل)?\s*(?:\d{4}\s*[-–]?\s*)?"
+    r"(?P<name>[^\d©|\-–.,،]{2,40}?)\s*(?:$|[-–|.,،©]|\d|جميع)"
+)
+
+
+def copyright_names(page: Page) -> list[str]:
+    """The name in the footer's '© 2018 الخليج اليوم - جميع الحقوق محفوظة' line."""
+    out = []
+    for text in page.tree.xpath("//body//text()[contains(., '©') or contains(., 'الحقوق')]"):
+        m = _COPYRIGHT.search(squash(str(text)))
+        name = squash(m.group("name")) if m else ""
+        if name and "الحقوق" not in name and "محفوظة" not in name:
+            out.append(name)
     return out
 
 
@@ -154,15 +206,25 @@ def shown_as(page: Page, text: str) -> HtmlElement | None:
     want = _letters(text)
     if not want:
         return None
+    # A heading wins; then another element; a link to itself or a breadcrumb's last item only
+    # when nothing else prints the headline.
+    plain = link = None
     for el in page.tree.iter(*_HEADLINE_TAGS):
         if len(el) > 3 or el.getparent() is None:
             continue
         raw = el.text_content()
         if len(raw) < len(text) // 2 or len(raw) > 2 * len(text) + 40:
             continue
-        if _letters(raw) == want and not is_hidden(el):
+        if _letters(raw) != want or is_hidden(el):
+            continue
+        linked = el.tag == "a" or next(el.iterancestors("a"), None) is not None
+        if linked or in_navigation(page, el):
+            link = link if link is not None else el
+        elif el.tag in ("h1", "h2", "h3", "h4"):
             return el
-    return None
+        else:
+            plain = plain if plain is not None else el
+    return plain if plain is not None else link
 
 
 def _title_tag_parts(page: Page) -> tuple[str | None, HtmlElement | None]:
@@ -222,42 +284,116 @@ def title(page: Page) -> tuple[str | None, Source | None]:
     return text, Source.TITLE_TAG if text else None
 
 
-def kicker(page: Page, headline: str | None) -> tuple[str | None, Source | None]:
+def kicker(
+    page: Page, headline: str | None, taken: tuple[str | None, ...] = ()
+) -> tuple[str | None, Source | None]:
+    """The over-/sub-title: a known kicker class, else the short line printed right above or
+    below the headline that is not its section, byline, date or a menu entry (`taken` holds
+    the section and byline already found)."""
     site = _site_selector(page, "kicker")
     texts = site or select_texts(page, S.KICKER, scoped=True)
     for text in texts:
         text = text.strip(" …:-–|")
         if text and text != headline:
             return text, Source.SITE_RULE if site else Source.DISPLAYED
-    return None, None
+    near = _kicker_by_headline(page, headline, {t for t in taken if t})
+    return (near, Source.POSITION) if near else (None, None)
+
+
+_RELATIVE_TIME = re.compile(r"^(?:منذ|قبل)\s|\bago$", re.I)
+_KICKER_TAGS = frozenset({"h2", "h3", "h4", "h5", "p", "div", "span", "font", "b", "strong", "em"})
+
+
+def _neighbours(el: HtmlElement) -> list[HtmlElement]:
+    """The lines right before and after `el`: its sibling elements, or its wrapper's when it
+    is alone there (<div><h1>…</h1></div><p>kicker</p>, a table row's cell), entering a
+    sibling wrapper down to its nearest line."""
+    node = el
+    for _ in range(4):
+        before, after = node.getprevious(), node.getnext()
+        if before is not None or after is not None:
+            lines = (_edge(before, last=True), _edge(after, last=False))
+            return [n for n in lines if n is not None]
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        node = parent
+    return []
+
+
+def _lines_by(el: HtmlElement) -> list[HtmlElement]:
+    """The neighbouring lines, and the next one after each when it is a section label or a
+    byline (a wrapper that opens with the category link, then the kicker)."""
+    out = []
+    for line in _neighbours(el):
+        out.append(line)
+        node = line
+        while node.getnext() is None and node.getparent() is not None and node.tag == "a":
+            node = node.getparent()  # the category link's own wrapper line
+        step = node.getnext()
+        if step is not None and (line.tag == "a" or line.find(".//a") is not None):
+            inner = _edge(step, last=False)
+            out.append(inner if inner is not None else step)
+    return out
+
+
+def _edge(el: HtmlElement | None, *, last: bool) -> HtmlElement | None:
+    """`el` itself when it is a line, else its first (or last) child line, a few levels down."""
+    for _ in range(4):
+        if el is None or (el.tag in _KICKER_TAGS and not len(el)):
+            return el
+        children = [c for c in el if isinstance(c.tag, str)]
+        if not children or (el.tag in _KICKER_TAGS and (el.text or "").strip()):
+            return el
+        el = children[-1] if last else children[0]
+    return el
+
+
+def _kicker_by_headline(page: Page, headline: str | None, taken: set[str]) -> str | None:
+    if page.headline is None or not headline:
+        return None
+    container = page.container
+    menu = menu_texts(page)
+    for el in _lines_by(page.headline):
+        if el.tag not in _KICKER_TAGS or len(el) > 2 or el.find(".//a") is not None:
+            continue
+        if container is not None and (el is container or container in el.iterancestors()):
+            continue
+        text = text_of(el).strip(" …:-–|")
+        words = text.split()
+        if not 2 <= len(words) <= 12 or len(text) > 100 or any(c.isdigit() for c in text):
+            continue
+        if text in taken or text in menu or headline in text or _BYLINE_LINE.match(text):
+            continue
+        if looks_like_name(text) or text.lower() in _NOT_A_SECTION or _RELATIVE_TIME.match(text):
+            continue
+        if is_hidden(el):
+            continue
+        return text
+    return None
 
 
 # --- navigation -------------------------------------------------------------------------------
-_NAV_TAGS = frozenset({"nav", "footer", "aside", "marquee"})
-MENU_LINKS = 5  # a list of this many links is a menu, not a byline or a section label
+_NAV_TAGS = frozenset({"nav", "footer", "aside", "marquee", "amp-sidebar", "menu"})
 
 
-def in_navigation(el: HtmlElement) -> bool:
-    """Inside a nav/footer/aside/ticker or a list of many links (a menu, 'most read'); an
-    article's own <footer> (AMP's category and tags line) is not navigation."""
-    for node in el.iterancestors():
+def in_navigation(page: Page, el: HtmlElement) -> bool:
+    """Inside a nav/footer/aside/ticker or a menu of links; an article's own <footer> (AMP's
+    category and tags line) is not navigation."""
+    menus = page.menus
+    for node in (el, *el.iterancestors()):
+        if node in menus:
+            return True
         if node.tag == "footer" and next(node.iterancestors("article"), None) is not None:
             continue
         if node.tag in _NAV_TAGS or node.get("role") in ("navigation", "menu", "menubar"):
             return True
-        if node.tag in ("ul", "ol") and len(node.findall("li")) >= MENU_LINKS:
-            return len(node.xpath("li[.//a]")) >= MENU_LINKS
     return False
 
 
 def menu_texts(page: Page) -> set[str]:
     """Texts of the links in the page's menus: the site's section names."""
-    out: set[str] = set()
-    for ul in page.tree.iter("ul", "ol", "nav"):
-        links = ul.findall(".//a")
-        if len(links) >= MENU_LINKS:
-            out.update(t for t in (text_of(a) for a in links) if t and len(t) <= 40)
-    return out
+    return {t for texts in page.menus.values() for t in texts if t and len(t) <= 40}
 
 
 # --- author -------------------------------------------------------------------------------------
@@ -297,6 +433,15 @@ _AGENCY_TAIL = re.compile(
     r"(?:^|\s|[-–—.])(?:--|-|–|—)?\s*\((?P<name>[^()\d]{2,25})\)\s*\.?$|"
     r"^(?:--|-|–|—)\s*(?P<dash>[^()\d]{2,25})$"
 )
+# A dateline opening the body: 'حلب (واس) - …', 'الكويت-سانا قال …', 'بغداد - أ ف ب - …'.
+_CITY = r"^[^\d()\-–—:،.]{2,30}?"
+_DATED_CITY = r"^[^()\-–—:،.]{2,40}?"  # 'الزرقاء 12 أيار (الأناضول) -'
+_DATELINE = re.compile(
+    rf"{_DATED_CITY}\s*\((?P<paren>[^()\d]{{2,25}})\)"
+    rf"|{_CITY}\s*[-–—]\s*(?P<dash>[^\d()\-–—]{{2,20}}?)\s*[-–—:]"
+    rf"|{_CITY}[-–—]\s*(?P<joined>[^\s\d()\-–—]{{2,12}}|[^\s\d()\-–—]\s[^\s\d()\-–—]\s"
+    rf"[^\s\d()\-–—])(?:\s|$)"
+)
 _AGENCIES = frozenset(
     {
         "أ ف ب",
@@ -319,6 +464,16 @@ _AGENCIES = frozenset(
         "شينخوا",
         "سبوتنيك",
         "وكالات",
+        "سبأ",
+        "واج",
+        "وات",
+        "ومع",
+        "و م ع",
+        "إرنا",
+        "ارنا",
+        "العمانية",
+        "يو بي آي",
+        "أسوشيتد برس",
         "afp",
         "reuters",
         "ap",
@@ -355,17 +510,41 @@ def is_site_account(name: str, page: Page) -> bool:
     return False
 
 
+_BYLINE_TAGS = (
+    *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small", "li"),
+)
+# What follows a name on the same line: the date, a relative time, a separator.
+_AFTER_NAME = re.compile(
+    r"\s(?:نشر|نُشر|تم\s|بتاريخ|تاريخ|في\s|قبل\s|منذ\s|الساعة\s|اخر|آخر|[|•·])|\s\d"
+    r"|\s(?:ال|)(?:اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت|أحد|احد)(?!\w)"
+    r"|\s[-–—](?:\s|$)"
+)
+
+
+def _byline_match(page: Page, el: HtmlElement) -> tuple[str, str] | None:
+    if len(el) > 3 or any(d in page.menus for d in el.iter("ul", "ol", "nav", "div", "td")):
+        return None
+    line = _AFTER_NAME.split(text_of(el), maxsplit=1)[0].strip()
+    if not line or len(line) > 60:
+        return None
+    m = _BYLINE_LINE.match(line)
+    if m and not is_hidden(el) and not in_navigation(page, el):
+        return squash(m.group("name")).strip(" .،"), line
+    return None
+
+
 def byline_line(page: Page) -> tuple[str, str] | None:
-    """A displayed 'كتب فلان' / 'بقلم : فلان' / 'site/بقلم : فلان' line: (author, line)."""
-    for el in page.scope.iter("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a"):
-        if len(el) > 3:
+    """A displayed 'كتب فلان' / 'بقلم : فلان' / 'site/بقلم : فلان' line: (author, line); the
+    innermost element that reads so (its parent may add the date or 'قبل ساعة')."""
+    for el in page.scope.iter(*_BYLINE_TAGS):
+        found = _byline_match(page, el)
+        if found is None:
             continue
-        line = text_of(el)
-        if not line or len(line) > 60:
-            continue
-        m = _BYLINE_LINE.match(line)
-        if m and not is_hidden(el) and not in_navigation(el):
-            return squash(m.group("name")).strip(" .،"), line
+        for inner in el.iterdescendants(*_BYLINE_TAGS):
+            deeper = _byline_match(page, inner)
+            if deeper is not None:
+                found = deeper
+        return found
     return None
 
 
@@ -393,25 +572,65 @@ def select_texts_el(page: Page, selectors: tuple[str, ...]) -> list[HtmlElement]
 def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
     """(author, displayed byline line to drop from the body, source): what the page shows."""
     site = _site_selector(page, "author")
-    texts = site or [
+    texts = site or (
         text_of(el)
         for sel in S.AUTHOR
         for el in S.css(sel)(page.scope)
-        if not is_hidden(el) and not in_navigation(el)
-    ]
+        if not is_hidden(el) and not in_navigation(page, el)
+    )
     for text in texts:
         name = clean_byline(text, page)
-        if name and not (len(name.split()) > 6):
+        if name and len(name.split()) <= 6 and not is_site_account(name, page):
             return name, None, Source.SITE_RULE if site else Source.DISPLAYED
     for finder in (byline_line, source_line):
         found = finder(page)
-        if found:
+        if found and not is_site_account(found[0], page):
             return found[0], found[1], Source.BYLINE
     return None, None, None
 
 
-def agency_tail(paragraphs: list[str]) -> str | None:
-    """'(أ ف ب)', '--(بترا)' ending the body, or a last line that is only an agency name."""
+# Words a name never holds; a kicker or a subtitle of two to four words usually does.
+_NOT_IN_NAMES = frozenset(
+    "في من على الى إلى عن مع رغم وسط خلال بعد قبل منذ حول ضد عبر بين تحت فوق هل لا لم لن ما"
+    " و أو او ثم كل هذا هذه التي الذي اليوم غدا أمس"
+    # share bars and reading widgets print short lines too
+    " انسخ نسخ الرابط رابط شارك مشاركة اقرأ إقرأ تابع تابعونا أضف اضف اضغط طباعة إرسال ارسال"
+    " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر"
+    " الكلمات كلمات الدلالية الدالة مفتاحية الوسوم وسوم تاجز".split()
+)
+_NAME_WORD = re.compile(r"^[\u0621-\u064a]{2,15}$")
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(
+        _NAME_WORD.match(w) and w not in _NOT_IN_NAMES and not w.startswith("لل") for w in words
+    )
+
+
+def unlabelled_name(page: Page, headline: str | None) -> str | None:
+    """A bare name printed between the headline and the body ('<div>حسن الزعبي</div>'):
+    a leaf line of two to four name-like words, not a menu entry nor a link elsewhere."""
+    menu = menu_texts(page)
+    for el in _by_headline(page, before=0, after=10):
+        if len(el) or el.tag not in _BYLINE_TAGS or el.tag == "a":
+            continue
+        text = text_of(el)
+        if not text or text == headline or text in menu or not looks_like_name(text):
+            continue
+        if not is_hidden(el) and not in_navigation(page, el) and not is_site_account(text, page):
+            return text
+    return None
+
+
+def agency_line(paragraphs: list[str]) -> str | None:
+    """The agency of a dateline opening the body ('حلب (واس) -', 'الكويت-سانا'), or of a tail
+    ending it ('(أ ف ب)', '--(بترا)', a last line that is only an agency name)."""
+    if paragraphs:
+        m = next(filter(None, (_DATELINE.match(p) for p in paragraphs[:2])), None)
+        name = squash(m.group("paren") or m.group("dash") or m.group("joined")) if m else ""
+        if name.lower() in _AGENCIES:
+            return name
     for line in reversed(paragraphs[-2:]):
         m = _AGENCY_TAIL.search(line)
         if not m:
@@ -451,14 +670,17 @@ def declared_authors(page: Page) -> tuple[str | None, Source | None]:
 def author(
     page: Page, paragraphs: list[str], hint: str | None = None
 ) -> tuple[str | None, Source | None]:
-    """When the page shows no byline: an agency tail of the body, then declared metadata,
-    then the feed's author (never the site itself)."""
-    tail = agency_tail(paragraphs)
+    """When the page shows no byline: the agency of a dateline or a tail, then declared metadata,
+    then a bare name under the headline, then the feed's author (never the site itself)."""
+    tail = agency_line(paragraphs)
     if tail:
         return tail, Source.BYLINE
     name, source = declared_authors(page)
     if name:
         return name, source
+    bare = unlabelled_name(page, text_of(page.headline) if page.headline is not None else None)
+    if bare:
+        return bare, Source.POSITION
     if hint:
         name = clean_byline(hint, page)
         if name and not is_site_account(name, page):
@@ -518,39 +740,43 @@ def _unlabelled_breadcrumbs(page: Page) -> list[HtmlElement]:
     return out
 
 
-def _near_headline(page: Page, el: HtmlElement, before: int, after: int) -> bool:
-    if page.headline is None:
-        return False
-    here, anchor = page.order.get(el), page.order.get(page.headline)
-    if here is None or anchor is None:
-        return False
+def _by_headline(page: Page, before: int, after: int) -> list[HtmlElement]:
+    """Elements around the headline, nearest first: `before` elements above it, and below it
+    down to the body container (at least `after`)."""
+    if page.headline is None or page.headline not in page.order:
+        return []
+    at, elements = page.order[page.headline], page.elements
     limit = after
-    if page.container is not None and page.order.get(page.container, 0) > anchor:
-        limit = max(after, page.order[page.container] - anchor)
-    return -before <= here - anchor <= limit
+    container = page.container
+    if container is not None and page.order.get(container, 0) > at:
+        limit = max(after, page.order[container] - at)
+    inside = set(page.headline.iter())
+    span = range(max(0, at - before), min(len(elements), at + limit + 1))
+    nearest = sorted(span, key=lambda i: abs(i - at))
+    return [elements[i] for i in nearest if elements[i] not in inside]
 
 
-def _section_link_near_headline(page: Page, headline: str | None) -> str | None:
-    """A short category link by the headline: its href is a category path or its text is one
-    of the site menu's sections (class names are not needed, menus themselves are skipped)."""
-    if page.headline is None:
-        return None
-    menu = None
-    for a in page.tree.iter("a"):
-        if not _near_headline(page, a, before=12, after=12) or page.headline in a.iterancestors():
+_SECTION_LABEL = re.compile(r"^(?:في|القسم|قسم|التصنيف|التصنيفات|الفئة|نشر في)\s*[:：]?\s+")
+
+
+def _section_near_headline(page: Page, headline: str | None) -> str | None:
+    """A short label by the headline that is one of the site menu's sections, or a link to a
+    category path (class names are not needed; menus and tag links are skipped)."""
+    menu = menu_texts(page)
+    for el in _by_headline(page, before=12, after=12):
+        if el.tag not in ("a", "span", "font", "div", "td", "p", "b", "strong", "li", "small"):
             continue
-        text = text_of(a)
+        if el.tag != "a" and el.find(".//a") is not None:
+            continue  # a line holding a link: the link itself is looked at
+        if "tag" in (el.get("rel") or "").split():
+            continue
+        text = _SECTION_LABEL.sub("", text_of(el)).rstrip(":")
         if not text or len(text) > 40 or len(text.split()) > 5 or _is_headline(text, headline):
             continue
         if text.lower() in _HOME_WORDS or text.lower() in _NOT_A_SECTION:
             continue
-        if in_navigation(a) or is_hidden(a):
-            continue
-        if _CATEGORY_PATH.search(a.get("href") or ""):
-            return text
-        if menu is None:
-            menu = menu_texts(page)
-        if text in menu:
+        by_path = el.tag == "a" and _CATEGORY_PATH.search(el.get("href") or "")
+        if (by_path or text in menu) and not in_navigation(page, el) and not is_hidden(el):
             return text
     return None
 
@@ -561,17 +787,23 @@ def section(
     site = _site_selector(page, "section")
     if site:
         return site[0], Source.SITE_RULE
-    trails = [el for sel in S.BREADCRUMB for el in S.css(sel)(page.tree)]
-    for el in trails or _unlabelled_breadcrumbs(page):
+    labelled = False
+    for sel in S.BREADCRUMB:
+        for el in S.css(sel)(page.tree):
+            labelled = True
+            crumbs = _crumbs(el, headline)
+            if crumbs:
+                return crumbs[-1], Source.BREADCRUMB
+    for el in [] if labelled else _unlabelled_breadcrumbs(page):
         crumbs = _crumbs(el, headline)
         if crumbs:
             return crumbs[-1], Source.BREADCRUMB
     for sel in S.SECTION_LABEL:
         for el in S.css(sel)(page.scope):
             text = text_of(el)
-            if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(el):
+            if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(page, el):
                 return text.rstrip(":"), Source.DISPLAYED
-    near = _section_link_near_headline(page, headline)
+    near = _section_near_headline(page, headline)
     if near:
         return near, Source.POSITION
     value = first(page.ld_articles, "articleSection")

@@ -13,6 +13,8 @@ from lxml.html import HtmlElement
 from .jsonld import articles, json_ld_objects
 from .rules import ExtractionRules
 
+MENU_LINKS = 5  # this many short links side by side make a menu, not a byline or a label
+MENU_WORDS_PER_LINK = 4  # a menu entry is a section name; teaser lists carry headlines
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -65,23 +67,56 @@ class Page:
     _scope: HtmlElement | None = None
     _container: list[HtmlElement | None] = field(default_factory=list)
     _order: dict[HtmlElement, int] | None = None
+    _elements: list[HtmlElement] = field(default_factory=list)
+    _menus: dict[HtmlElement, list[str]] | None = None
     headline: HtmlElement | None = None  # the element showing the title, once it is known
+    memo: dict[str, Any] = field(default_factory=dict)  # per-page results of field helpers
 
     @property
     def container(self) -> HtmlElement | None:
-        """The article body container of the raw page (site selector or generic), or None."""
+        """The article body container of the raw page: the site's selector, a generic one, else
+        the densest block of paragraphs (class names unknown), or None."""
         if not self._container:
-            from .body import find_container
+            from .body import densest_block, find_container
 
-            self._container.append(find_container(self.tree, self.rules))
+            found = find_container(self.tree, self.rules)
+            self._container.append(found if found is not None else densest_block(self.tree))
         return self._container[0]
 
     @property
     def order(self) -> dict[HtmlElement, int]:
         """Document position of every element: 'near the headline' is measured in it."""
         if self._order is None:
-            self._order = {el: i for i, el in enumerate(self.tree.iter())}
+            self._elements = list(self.tree.iter())
+            self._order = {el: i for i, el in enumerate(self._elements)}
         return self._order
+
+    @property
+    def elements(self) -> list[HtmlElement]:
+        """Every element in document order (the inverse of `order`)."""
+        if self._order is None:
+            _ = self.order
+        return self._elements
+
+    @property
+    def menus(self) -> dict[HtmlElement, list[str]]:
+        """Menus: elements holding many short links side by side (a <ul> of <li><a>, a row of
+        links split by '|', an amp-sidebar), with their link texts: the site's sections."""
+        if self._menus is None:
+            groups: dict[HtmlElement, list[str]] = {}
+            for a in self.tree.iter("a"):
+                holder = a.getparent()
+                if holder is not None and holder.tag == "li":
+                    holder = holder.getparent()
+                if holder is not None:
+                    groups.setdefault(holder, []).append(" ".join(a.text_content().split()))
+            self._menus = {
+                holder: texts
+                for holder, texts in groups.items()
+                if len(texts) >= MENU_LINKS
+                and sum(len(t.split()) for t in texts) <= MENU_WORDS_PER_LINK * len(texts)
+            }
+        return self._menus
 
     @property
     def scope(self) -> HtmlElement:

@@ -150,6 +150,11 @@ AUTHOR = (
     "div.author a",
     ".writeBy",
     ".amp-wp-author",
+    # an author page link, whatever the theme calls its classes
+    "a[href*='/author/']",
+    "a[href*='/authors/']",
+    "a[href*='/writer/']",
+    "a[href*='/writers/']",
 )
 # Labelled source lines: "المصدر : وكالات", "المصدر: (أبوظبي - البيان)".
 SOURCE_LINE = (".source", ".ref", ".news-source", ".article-source")
