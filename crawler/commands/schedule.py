@@ -17,7 +17,6 @@ from crawler.commands import (
     verbose,
 )
 from crawler.config import load_config
-from crawler.distributed.seed import RedisUnavailable, SeedRunner
 from crawler.scheduler import (
     STATUS_FAILED,
     CrawlRunner,
@@ -104,14 +103,17 @@ def command(
         logging.getLogger("crawler.scheduler").setLevel(logging.INFO)
     scrapy_args = [part for item in settings for part in ("-s", item)]
     database = resolve_db(db)
-    try:
-        runner = (
-            SeedRunner.from_environment(config, database)
-            if distributed
-            else CrawlRunner(config, database=database, scrapy_args=scrapy_args)
-        )
-    except RedisUnavailable as exc:
-        raise UserError(str(exc)) from None
+    runner: CrawlRunner
+    if distributed:
+        # Imported here: the single-machine daemon never loads the Redis client.
+        from crawler.distributed.seed import RedisUnavailable, SeedRunner
+
+        try:
+            runner = SeedRunner.from_environment(config, database)
+        except RedisUnavailable as exc:
+            raise UserError(str(exc)) from None
+    else:
+        runner = CrawlRunner(config, database=database, scrapy_args=scrapy_args)
 
     if list_jobs:  # reads only: never creates the database or closes abandoned runs
         reader = open_readonly(database)

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import redis
 from scrapy.exceptions import UsageError
 
 from crawler.distributed import keys
-from crawler.distributed.acks import AcknowledgeFinished
-from crawler.distributed.heartbeat import WorkerHeartbeat
-from crawler.distributed.pipeline import PushToWriterPipeline
-from crawler.distributed.retry_later import RetryFailedArticlesLater
+
+# The worker's components are named by import path, not imported: a single-machine crawl loads
+# this add-on too, and must not need the Redis client.
 from crawler.extensions.crawlrecord import CrawlRunRecorder
 from pipelines.deduplicate import DeduplicatePipeline
 from pipelines.store import StorePipeline
@@ -54,6 +52,8 @@ def check_redis(settings: BaseSettings) -> None:
     not a traceback from the reactor when the first component connects."""
     url = keys.redis_url(settings)
     if url:
+        import redis  # only in distributed mode: a single-machine crawl never loads the client
+
         try:
             keys.connect(url).close()
         except (redis.RedisError, ValueError) as exc:
@@ -74,13 +74,17 @@ class DistributedMode:
         for name, value in WORKER_DEFAULTS.items():
             settings.setdefault(name, value, priority="project")
         settings.replace_in_component_priority_dict(
-            "ITEM_PIPELINES", StorePipeline, PushToWriterPipeline
+            "ITEM_PIPELINES", StorePipeline, "crawler.distributed.pipeline.PushToWriterPipeline"
         )
         settings.set_in_component_priority_dict("ITEM_PIPELINES", DeduplicatePipeline, None)
         settings.set_in_component_priority_dict("EXTENSIONS", CrawlRunRecorder, None)
-        settings.set_in_component_priority_dict("EXTENSIONS", WorkerHeartbeat, 100)
-        # Closest to the engine: it sees what every other middleware let through / gave up on.
-        settings.set_in_component_priority_dict("SPIDER_MIDDLEWARES", AcknowledgeFinished, 10)
         settings.set_in_component_priority_dict(
-            "DOWNLOADER_MIDDLEWARES", RetryFailedArticlesLater, 10
+            "EXTENSIONS", "crawler.distributed.heartbeat.WorkerHeartbeat", 100
+        )
+        # Closest to the engine: it sees what every other middleware let through / gave up on.
+        settings.set_in_component_priority_dict(
+            "SPIDER_MIDDLEWARES", "crawler.distributed.acks.AcknowledgeFinished", 10
+        )
+        settings.set_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", "crawler.distributed.retry_later.RetryFailedArticlesLater", 10
         )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-import redis
-
 if TYPE_CHECKING:
+    import redis
     from scrapy.settings import BaseSettings
 
 PREFIX = "khabar"
@@ -67,6 +66,8 @@ def redis_url(settings: BaseSettings | None = None) -> str:
 
 def connect(url: str) -> redis.Redis:
     """A client for `url`; raises redis.ConnectionError with a clear message if unreachable."""
+    import redis  # here, not at the top: single-machine commands never need the client
+
     client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
     client.ping()
     return client

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import redis
-
 from crawler.distributed import keys
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    import redis
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def status_lines(sites: Iterable[str]) -> list[str]:
     url = keys.redis_url()
     if not url:
         return []
+    import redis  # only in distributed mode: `khabar status` alone never loads the client
+
     try:
         server = keys.connect(url)
     except (redis.RedisError, ValueError) as exc:
