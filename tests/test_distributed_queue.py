@@ -185,13 +185,13 @@ def test_khabar_redis_url_turns_a_crawl_into_a_worker(redis_url: str) -> None:
     assert worker["SCHEDULER"] == "crawler.distributed.scheduler.WorkerScheduler"
     assert worker["DUPEFILTER_CLASS"] == "crawler.distributed.dupefilter.CanonicalDupeFilter"
     assert worker["KHABAR_KNOWN_ARTICLES"] == "crawler.distributed.known.RedisKnownArticles"
-    pipelines = build_component_list(worker.getwithbase("ITEM_PIPELINES"))
+    pipelines = [load_object(p) for p in build_component_list(worker.getwithbase("ITEM_PIPELINES"))]
     assert pipelines[-1] is PushToWriterPipeline
     assert not {DeduplicatePipeline, StorePipeline} & set(pipelines)
     assert {DeduplicatePipeline, StorePipeline} <= {
         load_object(p) for p in build_component_list(local.getwithbase("ITEM_PIPELINES"))
     }
-    extensions = build_component_list(worker.getwithbase("EXTENSIONS"))
+    extensions = {load_object(e) for e in build_component_list(worker.getwithbase("EXTENSIONS"))}
     assert WorkerHeartbeat in extensions and CrawlRunRecorder not in extensions
 
 
