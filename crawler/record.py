@@ -81,14 +81,14 @@ class ArticleItem:
         "extract", stored="article", json=True, shown=True, default_factory=list
     )
     published_at: str | None = _field("extract", stored="article", shown=True, default=None)
-    published_precision: str | None = _field("extract", stored="article", default=None)
+    published_precision: str | None = _field("extract", stored="article", shown=True, default=None)
     modified_at: str | None = _field(
         "extract", stored="article", revised=True, shown=True, default=None
     )
     date_source: str | None = _field("extract", stored="article", default=None)
     date_rejections: list[str] = _field("extract", default_factory=list)
-    field_sources: dict[str, str] = _field(
-        "extract", stored="article", json=True, default_factory=dict
+    field_sources: dict[str, str] = _field(  # shown: a user sees at once what is weak
+        "extract", stored="article", json=True, shown=True, default_factory=dict
     )
     language: str | None = _field("extract", stored="article", shown=True, default=None)
     body: str = _field(
