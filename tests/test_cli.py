@@ -36,12 +36,16 @@ def test_extract_prints_the_record_as_json(corpus_dir, capsys) -> None:
         "section",
         "tags",
         "published_at",
+        "published_precision",
         "modified_at",
+        "field_sources",
         "language",
         "body",
         "image_url",
     ]
     assert record["author"] == "وكالات" and record["section"] == "سورية"
+    assert record["published_precision"] == "second"
+    assert record["field_sources"]["section"] == "breadcrumb"
     assert record["published_at"] == "2017-03-25T01:15:00+02:00"
     assert "زر الذهاب إلى الأعلى" not in record["body"]
 
