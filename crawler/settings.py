@@ -16,7 +16,7 @@ COMMANDS_MODULE = "crawler.scrapy_commands"
 NEWSPIDER_MODULE = "spiders"
 
 # A real User-Agent that names the project, so site operators know who is calling.
-USER_AGENT = "khabar/0.1 (+https://github.com/khabar-news/khabar; Arabic news archiver)"
+USER_AGENT = "khabar/0.2 (+https://github.com/khabar-news/khabar; Arabic news archiver)"
 ROBOTSTXT_OBEY = True
 
 # Politeness: AutoThrottle adapts the delay to the server; sites set their start delay and
