@@ -4,13 +4,16 @@
   same article reached twice; it is dropped with reason `duplicate_content`.
 - Near: MinHash/LSH over word shingles finds the same story elsewhere (an agency text carried by
   several papers with an edited first sentence). Those are kept and grouped by the store — never
-  dropped. The index is rebuilt from the signatures stored with every article first seen in the
-  last KHABAR_NEARDUP_WINDOW_DAYS, so it spans sites and runs.
+  dropped. Stored articles are looked up in the LSH bands the store keeps in SQLite
+  (storage/lsh.py), so the search spans sites, runs and the whole archive (or the articles first
+  seen in the last KHABAR_NEARDUP_WINDOW_DAYS) at a memory cost that does not grow with it;
+  this run's articles not yet written are looked up in a small in-memory index.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Self
 
@@ -18,16 +21,22 @@ from scrapy.exceptions import DropItem
 
 from crawler.fingerprint import NearDupIndex
 from crawler.items import ArticleItem
+from storage.lsh import MinHashBands
 from storage.paths import database_path
 from storage.store import ArticleStore
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from datasketch import LeanMinHash
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
+
+# This run's articles are written KHABAR_WRITE_BATCH at a time; until then only memory knows
+# them. The last this-many are kept (far more than a batch plus the items in flight).
+RECENT_ITEMS = 1000
 
 
 class Duplicate(DropItem):
@@ -39,9 +48,12 @@ class DeduplicatePipeline:
         self.db_path = db_path
         self.stats = stats
         self.window_days = window_days
-        self.index = NearDupIndex()
-        self.seen_hashes: dict[str, tuple[str, str]] = {}  # this run: hash → (url, site)
+        self.stored_since: str | None = None
+        self.recent = NearDupIndex()  # this run's latest articles, written or not
+        self.recent_order: deque[tuple[str, str]] = deque()  # (url, content hash)
+        self.seen_hashes: dict[str, tuple[str, str]] = {}  # recent: hash → (url, site)
         self.store: ArticleStore | None = None
+        self.bands: MinHashBands | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -53,22 +65,18 @@ class DeduplicatePipeline:
 
     def open_spider(self) -> None:
         self.store = ArticleStore(self.db_path)
-        # Agency copies appear within hours or days of each other: a window keeps the index
-        # (~8 KB an article) bounded by recent volume, not by the whole archive.
-        since = None
+        self.bands = MinHashBands(self.store.db)
         if self.window_days > 0:
-            since = (datetime.now(UTC) - timedelta(days=self.window_days)).isoformat(
+            self.stored_since = (datetime.now(UTC) - timedelta(days=self.window_days)).isoformat(
                 timespec="seconds"
             )
-        self.index = NearDupIndex.from_signatures(self.store.load_signatures(since))
-        logger.info("Near-duplicate index holds %d stored articles", len(self.index))
 
     def close_spider(self) -> None:
         if self.store is not None:
             self.store.close()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
-        assert self.store is not None
+        assert self.store is not None and self.bands is not None
         same = self.store.find_by_hash(item.content_hash)
         if item.content_hash in self.seen_hashes:
             same.append(self.seen_hashes[item.content_hash])
@@ -78,8 +86,12 @@ class DeduplicatePipeline:
         self.seen_hashes[item.content_hash] = (item.canonical_url, item.site)
 
         signature = NearDupIndex.signature_from_bytes(item.minhash)  # from the extract worker
-        item.near_duplicates = [
-            url for url in self.index.query(signature) if url != item.canonical_url
+        stored = self.bands.query(signature, self.stored_since)
+        item.near_duplicates = [url for url, _ in stored if url != item.canonical_url]
+        item.near_duplicates += [
+            url
+            for url in self.recent.query(signature)
+            if url != item.canonical_url and url not in item.near_duplicates
         ]
         item.near_duplicates += [
             url for url, _ in same if url != item.canonical_url and url not in item.near_duplicates
@@ -87,6 +99,17 @@ class DeduplicatePipeline:
         if item.near_duplicates:
             self.stats.inc_value("khabar/articles/near_duplicate")
             logger.info("%s resembles %s", item.canonical_url, ", ".join(item.near_duplicates))
-        if item.canonical_url not in self.index:
-            self.index.add(item.canonical_url, signature)
+        self._remember(item.canonical_url, item.content_hash, signature)
         return item
+
+    def _remember(self, url: str, content_hash: str, signature: LeanMinHash) -> None:
+        """Keep the item findable until it is surely written; then the store finds it."""
+        if url in self.recent:
+            return
+        self.recent.add(url, signature)
+        self.recent_order.append((url, content_hash))
+        if len(self.recent_order) > RECENT_ITEMS:
+            old_url, old_hash = self.recent_order.popleft()
+            self.recent.remove(old_url)
+            if self.seen_hashes.get(old_hash, ("",))[0] == old_url:
+                del self.seen_hashes[old_hash]

@@ -157,6 +157,14 @@ def m004_crawl_failure_reasons(db: Database) -> None:
     db["crawls"].add_column("failed_reasons", str)
 
 
+@migrations()
+def m005_minhash_bands(db: Database) -> None:
+    # The near-duplicate index on disk (storage/lsh.py): LSH band → article, every article.
+    from storage import lsh
+
+    lsh.create_table(db)
+
+
 def apply(db: Database) -> None:
     """Bring `db` to the current schema."""
     migrations.apply(db)

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from crawler.arabic import fts_text
 from storage import schema
+from storage.lsh import MinHashBands
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ class ArticleStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.path)
+        self.bands = MinHashBands(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -184,17 +186,6 @@ class ArticleStore:
         return self.db["crawls"].get(crawl_id)
 
     # -- articles ------------------------------------------------------------------------------
-
-    def load_signatures(self, stored_since: str | None = None) -> Iterable[tuple[str, bytes]]:
-        """(canonical_url, MinHash signature) of the articles first stored at or after
-        `stored_since` (ISO-8601 UTC; None: all), for the near-duplicate index."""
-        sql = (
-            "SELECT a.canonical_url, m.signature FROM article_minhash m "
-            "JOIN articles a ON a.id = m.article_id"
-        )
-        if stored_since is None:
-            return self.db.execute(sql).fetchall()
-        return self.db.execute(sql + " WHERE a.first_seen_at >= ?", [stored_since]).fetchall()
 
     def find_by_hash(self, content_hash: str) -> list[tuple[str, str]]:
         """(canonical_url, site) of stored articles whose normalised body hashes the same."""
@@ -342,6 +333,10 @@ class ArticleStore:
     def _index(self, article_id: int, rec: dict[str, Any]) -> None:
         """Bring the article's search entry and MinHash signature in step with its text."""
         if rec.get("minhash"):
+            previous = self.db.execute(
+                "SELECT signature FROM article_minhash WHERE article_id = ?", [article_id]
+            ).fetchone()
+            self.bands.insert(article_id, rec["minhash"], previous[0] if previous else None)
             self.db["article_minhash"].upsert(
                 {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
             )
