@@ -44,7 +44,7 @@ class Duplicate(DropItem):
 
 
 class DeduplicatePipeline:
-    def __init__(self, db_path: Path, stats: StatsCollector, window_days: float = 30) -> None:
+    def __init__(self, db_path: Path, stats: StatsCollector, window_days: float = 0) -> None:
         self.db_path = db_path
         self.stats = stats
         self.window_days = window_days
