@@ -165,6 +165,14 @@ def m005_minhash_bands(db: Database) -> None:
     lsh.create_table(db)
 
 
+@migrations()
+def m006_zstd_pages(db: Database) -> None:
+    # Raw pages compressed with zstd and a per-site dictionary (storage/pages.py).
+    from storage import pages
+
+    pages.create_tables(db)
+
+
 def apply(db: Database) -> None:
     """Bring `db` to the current schema."""
     migrations.apply(db)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from sqlite_utils import Database
 from crawler.arabic import fts_text
 from storage import schema
 from storage.lsh import MinHashBands
+from storage.pages import PageArchive
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +156,7 @@ class ArticleStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.path)
         self.bands = MinHashBands(self.db)
+        self.pages = PageArchive(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -214,7 +215,8 @@ class ArticleStore:
     def stored_pages(self, site: str | None = None) -> Iterator[StoredPage]:
         """Every kept raw page (optionally of one site), for re-extraction without fetching."""
         sql = (
-            "SELECT a.id, a.site, p.url, p.http_encoding, p.hints, p.html_zlib "
+            "SELECT a.id, a.site, p.url, p.http_encoding, p.hints, "
+            "p.html_zlib, p.html_zstd, p.zstd_dict "
             "FROM pages p JOIN articles a ON a.id = p.article_id"
         )
         params: list[str] = []
@@ -223,7 +225,12 @@ class ArticleStore:
             params.append(site)
         for row in self.db.execute(sql + " ORDER BY a.id", params):
             yield StoredPage(
-                row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), zlib.decompress(row[5])
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                json.loads(row[4] or "{}"),
+                self.pages.read(*row[5:]),
             )
 
     def replace_extraction(self, updates: Iterable[tuple[int, dict[str, Any]]]) -> int:
@@ -324,7 +331,7 @@ class ArticleStore:
                 "fetched_at": rec.get("fetched_at"),
                 "http_status": rec.get("http_status"),
                 "http_encoding": rec.get("http_encoding"),
-                "html_zlib": zlib.compress(html, 6),
+                **self.pages.columns(rec["site"], html),
                 "hints": json.dumps(rec.get("hints") or {}, ensure_ascii=False),
             },
             pk="article_id",
