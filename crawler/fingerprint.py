@@ -11,7 +11,8 @@ import logging
 from collections.abc import Iterable
 from functools import lru_cache
 
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+import numpy as np
+from datasketch import LeanMinHash, MinHash
 
 from crawler.arabic import fts_tokens, normalize
 
@@ -19,6 +20,7 @@ __all__ = [
     "MINHASH_SEED",
     "NEAR_DUP_THRESHOLD",
     "NearDupIndex",
+    "band_keys",
     "content_hash",
     "lsh_params",
     "minhash",
@@ -85,6 +87,7 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
     return mh
 
 
+@lru_cache(maxsize=8)
 def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[int, int]:
     """(bands, rows) with the fewest candidates that still finds a pair at ``threshold`` with
     probability >= ``recall``.
@@ -101,8 +104,35 @@ def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[i
     return num_perm, 1
 
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio, odd: multiplying by it is a bijection
+_SHIFT = np.uint64(32)
+
+
+def band_keys(
+    mh: MinHash, threshold: float = NEAR_DUP_THRESHOLD, num_perm: int = NUM_PERM
+) -> list[int]:
+    """One signed 64-bit bucket key per LSH band of ``mh`` (``lsh_params`` banding): two
+    signatures are candidates when they share a key. The band's number is mixed in, so equal
+    values in different bands do not meet. Empty signatures have no keys: every text-less page
+    would otherwise match every other.
+
+    Vectorised (numpy over all bands at once): ~20 µs, where datasketch's per-band hashing
+    costs ~1 ms an article.
+    """
+    if mh.is_empty():
+        return []
+    bands, rows = lsh_params(threshold, num_perm)
+    values = np.asarray(mh.hashvalues[: bands * rows], dtype=np.uint64).reshape(bands, rows)
+    keys = np.arange(1, bands + 1, dtype=np.uint64) * _MIX
+    for column in range(rows):
+        keys = (keys ^ values[:, column]) * _MIX
+        keys ^= keys >> _SHIFT
+    return keys.view(np.int64).tolist()
+
+
 class NearDupIndex:
-    """MinHashLSH over article signatures, rebuilt from stored BLOBs at the start of a crawl.
+    """An in-memory LSH index of article signatures (bench/neardup.py, and the deduplicate
+    pipeline's articles not yet written; storage/lsh.py keeps the same bands in SQLite).
 
     ``query`` returns only keys whose estimated Jaccard reaches the threshold (LSH alone also
     returns weaker candidates), best first. Empty signatures (no text) are never indexed: they
@@ -112,8 +142,9 @@ class NearDupIndex:
     def __init__(self, threshold: float = NEAR_DUP_THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
-        self._lsh = MinHashLSH(num_perm=num_perm, params=lsh_params(threshold, num_perm))
+        self._buckets: dict[int, list[str]] = {}
         self._sigs: dict[str, LeanMinHash] = {}
+        self._keys: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._sigs)
@@ -129,19 +160,29 @@ class NearDupIndex:
         if key in self._sigs:
             self.remove(key)
         lean = mh if isinstance(mh, LeanMinHash) else LeanMinHash(mh)
-        self._lsh.insert(key, lean, check_duplication=False)
         self._sigs[key] = lean
+        self._keys[key] = band_keys(lean, self.threshold, self.num_perm)
+        for bucket in self._keys[key]:
+            self._buckets.setdefault(bucket, []).append(key)
 
     def remove(self, key: str) -> None:
-        if key in self._sigs:
-            self._lsh.remove(key)
-            del self._sigs[key]
+        if key not in self._sigs:
+            return
+        del self._sigs[key]
+        for bucket in self._keys.pop(key):
+            members = self._buckets[bucket]
+            members.remove(key)
+            if not members:
+                del self._buckets[bucket]
 
     def query(self, mh: MinHash) -> list[str]:
         """Keys of indexed signatures with estimated Jaccard >= threshold, most similar first."""
-        if mh.is_empty():
-            return []
-        scored = [(self._sigs[k].jaccard(mh), k) for k in self._lsh.query(mh)]
+        candidates = {
+            key
+            for bucket in band_keys(mh, self.threshold, self.num_perm)
+            for key in self._buckets.get(bucket, ())
+        }
+        scored = [(self._sigs[k].jaccard(mh), k) for k in candidates]
         return [k for s, k in sorted(scored, key=lambda t: (-t[0], t[1])) if s >= self.threshold]
 
     @classmethod

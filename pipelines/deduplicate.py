@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # This run's articles are written KHABAR_WRITE_BATCH at a time; until then only memory knows
-# them. The last this-many are kept (far more than a batch plus the items in flight).
-RECENT_ITEMS = 1000
+# them. The last this-many are kept (far more than a batch plus the items in flight; ~8 KB each).
+RECENT_ITEMS = 500
 
 
 class Duplicate(DropItem):

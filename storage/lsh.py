@@ -8,50 +8,20 @@ of an indexed table (`minhash_bands`: bucket key → article id, written by the 
 transaction as the article), so a lookup costs one index probe per band whatever the archive
 size, and the index covers every stored article.
 
-The banding is `crawler.fingerprint.lsh_params` (the same bands and rows as NearDupIndex), so
-both indexes return the same candidates and bench/neardup.py's precision/recall hold.
+The bucket keys are `crawler.fingerprint.band_keys`, the same as NearDupIndex's, so both indexes
+return the same candidates and bench/neardup.py's precision/recall hold.
 """
 
 from __future__ import annotations
 
-import hashlib
-import struct
-from functools import lru_cache
-
 from datasketch import LeanMinHash
 from sqlite_utils import Database
 
-from crawler.fingerprint import NEAR_DUP_THRESHOLD, NUM_PERM, NearDupIndex, lsh_params
+from crawler.fingerprint import NEAR_DUP_THRESHOLD, NUM_PERM, NearDupIndex, band_keys
 
-__all__ = ["MinHashBands", "band_keys", "create_table"]
+__all__ = ["MinHashBands", "create_table"]
 
 TABLE = "minhash_bands"
-
-
-@lru_cache(maxsize=4)
-def _bands(threshold: float, num_perm: int) -> list[tuple[int, int]]:
-    bands, rows = lsh_params(threshold, num_perm)
-    return [(start, start + rows) for start in range(0, bands * rows, rows)]
-
-
-def band_keys(
-    signature: LeanMinHash, threshold: float = NEAR_DUP_THRESHOLD, num_perm: int = NUM_PERM
-) -> list[int]:
-    """One signed 64-bit bucket key per band: a hash of the band's number and its values (the
-    number keeps equal values in different bands apart). Empty signatures have no keys: every
-    text-less page would otherwise match every other."""
-    if signature.is_empty():
-        return []
-    values = signature.hashvalues.astype("<u8")
-    return [
-        struct.unpack(
-            "<q",
-            hashlib.blake2b(
-                struct.pack("<H", n) + values[start:end].tobytes(), digest_size=8
-            ).digest(),
-        )[0]
-        for n, (start, end) in enumerate(_bands(threshold, num_perm))
-    ]
 
 
 def create_table(db: Database) -> None:

@@ -1,0 +1,245 @@
+"""The store and deduplication path alone (no HTTP, no extraction) as the archive grows.
+
+Synthetic articles (bodies drawn from the corpus's Arabic words, 100 sites, 5% near-copies of
+an earlier article on another site) go through the real DeduplicatePipeline and ArticleStore
+in batches of KHABAR_WRITE_BATCH, as in a crawl. At each size of --sizes it prints:
+
+- write: CPU and wall ms per article (dedup + store) over the last articles written,
+- known URL: the indexed check of one URL (µs), and loading one site's known URLs (what the
+  spider does at start: seconds, MB),
+- near-duplicate lookup (storage/lsh.py) p50/p95 ms, and how many planted copies it found,
+- search: p50/p95 ms of 10 Arabic queries through storage.search (the `khabar search` path),
+- process RSS now and peak, database size.
+
+The database is kept (--db) and filling resumes where it stopped: article n is the same on
+every run, so 10^6 can be reached over several time-boxed runs (--minutes).
+
+    .venv/bin/python bench/scale.py --sizes 10000 100000
+    .venv/bin/python bench/scale.py --sizes 10000 100000 1000000 --minutes 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scrapy.utils.test import get_crawler  # noqa: E402
+
+from bench.throughput import corpus_dir, load, tree_rss_kb, vocabulary  # noqa: E402
+from crawler.fingerprint import NearDupIndex, content_hash, minhash  # noqa: E402
+from crawler.items import ArticleItem  # noqa: E402
+from crawler.settings import KHABAR_WRITE_BATCH  # noqa: E402
+from pipelines.deduplicate import DeduplicatePipeline, Duplicate  # noqa: E402
+from pipelines.store import store_record  # noqa: E402
+from storage.search import connect_readonly, search  # noqa: E402
+from storage.store import ArticleStore, read_known_articles  # noqa: E402
+
+SITES = 100
+COPY_SHARE = 0.05
+QUERIES = [
+    "الخارجية",
+    "وزير الخارجية",
+    '"وزارة الصحة"',
+    "دمشق",
+    "الاقتصاد*",
+    "الحكومة المواطنين",
+    "مجلس الأمن الدولي",
+    "أسعار النفط",
+    "الانتخابات",
+    "كورونا",
+]
+
+
+class Articles:
+    """Article n, the same on every run (so a kept database can be filled further)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+
+    def body(self, n: int) -> str:
+        rng = random.Random(n)
+        return " ".join(rng.choice(self.words) for _ in range(rng.randint(150, 400)))
+
+    def copy_of(self, n: int) -> int | None:
+        """The earlier article that article n is a near-copy of, if it is one."""
+        rng = random.Random(-n)
+        return rng.randrange(n) if n > 100 and rng.random() < COPY_SHARE else None
+
+    def item(self, n: int) -> ArticleItem:
+        original = self.copy_of(n)
+        body = self.body(n if original is None else original)
+        if original is not None:  # an agency copy: a tenth of the words changed
+            rng, words = random.Random(n), body.split()
+            for _ in range(len(words) // 10):
+                words[rng.randrange(len(words))] = rng.choice(self.words)
+            body = " ".join(words)
+        site = f"site{n % SITES}"
+        url = f"https://{site}.example/news/{n}"
+        return ArticleItem(
+            url=url,
+            site=site,
+            found_via="sitemap",
+            html=b"",
+            fetched_at=f"2026-{1 + n % 12:02d}-01T00:00:00+00:00",
+            canonical_url=url,
+            title=" ".join(body.split()[:8]),
+            body=body,
+            word_count=len(body.split()),
+            language="ar",
+            published_at=f"2026-{1 + n % 12:02d}-01T00:00:00+00:00",
+            content_hash=content_hash(body),
+            minhash=NearDupIndex.signature_to_bytes(minhash(body)),
+        )
+
+
+def count(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
+
+
+def fill(db: Path, articles: Articles, target: int, deadline: float) -> dict[str, float] | None:
+    """Write articles until `target`; CPU/wall per article over the last stretch, or None if
+    the deadline came first."""
+    start_n = count(db) + 1
+    window = max(1000, min(5000, target // 10))
+    pipeline = DeduplicatePipeline(db, get_crawler().stats)
+    pipeline.open_spider()
+    store = ArticleStore(db)
+    cpu = wall = 0.0
+    timed = copies = found = 0
+    try:
+        n = start_n
+        while n <= target:
+            if time.monotonic() > deadline:
+                return None
+            items = [articles.item(i) for i in range(n, min(n + KHABAR_WRITE_BATCH, target + 1))]
+            c0, w0 = time.process_time(), time.perf_counter()
+            records = []
+            for item in items:
+                with contextlib.suppress(Duplicate):
+                    records.append(store_record(pipeline.process_item(item), keep_raw=False))
+            store.write_articles(records, crawl_id=None)
+            c1, w1 = time.process_time(), time.perf_counter()
+            if n > target - window:
+                cpu, wall, timed = cpu + c1 - c0, wall + w1 - w0, timed + len(items)
+                for i, item in zip(range(n, n + len(items)), items, strict=True):
+                    if articles.copy_of(i) is not None:
+                        copies += 1
+                        found += bool(item.near_duplicates)
+            n += len(items)
+    finally:
+        store.close()
+        pipeline.close_spider()
+    if not timed:
+        return {"write_cpu_ms": float("nan"), "write_wall_ms": float("nan")}
+    return {
+        "write_cpu_ms": 1000 * cpu / timed,
+        "write_wall_ms": 1000 * wall / timed,
+        "copies_found": f"{found}/{copies}",
+    }
+
+
+def probe(db: Path, articles: Articles, size: int) -> dict[str, float]:
+    """Lookups and searches on a database of `size` articles."""
+    rng = random.Random(size)
+    conn = connect_readonly(db)
+    urls = [f"https://site{n % SITES}.example/news/{n}" for n in rng.sample(range(1, size), 500)]
+    took = []
+    for url in urls:
+        t0 = time.perf_counter()
+        conn.execute("SELECT id FROM articles WHERE canonical_url = ?", [url]).fetchone()
+        took.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    before = tree_rss_kb_self()
+    known = read_known_articles(db, "site7")
+    load_s = time.perf_counter() - t0
+    known_mb = (tree_rss_kb_self() - before) / 1024
+    del known
+
+    store = ArticleStore(db)
+    near = []
+    for n in rng.sample(range(1, size), 200):
+        sig = NearDupIndex.signature_from_bytes(articles.item(n).minhash)
+        t0 = time.perf_counter()
+        store.bands.query(sig)
+        near.append(time.perf_counter() - t0)
+    store.close()
+
+    searches = []
+    for _ in range(3):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            search(conn, q)
+            searches.append(time.perf_counter() - t0)
+    conn.close()
+    return {
+        "known_url_us_p50": 1e6 * statistics.median(took),
+        "known_url_us_p95": 1e6 * pct(took, 0.95),
+        "site_known_load_s": load_s,
+        "site_known_mb": known_mb,
+        "neardup_ms_p50": 1000 * statistics.median(near),
+        "neardup_ms_p95": 1000 * pct(near, 0.95),
+        "search_ms_p50": 1000 * statistics.median(searches),
+        "search_ms_p95": 1000 * pct(searches, 0.95),
+    }
+
+
+def tree_rss_kb_self() -> int:
+    return tree_rss_kb(os.getpid())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--db", type=Path, default=ROOT / "bench" / "results" / "scale.sqlite")
+    parser.add_argument("--minutes", type=float, default=60, help="stop filling after this")
+    args = parser.parse_args()
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + 60 * args.minutes
+    articles = Articles(vocabulary(corpus_dir()))
+    print(f"database {args.db}: {count(args.db)} articles already ({load()})", flush=True)
+    for size in sorted(args.sizes):
+        if count(args.db) > size:
+            print(f"{size}: the database already holds more; use another --db", flush=True)
+            continue
+        written = fill(args.db, articles, size, deadline)
+        if written is None:
+            print(f"{size}: time is up at {count(args.db)} articles (run again to go on)")
+            return 1
+        row = {"articles": size, **written, **probe(args.db, articles, size)}
+        row["rss_mb"] = tree_rss_kb_self() / 1024
+        row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        row["db_mb"] = args.db.stat().st_size / 2**20
+        print(
+            " ".join(
+                f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()
+            ),
+            f"({load()})",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
