@@ -24,6 +24,7 @@ __all__ = [
     "content_hash",
     "lsh_params",
     "minhash",
+    "minhash_of_tokens",
     "shingles",
 ]
 
@@ -60,7 +61,10 @@ def shingles(text: str, k: int = SHINGLE_K) -> set[str]:
     بالتنسيق for التنسيق keeps its shingles. Texts shorter than k words give one shingle with
     all their words; an empty text gives an empty set.
     """
-    tokens = fts_tokens(text)
+    return _shingles(fts_tokens(text), k)
+
+
+def _shingles(tokens: list[str], k: int = SHINGLE_K) -> set[str]:
     if len(tokens) < k:
         return {" ".join(tokens)} if tokens else set()
     return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
@@ -74,6 +78,11 @@ def _template(num_perm: int) -> MinHash:
 
 def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
     """MinHash of ``shingles(text)`` with a fixed seed (deterministic across runs and machines)."""
+    return minhash_of_tokens(fts_tokens(text), num_perm)
+
+
+def minhash_of_tokens(tokens: list[str], num_perm: int = NUM_PERM) -> MinHash:
+    """``minhash`` of a text whose ``fts_tokens`` are already known."""
     tpl = _template(num_perm)
     mh = MinHash(
         num_perm=num_perm,
@@ -81,7 +90,7 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
         permutations=tpl.permutations,
         scheme=tpl.scheme,
     )
-    sh = shingles(text)
+    sh = _shingles(tokens)
     if sh:
         mh.update_batch([s.encode("utf-8") for s in sh])
     return mh
