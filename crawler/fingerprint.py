@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import struct
 from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from crawler.arabic import fts_tokens, normalize
 
 __all__ = [
     "MINHASH_SEED",
     "NEAR_DUP_THRESHOLD",
+    "MinHash",
     "NearDupIndex",
     "band_keys",
     "content_hash",
@@ -33,7 +34,6 @@ logger = logging.getLogger(__name__)
 MINHASH_SEED = 20170325  # fixed: signatures stored in SQLite must stay comparable across runs
 SHINGLE_K = 4
 NUM_PERM = 128
-_BYTEORDER = "<"  # fixed byte order so BLOBs move between machines
 
 # Jaccard (word 4-shingles over fts_tokens) at or above which two bodies are the same story.
 # bench/neardup.py on the corpus (278 texts, 225 positive / 526 negative pairs), exact Jaccard:
@@ -70,10 +70,45 @@ def _shingles(tokens: list[str], k: int = SHINGLE_K) -> set[str]:
     return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
 
 
+# MinHash as datasketch 2.0 computes it (scheme "affine32"): a SHA-1 of each shingle (first 4
+# bytes), the MurmurHash3 32-bit finalizer, then h -> a*h + b mod 2^32 per permutation, keeping
+# the minimum. Written here so that neither the extraction workers nor the crawl process import
+# datasketch (whose package pulls in scipy: ~50 MB a process); signatures and BLOBs are the same
+# bit for bit (tests/test_fingerprint.py checks against datasketch).
+_MAX_HASH = np.uint32(0xFFFFFFFF)
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+_SCHEME_AFFINE32 = 1  # datasketch's code for the scheme in serialised signatures
+
+
 @lru_cache(maxsize=8)
-def _template(num_perm: int) -> MinHash:
-    # Generating the permutations is the slow part of MinHash(); reuse them.
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED)
+def _permutations(num_perm: int, seed: int = MINHASH_SEED) -> tuple[np.ndarray, np.ndarray]:
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+class MinHash:
+    """A MinHash signature: ``hashvalues`` (uint32, one per permutation) and its ``seed``."""
+
+    __slots__ = ("hashvalues", "seed")
+
+    def __init__(self, hashvalues: np.ndarray, seed: int = MINHASH_SEED) -> None:
+        self.hashvalues = hashvalues
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def is_empty(self) -> bool:
+        """No shingle was added (an empty text)."""
+        return bool((self.hashvalues == _MAX_HASH).all())
+
+    def jaccard(self, other: MinHash) -> float:
+        """Estimated Jaccard similarity of the two shingle sets."""
+        if other.seed != self.seed or len(other) != len(self):
+            raise ValueError("signatures made with different seeds or sizes cannot be compared")
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self)
 
 
 def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
@@ -83,17 +118,24 @@ def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
 
 def minhash_of_tokens(tokens: list[str], num_perm: int = NUM_PERM) -> MinHash:
     """``minhash`` of a text whose ``fts_tokens`` are already known."""
-    tpl = _template(num_perm)
-    mh = MinHash(
-        num_perm=num_perm,
-        seed=MINHASH_SEED,
-        permutations=tpl.permutations,
-        scheme=tpl.scheme,
-    )
-    sh = _shingles(tokens)
-    if sh:
-        mh.update_batch([s.encode("utf-8") for s in sh])
-    return mh
+    values = np.full(num_perm, _MAX_HASH, dtype=np.uint32)
+    shingled = _shingles(tokens)
+    if shingled:
+        sha1 = hashlib.sha1
+        hv = np.fromiter(
+            (int.from_bytes(sha1(s.encode()).digest()[:4], "little") for s in shingled),
+            dtype=np.uint32,
+            count=len(shingled),
+        ).reshape(-1, 1)
+        s1, m1, s2, m2 = _FMIX
+        hv ^= hv >> s1
+        hv *= m1
+        hv ^= hv >> s2
+        hv *= m2
+        hv ^= hv >> s1
+        a, b = _permutations(num_perm)
+        values = np.minimum(values, (hv * a + b).min(axis=0))
+    return MinHash(values)
 
 
 @lru_cache(maxsize=8)
@@ -152,7 +194,7 @@ class NearDupIndex:
         self.threshold = threshold
         self.num_perm = num_perm
         self._buckets: dict[int, list[str]] = {}
-        self._sigs: dict[str, LeanMinHash] = {}
+        self._sigs: dict[str, MinHash] = {}
         self._keys: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
@@ -168,9 +210,8 @@ class NearDupIndex:
             return
         if key in self._sigs:
             self.remove(key)
-        lean = mh if isinstance(mh, LeanMinHash) else LeanMinHash(mh)
-        self._sigs[key] = lean
-        self._keys[key] = band_keys(lean, self.threshold, self.num_perm)
+        self._sigs[key] = mh
+        self._keys[key] = band_keys(mh, self.threshold, self.num_perm)
         for bucket in self._keys[key]:
             self._buckets.setdefault(bucket, []).append(key)
 
@@ -209,13 +250,16 @@ class NearDupIndex:
 
     @staticmethod
     def signature_to_bytes(mh: MinHash) -> bytes:
-        """Serialise a signature for a SQLite BLOB (seed, scheme and hash values, little-endian)."""
-        lean = mh if isinstance(mh, LeanMinHash) else LeanMinHash(mh)
-        buf = bytearray(lean.bytesize(byteorder=_BYTEORDER))
-        lean.serialize(buf, byteorder=_BYTEORDER)
-        return bytes(buf)
+        """Serialise a signature for a SQLite BLOB: datasketch's LeanMinHash layout (seed,
+        minus the number of values, scheme code, uint32 values), little-endian."""
+        head = struct.pack("<qiB", mh.seed, -len(mh), _SCHEME_AFFINE32)
+        return head + mh.hashvalues.astype("<u4").tobytes()
 
     @staticmethod
-    def signature_from_bytes(b: bytes) -> LeanMinHash:
+    def signature_from_bytes(b: bytes) -> MinHash:
         """Inverse of ``signature_to_bytes``; the result can be queried, compared and indexed."""
-        return LeanMinHash.deserialize(b, byteorder=_BYTEORDER)
+        seed, count, scheme = struct.unpack_from("<qiB", b)
+        if count >= 0 or scheme != _SCHEME_AFFINE32:
+            raise ValueError("not a signature written by signature_to_bytes")
+        values = np.frombuffer(b, dtype="<u4", count=-count, offset=13).astype(np.uint32)
+        return MinHash(values, seed)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Self
 
 from scrapy.exceptions import DropItem
 
-from crawler.fingerprint import NearDupIndex
+from crawler.fingerprint import MinHash, NearDupIndex
 from crawler.items import ArticleItem
 from storage.lsh import MinHashBands
 from storage.paths import database_path
@@ -28,7 +28,6 @@ from storage.store import ArticleStore
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from datasketch import LeanMinHash
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
@@ -102,7 +101,7 @@ class DeduplicatePipeline:
         self._remember(item.canonical_url, item.content_hash, signature)
         return item
 
-    def _remember(self, url: str, content_hash: str, signature: LeanMinHash) -> None:
+    def _remember(self, url: str, content_hash: str, signature: MinHash) -> None:
         """Keep the item findable until it is surely written; then the store finds it."""
         if url in self.recent:
             return

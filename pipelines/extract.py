@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem
 
-from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
-from crawler.fingerprint import NearDupIndex, minhash
 from crawler.items import ArticleItem
+from pipelines.analyse import analyse_page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -46,24 +45,6 @@ CONTENT_FIELDS = (
     "page_kind",
     "minhash",
 )
-
-
-def analyse_page(
-    html: bytes,
-    url: str,
-    rules: ExtractionRules,
-    *,
-    http_encoding: str | None,
-    hints: dict[str, str],
-) -> dict[str, Any]:
-    """The article record of a page plus the MinHash signature of its body.
-
-    Runs in a worker process: the signature is CPU work too, and computing it here keeps the
-    reactor process free for downloading.
-    """
-    record = extract_article(html, url, rules, http_encoding=http_encoding, hints=hints)
-    record["minhash"] = NearDupIndex.signature_to_bytes(minhash(record.get("body") or ""))
-    return record
 
 
 class ExtractFailed(DropItem):

@@ -2,11 +2,11 @@
 
 MinHash LSH cuts each article's signature into bands; two articles that share a band are
 candidates, and a candidate is a near-duplicate when the signatures' estimated Jaccard reaches
-the threshold. datasketch keeps the band buckets in Python dicts (~8 KB an article), rebuilt at
-every crawl start: memory and start-up time grow with the archive. Here each band is one row
-of an indexed table (`minhash_bands`: bucket key → article id, written by the store in the same
-transaction as the article), so a lookup costs one index probe per band whatever the archive
-size, and the index covers every stored article.
+the threshold. An in-memory index keeps the band buckets in Python dicts (~8 KB an article),
+rebuilt at every crawl start: memory and start-up time grow with the archive. Here each band
+is one row of an indexed table (`minhash_bands`: bucket key → article id, written by the store
+in the same transaction as the article), so a lookup costs one index probe per band whatever
+the archive size, and the index covers every stored article.
 
 The bucket keys are `crawler.fingerprint.band_keys`, the same as NearDupIndex's, so both indexes
 return the same candidates and bench/neardup.py's precision/recall hold.
@@ -14,10 +14,9 @@ return the same candidates and bench/neardup.py's precision/recall hold.
 
 from __future__ import annotations
 
-from datasketch import LeanMinHash
 from sqlite_utils import Database
 
-from crawler.fingerprint import NEAR_DUP_THRESHOLD, NUM_PERM, NearDupIndex, band_keys
+from crawler.fingerprint import NEAR_DUP_THRESHOLD, NUM_PERM, MinHash, NearDupIndex, band_keys
 
 __all__ = ["MinHashBands", "create_table"]
 
@@ -66,7 +65,7 @@ class MinHashBands:
             [(key, article_id) for key in new - old],
         )
 
-    def candidates(self, signature: LeanMinHash) -> set[int]:
+    def candidates(self, signature: MinHash) -> set[int]:
         """Ids of stored articles sharing at least one band with `signature`."""
         keys = band_keys(signature, self.threshold, self.num_perm)
         if not keys:
@@ -75,9 +74,7 @@ class MinHashBands:
         rows = self.db.execute(f"SELECT article_id FROM {TABLE} WHERE bucket IN ({marks})", keys)
         return {row[0] for row in rows}
 
-    def query(
-        self, signature: LeanMinHash, stored_since: str | None = None
-    ) -> list[tuple[str, float]]:
+    def query(self, signature: MinHash, stored_since: str | None = None) -> list[tuple[str, float]]:
         """(canonical_url, estimated Jaccard) of stored articles at or above the threshold, most
         similar first; `stored_since` (ISO-8601 UTC) keeps only articles first seen since then."""
         ids = sorted(self.candidates(signature))
