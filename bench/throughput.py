@@ -60,6 +60,22 @@ def _local(host):
 
 socket.getaddrinfo = lambda host, *a, **k: _getaddrinfo(_local(host), *a, **k)
 socket.gethostbyname = lambda host: _gethostbyname(_local(host))
+
+# --tracemalloc: what the crawl process still holds at exit, by source line.
+import os
+
+if os.environ.get("KHABAR_BENCH_TRACEMALLOC") and "spawn_main" not in str(os.sys.argv):
+    import atexit
+    import tracemalloc
+
+    tracemalloc.start()
+
+    def _dump(path=os.environ["KHABAR_BENCH_TRACEMALLOC"]):
+        top = tracemalloc.take_snapshot().statistics("lineno")[:25]
+        with open(path, "w") as fh:
+            fh.writelines(f"{stat}\n" for stat in top)
+
+    atexit.register(_dump)
 """
 
 
@@ -398,12 +414,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="articles in the generated site")
     parser.add_argument("--workers", type=int, nargs="+", default=[0, 2])
+    parser.add_argument(
+        "--tracemalloc", type=Path, help="write the crawl process's top allocations here"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="khabar-bench-") as tmp:
         workdir = Path(tmp)
         port = free_port()
         generated = generate_site(args.n, port, workdir / "site")
         env = resolver_env(workdir / "resolve")
+        if args.tracemalloc:
+            env["KHABAR_BENCH_TRACEMALLOC"] = str(args.tracemalloc.resolve())
         print(f"site: {args.n} pages, mean {generated.page_bytes / args.n / 1024:.0f} KB")
         with ReplayServer([generated.site], port=port):
             for workers in args.workers:
