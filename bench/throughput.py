@@ -73,7 +73,7 @@ if os.environ.get("KHABAR_BENCH_TRACEMALLOC") and "spawn_main" not in str(os.sys
     def _dump(path=os.environ["KHABAR_BENCH_TRACEMALLOC"]):
         top = tracemalloc.take_snapshot().statistics("lineno")[:25]
         with open(path, "w") as fh:
-            fh.writelines(f"{stat}\n" for stat in top)
+            fh.writelines(f"{stat}\\n" for stat in top)
 
     atexit.register(_dump)
 """
