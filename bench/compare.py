@@ -110,6 +110,8 @@ def summarise(name: str, run: dict, generated: GeneratedSite) -> dict[str, float
     m: Measure = run["measure"]
     got = run["bodies"]
     articles = sum(url in got for url in generated.bodies)
+    if not articles:
+        raise SystemExit(f"{name} stored no article of the site:\n{m.stderr[-3000:]}")
     f1 = [token_f1(got.get(url, ""), want) for url, want in generated.bodies.items()]
     return {
         "tool": name,
