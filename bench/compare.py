@@ -102,7 +102,8 @@ def crawl_trafilatura(generated: GeneratedSite, workdir: Path, env: dict[str, st
     bodies = {}
     for path in out.glob("*.json"):
         doc = json.loads(path.read_text("utf-8"))
-        bodies[doc.get("url") or doc.get("source")] = doc.get("raw_text") or doc.get("text") or ""
+        # "source" is the URL fetched; "url" is the page's own claim (a leftover og/JSON-LD URL)
+        bodies[doc.get("source") or doc.get("url")] = doc.get("raw_text") or doc.get("text") or ""
     return {"measure": measure, "bodies": bodies, "listed": len(urls.read_text().split())}
 
 
