@@ -24,6 +24,7 @@ import os
 import statistics
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,11 +100,21 @@ def crawl_trafilatura(generated: GeneratedSite, workdir: Path, env: dict[str, st
     measure: Measure = listed + extracted
     if measure.returncode:
         raise SystemExit(f"trafilatura failed ({measure.returncode}):\n{measure.stderr[-3000:]}")
+    # trafilatura's "source" is the URL the page claims (JSON-LD, twitter:url of the corpus page
+    # it was made from), not the one fetched: find each result's page by its paragraphs.
+    starts = {
+        " ".join(p.split()[:6]): url
+        for url, text in generated.bodies.items()
+        for p in text.split("\n")
+    }
     bodies = {}
     for path in out.glob("*.json"):
         doc = json.loads(path.read_text("utf-8"))
-        # "source" is the URL fetched; "url" is the page's own claim (a leftover og/JSON-LD URL)
-        bodies[doc.get("source") or doc.get("url")] = doc.get("raw_text") or doc.get("text") or ""
+        text = doc.get("text") or doc.get("raw_text") or ""
+        votes = Counter(starts.get(" ".join(line.split()[:6])) for line in text.split("\n"))
+        votes.pop(None, None)
+        url = votes.most_common(1)[0][0] if votes else doc.get("source") or path.name
+        bodies[url] = text
     return {"measure": measure, "bodies": bodies, "listed": len(urls.read_text().split())}
 
 
