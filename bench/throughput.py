@@ -64,7 +64,7 @@ socket.gethostbyname = lambda host: _gethostbyname(_local(host))
 # --tracemalloc: what the crawl process still holds at exit, by source line.
 import os
 
-if os.environ.get("KHABAR_BENCH_TRACEMALLOC") and "spawn_main" not in str(os.sys.argv):
+if os.environ.get("KHABAR_BENCH_TRACEMALLOC") and os.sys.argv[:1] != ["-c"]:  # not workers
     import atexit
     import tracemalloc
 
