@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -75,9 +76,8 @@ def crawl_trafilatura(generated: GeneratedSite, workdir: Path, env: dict[str, st
     cfg = workdir / "trafilatura.cfg"
     cfg.write_text(TRAFILATURA_CFG, encoding="utf-8")
     urls, out = workdir / "urls.txt", workdir / "trafilatura-out"
-    out.mkdir(exist_ok=True)
-    for old in out.iterdir():
-        old.unlink()
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
     env = {**os.environ, **env}
     base = [trafilatura_bin(), "--config-file", str(cfg)]
     with urls.open("w") as fh:
@@ -108,7 +108,7 @@ def crawl_trafilatura(generated: GeneratedSite, workdir: Path, env: dict[str, st
         for p in text.split("\n")
     }
     bodies = {}
-    for path in out.glob("*.json"):
+    for path in out.rglob("*.json"):  # past 1,000 files it writes into numbered folders
         doc = json.loads(path.read_text("utf-8"))
         text = doc.get("text") or doc.get("raw_text") or ""
         votes = Counter(starts.get(" ".join(line.split()[:6])) for line in text.split("\n"))
