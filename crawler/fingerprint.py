@@ -8,20 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import struct
 from collections.abc import Iterable
 from functools import lru_cache
 
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+import numpy as np
 
 from crawler.arabic import fts_tokens, normalize
 
 __all__ = [
     "MINHASH_SEED",
     "NEAR_DUP_THRESHOLD",
+    "MinHash",
     "NearDupIndex",
+    "band_keys",
     "content_hash",
     "lsh_params",
     "minhash",
+    "minhash_of_tokens",
     "shingles",
 ]
 
@@ -30,7 +34,6 @@ logger = logging.getLogger(__name__)
 MINHASH_SEED = 20170325  # fixed: signatures stored in SQLite must stay comparable across runs
 SHINGLE_K = 4
 NUM_PERM = 128
-_BYTEORDER = "<"  # fixed byte order so BLOBs move between machines
 
 # Jaccard (word 4-shingles over fts_tokens) at or above which two bodies are the same story.
 # bench/neardup.py on the corpus (278 texts, 225 positive / 526 negative pairs), exact Jaccard:
@@ -58,33 +61,84 @@ def shingles(text: str, k: int = SHINGLE_K) -> set[str]:
     بالتنسيق for التنسيق keeps its shingles. Texts shorter than k words give one shingle with
     all their words; an empty text gives an empty set.
     """
-    tokens = fts_tokens(text)
+    return _shingles(fts_tokens(text), k)
+
+
+def _shingles(tokens: list[str], k: int = SHINGLE_K) -> set[str]:
     if len(tokens) < k:
         return {" ".join(tokens)} if tokens else set()
     return {" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)}
 
 
+# MinHash as datasketch 2.0 computes it (scheme "affine32"): a SHA-1 of each shingle (first 4
+# bytes), the MurmurHash3 32-bit finalizer, then h -> a*h + b mod 2^32 per permutation, keeping
+# the minimum. Written here so that neither the extraction workers nor the crawl process import
+# datasketch (whose package pulls in scipy: ~50 MB a process); signatures and BLOBs are the same
+# bit for bit (tests/test_fingerprint.py checks against datasketch).
+_MAX_HASH = np.uint32(0xFFFFFFFF)
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35))
+_SCHEME_AFFINE32 = 1  # datasketch's code for the scheme in serialised signatures
+
+
 @lru_cache(maxsize=8)
-def _template(num_perm: int) -> MinHash:
-    # Generating the permutations is the slow part of MinHash(); reuse them.
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED)
+def _permutations(num_perm: int, seed: int = MINHASH_SEED) -> tuple[np.ndarray, np.ndarray]:
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+class MinHash:
+    """A MinHash signature: ``hashvalues`` (uint32, one per permutation) and its ``seed``."""
+
+    __slots__ = ("hashvalues", "seed")
+
+    def __init__(self, hashvalues: np.ndarray, seed: int = MINHASH_SEED) -> None:
+        self.hashvalues = hashvalues
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
+
+    def is_empty(self) -> bool:
+        """No shingle was added (an empty text)."""
+        return bool((self.hashvalues == _MAX_HASH).all())
+
+    def jaccard(self, other: MinHash) -> float:
+        """Estimated Jaccard similarity of the two shingle sets."""
+        if other.seed != self.seed or len(other) != len(self):
+            raise ValueError("signatures made with different seeds or sizes cannot be compared")
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self)
 
 
 def minhash(text: str, num_perm: int = NUM_PERM) -> MinHash:
     """MinHash of ``shingles(text)`` with a fixed seed (deterministic across runs and machines)."""
-    tpl = _template(num_perm)
-    mh = MinHash(
-        num_perm=num_perm,
-        seed=MINHASH_SEED,
-        permutations=tpl.permutations,
-        scheme=tpl.scheme,
-    )
-    sh = shingles(text)
-    if sh:
-        mh.update_batch([s.encode("utf-8") for s in sh])
-    return mh
+    return minhash_of_tokens(fts_tokens(text), num_perm)
 
 
+def minhash_of_tokens(tokens: list[str], num_perm: int = NUM_PERM) -> MinHash:
+    """``minhash`` of a text whose ``fts_tokens`` are already known."""
+    values = np.full(num_perm, _MAX_HASH, dtype=np.uint32)
+    shingled = _shingles(tokens)
+    if shingled:
+        sha1 = hashlib.sha1
+        hv = np.fromiter(
+            (int.from_bytes(sha1(s.encode()).digest()[:4], "little") for s in shingled),
+            dtype=np.uint32,
+            count=len(shingled),
+        ).reshape(-1, 1)
+        s1, m1, s2, m2 = _FMIX
+        hv ^= hv >> s1
+        hv *= m1
+        hv ^= hv >> s2
+        hv *= m2
+        hv ^= hv >> s1
+        a, b = _permutations(num_perm)
+        values = np.minimum(values, (hv * a + b).min(axis=0))
+    return MinHash(values)
+
+
+@lru_cache(maxsize=8)
 def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[int, int]:
     """(bands, rows) with the fewest candidates that still finds a pair at ``threshold`` with
     probability >= ``recall``.
@@ -101,8 +155,35 @@ def lsh_params(threshold: float, num_perm: int, recall: float = 0.99) -> tuple[i
     return num_perm, 1
 
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio, odd: multiplying by it is a bijection
+_SHIFT = np.uint64(32)
+
+
+def band_keys(
+    mh: MinHash, threshold: float = NEAR_DUP_THRESHOLD, num_perm: int = NUM_PERM
+) -> list[int]:
+    """One signed 64-bit bucket key per LSH band of ``mh`` (``lsh_params`` banding): two
+    signatures are candidates when they share a key. The band's number is mixed in, so equal
+    values in different bands do not meet. Empty signatures have no keys: every text-less page
+    would otherwise match every other.
+
+    Vectorised (numpy over all bands at once): ~20 µs, where datasketch's per-band hashing
+    costs ~1 ms an article.
+    """
+    if mh.is_empty():
+        return []
+    bands, rows = lsh_params(threshold, num_perm)
+    values = np.asarray(mh.hashvalues[: bands * rows], dtype=np.uint64).reshape(bands, rows)
+    keys = np.arange(1, bands + 1, dtype=np.uint64) * _MIX
+    for column in range(rows):
+        keys = (keys ^ values[:, column]) * _MIX
+        keys ^= keys >> _SHIFT
+    return keys.view(np.int64).tolist()
+
+
 class NearDupIndex:
-    """MinHashLSH over article signatures, rebuilt from stored BLOBs at the start of a crawl.
+    """An in-memory LSH index of article signatures (bench/neardup.py, and the deduplicate
+    pipeline's articles not yet written; storage/lsh.py keeps the same bands in SQLite).
 
     ``query`` returns only keys whose estimated Jaccard reaches the threshold (LSH alone also
     returns weaker candidates), best first. Empty signatures (no text) are never indexed: they
@@ -112,8 +193,9 @@ class NearDupIndex:
     def __init__(self, threshold: float = NEAR_DUP_THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.threshold = threshold
         self.num_perm = num_perm
-        self._lsh = MinHashLSH(num_perm=num_perm, params=lsh_params(threshold, num_perm))
-        self._sigs: dict[str, LeanMinHash] = {}
+        self._buckets: dict[int, list[str]] = {}
+        self._sigs: dict[str, MinHash] = {}
+        self._keys: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
         return len(self._sigs)
@@ -128,20 +210,29 @@ class NearDupIndex:
             return
         if key in self._sigs:
             self.remove(key)
-        lean = mh if isinstance(mh, LeanMinHash) else LeanMinHash(mh)
-        self._lsh.insert(key, lean, check_duplication=False)
-        self._sigs[key] = lean
+        self._sigs[key] = mh
+        self._keys[key] = band_keys(mh, self.threshold, self.num_perm)
+        for bucket in self._keys[key]:
+            self._buckets.setdefault(bucket, []).append(key)
 
     def remove(self, key: str) -> None:
-        if key in self._sigs:
-            self._lsh.remove(key)
-            del self._sigs[key]
+        if key not in self._sigs:
+            return
+        del self._sigs[key]
+        for bucket in self._keys.pop(key):
+            members = self._buckets[bucket]
+            members.remove(key)
+            if not members:
+                del self._buckets[bucket]
 
     def query(self, mh: MinHash) -> list[str]:
         """Keys of indexed signatures with estimated Jaccard >= threshold, most similar first."""
-        if mh.is_empty():
-            return []
-        scored = [(self._sigs[k].jaccard(mh), k) for k in self._lsh.query(mh)]
+        candidates = {
+            key
+            for bucket in band_keys(mh, self.threshold, self.num_perm)
+            for key in self._buckets.get(bucket, ())
+        }
+        scored = [(self._sigs[k].jaccard(mh), k) for k in candidates]
         return [k for s, k in sorted(scored, key=lambda t: (-t[0], t[1])) if s >= self.threshold]
 
     @classmethod
@@ -159,13 +250,16 @@ class NearDupIndex:
 
     @staticmethod
     def signature_to_bytes(mh: MinHash) -> bytes:
-        """Serialise a signature for a SQLite BLOB (seed, scheme and hash values, little-endian)."""
-        lean = mh if isinstance(mh, LeanMinHash) else LeanMinHash(mh)
-        buf = bytearray(lean.bytesize(byteorder=_BYTEORDER))
-        lean.serialize(buf, byteorder=_BYTEORDER)
-        return bytes(buf)
+        """Serialise a signature for a SQLite BLOB: datasketch's LeanMinHash layout (seed,
+        minus the number of values, scheme code, uint32 values), little-endian."""
+        head = struct.pack("<qiB", mh.seed, -len(mh), _SCHEME_AFFINE32)
+        return head + mh.hashvalues.astype("<u4").tobytes()
 
     @staticmethod
-    def signature_from_bytes(b: bytes) -> LeanMinHash:
+    def signature_from_bytes(b: bytes) -> MinHash:
         """Inverse of ``signature_to_bytes``; the result can be queried, compared and indexed."""
-        return LeanMinHash.deserialize(b, byteorder=_BYTEORDER)
+        seed, count, scheme = struct.unpack_from("<qiB", b)
+        if count >= 0 or scheme != _SCHEME_AFFINE32:
+            raise ValueError("not a signature written by signature_to_bytes")
+        values = np.frombuffer(b, dtype="<u4", count=-count, offset=13).astype(np.uint32)
+        return MinHash(values, seed)

@@ -92,9 +92,9 @@ KHABAR_WRITE_INTERVAL = 5.0
 # Articles shorter than this many words are rejected as not-an-article.
 KHABAR_MIN_WORDS = 25
 # Near-duplicates are looked for among articles first stored in the last this-many days
-# (0 = the whole archive): agency copies run within days, and the in-memory index costs
-# ~8 KB an article.
-KHABAR_NEARDUP_WINDOW_DAYS = 30
+# (0 = the whole archive). The index lives in SQLite (storage/lsh.py), so the whole archive
+# costs no memory.
+KHABAR_NEARDUP_WINDOW_DAYS = 0
 # Keep the raw page (compressed) so `khabar reextract` can re-run extraction offline.
 KHABAR_KEEP_RAW = True
 # Set by the scheduler daemon: the crawls row this run reports into.

@@ -165,6 +165,36 @@ def m005_field_sources_and_date_precision(db: Database) -> None:
     db["articles"].add_column("published_precision", str)
 
 
+@migrations()
+def m006_minhash_bands(db: Database) -> None:
+    # The near-duplicate index on disk (storage/lsh.py): LSH band → article, every article.
+    from storage import lsh
+
+    lsh.create_table(db)
+
+
+@migrations()
+def m007_zstd_pages(db: Database) -> None:
+    # Raw pages compressed with zstd and a per-site dictionary (storage/pages.py).
+    from storage import pages
+
+    pages.create_tables(db)
+
+
+
+@migrations()
+def m008_published_day(db: Database) -> None:
+    # The calendar day the site printed: the date part of published_at, which carries the
+    # site's own offset. Views group by it, so a date known only to the day (stored as local
+    # midnight) stays on its day instead of falling into the previous UTC day. Generated, so
+    # no writer can let it drift from published_at.
+    db.execute(
+        "ALTER TABLE articles ADD COLUMN published_day TEXT "
+        "GENERATED ALWAYS AS (substr(published_at, 1, 10)) VIRTUAL"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_published_day ON articles(published_day)")
+
+
 def apply(db: Database) -> None:
     """Bring `db` to the current schema."""
     migrations.apply(db)

@@ -11,7 +11,6 @@ import json
 import logging
 import sqlite3
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +22,8 @@ from sqlite_utils import Database
 from crawler.arabic import fts_text
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
+from storage.lsh import MinHashBands
+from storage.pages import PageArchive
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +148,8 @@ class ArticleStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = open_database(self.path)
         self._thread_lock = threading.Lock()
+        self.bands = MinHashBands(self.db)
+        self.pages = PageArchive(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -181,17 +184,6 @@ class ArticleStore:
 
     # -- articles ------------------------------------------------------------------------------
 
-    def load_signatures(self, stored_since: str | None = None) -> Iterable[tuple[str, bytes]]:
-        """(canonical_url, MinHash signature) of the articles first stored at or after
-        `stored_since` (ISO-8601 UTC; None: all), for the near-duplicate index."""
-        sql = (
-            "SELECT a.canonical_url, m.signature FROM article_minhash m "
-            "JOIN articles a ON a.id = m.article_id"
-        )
-        if stored_since is None:
-            return self.db.execute(sql).fetchall()
-        return self.db.execute(sql + " WHERE a.first_seen_at >= ?", [stored_since]).fetchall()
-
     def find_by_hash(self, content_hash: str) -> list[tuple[str, str]]:
         """(canonical_url, site) of stored articles whose normalised body hashes the same."""
         return self.db.execute(
@@ -201,7 +193,8 @@ class ArticleStore:
     def stored_pages(self, site: str | None = None) -> Iterator[StoredPage]:
         """Every kept raw page (optionally of one site), for re-extraction without fetching."""
         sql = (
-            "SELECT a.id, a.site, p.url, p.http_encoding, p.hints, p.html_zlib "
+            "SELECT a.id, a.site, p.url, p.http_encoding, p.hints, "
+            "p.html_zlib, p.html_zstd, p.zstd_dict "
             "FROM pages p JOIN articles a ON a.id = p.article_id"
         )
         params: list[str] = []
@@ -210,7 +203,12 @@ class ArticleStore:
             params.append(site)
         for row in self.db.execute(sql + " ORDER BY a.id", params):
             yield StoredPage(
-                row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), zlib.decompress(row[5])
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                json.loads(row[4] or "{}"),
+                self.pages.read(*row[5:]),
             )
 
     def replace_extraction(self, updates: Iterable[tuple[int, dict[str, Any]]]) -> int:
@@ -325,7 +323,7 @@ class ArticleStore:
                 "fetched_at": rec.get("fetched_at"),
                 "http_status": rec.get("http_status"),
                 "http_encoding": rec.get("http_encoding"),
-                "html_zlib": zlib.compress(html, 6),
+                **self.pages.columns(rec["site"], html),
                 "hints": json.dumps(rec.get("hints") or {}, ensure_ascii=False),
             },
             pk="article_id",
@@ -334,6 +332,10 @@ class ArticleStore:
     def _index(self, article_id: int, rec: dict[str, Any]) -> None:
         """Bring the article's search entry and MinHash signature in step with its text."""
         if rec.get("minhash"):
+            previous = self.db.execute(
+                "SELECT signature FROM article_minhash WHERE article_id = ?", [article_id]
+            ).fetchone()
+            self.bands.insert(article_id, rec["minhash"], previous[0] if previous else None)
             self.db["article_minhash"].upsert(
                 {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
             )

@@ -14,6 +14,9 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from crawler.commands.serve import load_metadata, make_datasette
+from crawler.fingerprint import NearDupIndex, minhash
+from crawler.record import ArticleItem
+from pipelines.store import store_record
 from storage.store import ArticleStore
 from tests.conftest import run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite
@@ -83,10 +86,11 @@ def test_index_page_has_arabic_and_english_descriptions(news_db: Path) -> None:
 def test_facets_site_section_author_day(news_db: Path) -> None:
     data = get_json(news_db, "/news/articles.json?_size=0")
     facets = data["facet_results"]
-    assert {"site", "section", "author", "published_at"} <= set(facets)
+    assert {"site", "section", "author", "published_day"} <= set(facets)
     sites = {r["value"]: r["count"] for r in facets["site"]["results"]}
     assert sites == {"alwatan": 14, "sana": 2, "synthetic": 5}
-    assert facets["published_at"]["type"] == "date"
+    days = {r["value"] for r in facets["published_day"]["results"]}
+    assert "2017-03-25" in days  # the seed, published 2017-03-25T01:15:00+02:00 (UTC: the 24th)
     sections = {r["value"] for r in facets["section"]["results"]}
     assert {"سورية", "اقتصاد", "رياضة"} <= sections
 
@@ -255,3 +259,32 @@ def test_no_write_endpoint_is_reachable(news_db: Path, snapshot: bool) -> None:
     wal = news_db.with_name(news_db.name + "-wal")
     # A mode=ro reader of a WAL database may open an empty -wal; nothing is ever written to it.
     assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_day_only_date_stays_on_its_day(tmp_path: Path) -> None:
+    """Issue 10: a page that shows only a day is stored as local midnight; the day facet and
+    the `today` query must file it under that day, not under the previous UTC day."""
+    db = tmp_path / "days.sqlite"
+    store = ArticleStore(db)
+    try:
+        item = ArticleItem(
+            url="https://news.example/day-only",
+            site="news",
+            found_via="sitemap",
+            canonical_url="https://news.example/day-only",
+            title="خبر بتاريخ اليوم فقط",
+            body="نص الخبر " * 40,
+            published_at="2019-06-20T00:00:00+03:00",
+            published_precision="day",
+            content_hash="h-day-only",
+            minhash=NearDupIndex.signature_to_bytes(minhash("نص الخبر " * 40)),
+        )
+        store.write_articles([store_record(item, keep_raw=False)], crawl_id=None)
+    finally:
+        store.close()
+    data = get_json(db, "/days/articles.json?_size=0&_facet=published_day")
+    days = {r["value"]: r["count"] for r in data["facet_results"]["published_day"]["results"]}
+    assert days == {"2019-06-20": 1}
+    today = get_json(db, "/days/today.json?day=2019-06-20&_shape=array")
+    assert [row["title"] for row in today] == ["خبر بتاريخ اليوم فقط"]
+    assert get_json(db, "/days/today.json?day=2019-06-19&_shape=array") == []

@@ -159,3 +159,27 @@ def test_seed_and_sana_copy_are_near_duplicates(corpus_dir: Path) -> None:
         assert "alwatan/94762" not in hits, key
         # 93580 and its v2 edit are one story; every other article stands alone.
         assert set(hits) - {key} <= {n for n in unrelated if "93580" in n}, key
+
+
+@pytest.mark.parametrize(
+    "text", [BODY, "", "خبر قصير", BODY + " " + BODY[::-1], "Latin text 123 mixed with عربي"]
+)
+def test_minhash_is_datasketch_bit_for_bit(text: str) -> None:
+    """Signatures stored by earlier versions (datasketch 2.0 MinHash) stay comparable."""
+    from datasketch import LeanMinHash
+    from datasketch import MinHash as DatasketchMinHash
+
+    from crawler.fingerprint import MINHASH_SEED, shingles
+
+    theirs = DatasketchMinHash(num_perm=128, seed=MINHASH_SEED)
+    theirs.update_batch([s.encode("utf-8") for s in shingles(text)])
+    ours = minhash(text)
+    assert ours.hashvalues.tolist() == theirs.hashvalues.tolist()
+    lean = LeanMinHash(theirs)
+    buf = bytearray(lean.bytesize(byteorder="<"))
+    lean.serialize(buf, byteorder="<")
+    assert NearDupIndex.signature_to_bytes(ours) == bytes(buf)
+    assert (
+        NearDupIndex.signature_from_bytes(bytes(buf)).hashvalues.tolist()
+        == ours.hashvalues.tolist()
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
+from crawler.fingerprint import NearDupIndex, minhash
 from crawler.record import ArticleItem, GoneArticle
 from pipelines.store import StorePipeline, store_record
 from storage.store import ArticleStore
@@ -29,7 +30,7 @@ def record(n: int, body: str = "نص الخبر") -> dict:
         title=f"خبر {n}",
         body=f"{body} {n}",
         content_hash=f"{body}-{n}",
-        minhash=b"\x01" * 16,
+        minhash=NearDupIndex.signature_to_bytes(minhash(body)),
         near_duplicates=["https://news.example/0"],
     )
     return store_record(item, keep_raw=True)
