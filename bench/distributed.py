@@ -1,6 +1,6 @@
 """Distributed mode on a generated site: 1 vs N workers, and what a SIGKILL costs.
 
-The generated news site of bench/throughput.py (N Arabic articles behind one sitemap) is
+The generated news site of tests/support/newssite.py (N Arabic articles behind one sitemap) is
 served by the loopback replay proxy; a real redis-server, real `scrapy crawl bench` workers and
 one `khabar writer` crawl it into SQLite. Prints, per worker count, the wall time until every
 article is stored, articles/s, and the fetches counted at the server (every fetch of an
@@ -28,7 +28,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.throughput import CONFIG, HOST, build_site  # noqa: E402
 from tests.support.cluster import (  # noqa: E402
     start_worker,
     start_writer,
@@ -36,6 +35,7 @@ from tests.support.cluster import (  # noqa: E402
     wait_all,
     wait_for,
 )
+from tests.support.newssite import CONFIG, HOST, build_site  # noqa: E402
 from tests.support.redis_server import RedisServer  # noqa: E402
 from tests.support.replay import ReplayServer  # noqa: E402
 

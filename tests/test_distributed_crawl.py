@@ -2,7 +2,7 @@
 
 Three `scrapy crawl alwatan` workers (and one of sana) crawl the replicas through the
 loopback replay proxy, as tests/test_crawl_replica.py does for one process; one writer stores
-what they push. Then a generated news site (bench/throughput.py's generator) is crawled by three
+what they push. Then a generated news site (tests/support/newssite.py) is crawled by three
 workers while one worker and then the writer are SIGKILLed mid-run.
 """
 
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from bench.throughput import CONFIG, HOST, build_site
 from crawler.distributed import keys
 from crawler.distributed.status import queue_status
 from tests.support.cluster import (
@@ -31,6 +30,7 @@ from tests.support.cluster import (
     wait_all,
     wait_for,
 )
+from tests.support.newssite import CONFIG, HOST, build_site
 from tests.support.redis_server import RedisServer
 from tests.support.replay import ReplayServer, ReplaySite
 

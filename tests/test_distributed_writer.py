@@ -21,12 +21,12 @@ import pytest
 import redis
 from click.testing import CliRunner
 
-from bench.throughput import WORDS
 from crawler.commands.writer import command
 from crawler.distributed import keys
 from crawler.fingerprint import NearDupIndex, content_hash, minhash
 from crawler.record import ArticleItem, GoneArticle, to_wire
 from tests.support.cluster import PROJECT_ROOT, stored_count, wait_for
+from tests.support.newssite import WORDS
 from tests.support.redis_server import RedisServer
 
 
