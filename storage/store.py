@@ -190,26 +190,42 @@ class ArticleStore:
             "SELECT canonical_url, site FROM articles WHERE content_hash = ?", [content_hash]
         ).fetchall()
 
-    def stored_pages(self, site: str | None = None) -> Iterator[StoredPage]:
-        """Every kept raw page (optionally of one site), for re-extraction without fetching."""
+    def count_pages(self, site: str | None = None) -> int:
+        """How many raw pages are kept (optionally of one site)."""
+        sql = "SELECT count(*) FROM pages p JOIN articles a ON a.id = p.article_id"
+        params = [site] if site else []
+        return int(
+            self.db.execute(sql + (" WHERE a.site = ?" if site else ""), params).fetchone()[0]
+        )
+
+    def stored_pages(self, site: str | None = None, page_size: int = 200) -> Iterator[StoredPage]:
+        """Every kept raw page (optionally of one site), for re-extraction without fetching.
+
+        Read `page_size` rows at a time by article id, so the archive is never in memory at
+        once and no read cursor stays open while the caller writes its updates.
+        """
         sql = (
             "SELECT a.id, a.site, p.url, p.http_encoding, p.hints, "
             "p.html_zlib, p.html_zstd, p.zstd_dict "
-            "FROM pages p JOIN articles a ON a.id = p.article_id"
+            "FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.id > ?"
+            + (" AND a.site = ?" if site else "")
+            + " ORDER BY a.id LIMIT ?"
         )
-        params: list[str] = []
-        if site:
-            sql += " WHERE a.site = ?"
-            params.append(site)
-        for row in self.db.execute(sql + " ORDER BY a.id", params):
-            yield StoredPage(
-                row[0],
-                row[1],
-                row[2],
-                row[3],
-                json.loads(row[4] or "{}"),
-                self.pages.read(*row[5:]),
-            )
+        last = 0
+        while True:
+            rows = self.db.execute(sql, [last, *([site] if site else []), page_size]).fetchall()
+            for row in rows:
+                yield StoredPage(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    json.loads(row[4] or "{}"),
+                    self.pages.read(*row[5:]),
+                )
+            if len(rows) < page_size:
+                return
+            last = rows[-1][0]
 
     def replace_extraction(self, updates: Iterable[tuple[int, dict[str, Any]]]) -> int:
         """Overwrite extracted fields of stored articles (no revision: the article did not

@@ -73,3 +73,30 @@ def test_reextract_unchanged_rows_are_left_alone(stored_db: Path, capsys) -> Non
 def test_reextract_unknown_site_is_refused(stored_db: Path, capsys) -> None:
     assert main(["reextract", "--db", str(stored_db), "--site", "nope"]) == 2
     assert "unknown site" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_reextract_streams_the_archive_in_batches(
+    stored_db: Path, capsys, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """One page per batch (each committed before the next is read): same result as one batch."""
+    monkeypatch.setattr("crawler.commands.reextract.BATCH", 1)
+    conn = sqlite3.connect(stored_db)
+    before = conn.execute("SELECT id, title, body FROM articles ORDER BY id").fetchall()
+    conn.execute("UPDATE articles SET title = 'x'")
+    conn.commit()
+    assert main(["reextract", "--db", str(stored_db), "--workers", workers]) == 0
+    assert "re-extracted 3 stored pages; 3 articles updated" in capsys.readouterr().out
+    assert conn.execute("SELECT id, title, body FROM articles ORDER BY id").fetchall() == before
+    conn.close()
+
+
+def test_stored_pages_are_read_a_page_of_rows_at_a_time(stored_db: Path) -> None:
+    store = ArticleStore(stored_db)
+    try:
+        ids = [page.article_id for page in store.stored_pages(page_size=1)]
+        assert ids == sorted(ids) and len(ids) == len(IDS) == store.count_pages()
+        assert [p.article_id for p in store.stored_pages("alwatan", page_size=2)] == ids
+        assert store.count_pages("sana") == 0 and list(store.stored_pages("sana")) == []
+    finally:
+        store.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,8 @@ from pipelines.normalise import tidy_fields
 from storage.readonly import connect_readonly
 from storage.store import ArticleStore, StoredPage
 
-CHUNK = 64
+CHUNK = 16  # pages per task sent to a worker
+BATCH = 512  # pages read, re-extracted and committed at a time
 MAX_WORKERS = 4 * (os.cpu_count() or 1)  # more processes than this only cost memory
 
 
@@ -62,19 +65,24 @@ def command(site: str | None, workers: int, db: Path | None) -> int:
         store = ArticleStore(path)
     except sqlite3.Error as exc:
         raise UserError(f"cannot update {path}: {exc}") from None
+    done = changed = 0
     try:
-        pages = list(store.stored_pages(site))
-        jobs = [(page, rules.get(page.site, ExtractionRules())) for page in pages]
-        if workers > 0 and len(jobs) > 1:
-            with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
-                mapped = pool.map(reextract_page, *zip(*jobs, strict=True), chunksize=CHUNK)
-                results = list(track(mapped, len(jobs), "pages"))
-        else:
-            results = list(track((reextract_page(p, r) for p, r in jobs), len(jobs), "pages"))
-        changed = store.replace_extraction(results)
-    except sqlite3.Error as exc:  # read-only file, disk full: nothing was half-written
+        pages = track(store.stored_pages(site), store.count_pages(site), "pages")
+        with ProcessPoolExecutor(workers) if workers > 0 else nullcontext() as pool:
+            # A batch at a time: the archive is never in memory at once, and each batch's
+            # updates are committed before the next is read.
+            while batch := list(islice(pages, BATCH)):
+                jobs = [rules.get(page.site, ExtractionRules()) for page in batch]
+                results = (
+                    list(pool.map(reextract_page, batch, jobs, chunksize=CHUNK))
+                    if pool is not None
+                    else [reextract_page(page, r) for page, r in zip(batch, jobs, strict=True)]
+                )
+                changed += store.replace_extraction(results)
+                done += len(results)
+    except sqlite3.Error as exc:  # read-only file, disk full: no batch was half-written
         raise UserError(f"cannot update {path}: {exc}") from None
     finally:
         store.close()
-    print(f"khabar: re-extracted {len(results)} stored pages; {changed} articles updated")
+    print(f"khabar: re-extracted {done} stored pages; {changed} articles updated")
     return 0
