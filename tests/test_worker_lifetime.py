@@ -44,7 +44,15 @@ def slow_crawl(tmp_path: Path):
 
         def start(stderr: int | IO[str] = subprocess.PIPE) -> subprocess.Popen[str]:
             return subprocess.Popen(
-                [sys.executable, "-m", "scrapy", *crawl_args(SITE), "-s", "RETRY_TIMES=0"],
+                [
+                    sys.executable,
+                    "-m",
+                    "scrapy",
+                    # Slow articles hang (no timeout) while the first ones are stored at once.
+                    *crawl_args(SITE, {"DOWNLOAD_TIMEOUT": "60", "KHABAR_WRITE_BATCH": "1"}),
+                    "-s",
+                    "RETRY_TIMES=0",
+                ],
                 cwd=PROJECT_ROOT,
                 env={
                     **os.environ,
