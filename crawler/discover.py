@@ -36,6 +36,7 @@ from w3lib.encoding import html_to_unicode, http_content_type_encoding
 from crawler.dates import parse_machine_date
 from crawler.extract import extract_article
 from crawler.extract.rules import ExtractionRules
+from crawler.extract.sources import SOURCED_FIELDS
 from crawler.sitemaps import news_entries
 from crawler.urls import _registered_domain
 
@@ -750,16 +751,8 @@ def _wrap(text: str, width: int) -> list[str]:
 
 # --- samples ----------------------------------------------------------------------------------
 
-SAMPLE_FIELDS = (
-    "title",
-    "kicker",
-    "author",
-    "section",
-    "tags",
-    "published_at",
-    "modified_at",
-    "image_url",
-)
+# The sample table shows every field extraction reports a source for; the body as its length.
+SAMPLE_FIELDS = tuple(field for field in SOURCED_FIELDS if field != "body")
 
 
 @dataclass(frozen=True)
