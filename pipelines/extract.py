@@ -11,6 +11,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -59,12 +61,28 @@ class ExtractPipeline:
             self.executor = self._new_pool()
 
     def _new_pool(self) -> Executor:
-        return ProcessPoolExecutor(
-            self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_worker,
-            initargs=(os.getpid(),),
-        )
+        """The pool, every worker started now with SIGINT ignored.
+
+        An ignored signal stays ignored through exec, and Python installs its KeyboardInterrupt
+        handler only over the default: so a Ctrl-C that lands while a worker is still importing
+        (before init_worker runs) prints no traceback. Started lazily, a worker could be mid-
+        import at any point of the crawl; started here, all are before the first page.
+        """
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_worker,
+                initargs=(os.getpid(),),
+            )
+            for _ in range(self.workers):  # no worker is idle yet: each submit starts one
+                pool.submit(os.getpid)
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+        return pool
 
     def _replace_pool(self, broken: Executor | None) -> None:
         """A worker died (a page crashed the parser, or the OOM killer): every task in flight

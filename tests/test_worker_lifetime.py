@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from scrapy.utils.test import get_crawler
 
+from crawler.extract.rules import ExtractionRules
 from crawler.health import RunSummary, settle_running
+from pipelines.extract import ExtractPipeline
 from storage.runs import process_alive
 from tests.conftest import PROJECT_ROOT
 from tests.support.faults import crawl_args, plain_config, plain_site
@@ -165,3 +168,26 @@ def test_process_alive_tells_a_reused_pid_apart() -> None:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     assert not process_alive(child.pid, datetime.now(UTC))
+
+
+def sigint_ignored(pid: int) -> bool:
+    """Whether SIGINT is in the process's ignored-signal mask (/proc/PID/status SigIgn)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    raise AssertionError(f"no SigIgn line for {pid}")
+
+
+def test_workers_ignore_sigint_from_birth_and_the_crawl_keeps_its_handler() -> None:
+    """Every worker is started with the pool, SIGINT already ignored: a Ctrl-C cannot catch
+    one still importing (before its initializer runs). The crawl's own handler is restored."""
+    before_handler = signal.getsignal(signal.SIGINT)
+    before = descendants(os.getpid())
+    pool = ExtractPipeline(ExtractionRules(), 2, get_crawler().stats)._new_pool()
+    try:
+        started = descendants(os.getpid()) - before
+        assert len(started) >= 2  # the workers (and the resource tracker, on first use)
+        assert all(sigint_ignored(pid) for pid in started)
+        assert signal.getsignal(signal.SIGINT) is before_handler
+    finally:
+        pool.shutdown(wait=True)
