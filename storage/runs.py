@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -21,7 +20,7 @@ from crawler.health import (
     SiteActivity,
     settle_running,
 )
-from storage.store import ArticleStore, open_database, parse_time, utcnow
+from storage.store import ArticleStore, parse_time, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +33,6 @@ RUN_COLUMNS = (
 )
 # A process that started this long after its run's row cannot be the run's: its PID was reused.
 PID_REUSE_SLACK = timedelta(minutes=1)
-
-
-def open_if_exists(path: Path) -> Database | None:
-    """The database, or None when no crawl has created it yet (status must not create it)."""
-    return open_database(path) if Path(path).exists() else None
 
 
 def _run(row: dict[str, Any]) -> RunSummary:
