@@ -24,6 +24,7 @@ from crawler.discover import PoliteFetcher
 from tests.conftest import FAST, PROJECT_ROOT, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite, normalise_url
 from tests.support.sites import MadeSite, sitemap_only_site, wordpress_site
+from tests.test_crawl_replica import ARTICLE_IDS
 
 DISCOVERY_FIELDS = (
     "domains",
@@ -34,22 +35,6 @@ DISCOVERY_FIELDS = (
     "listings",
     "article_patterns",
 )
-ALWATAN_IDS = [
-    "61234",
-    "64051",
-    "66820",
-    "69402",
-    "71177",
-    "73520",
-    "75903",
-    "78415",
-    "80660",
-    "84210",
-    "87355",
-    "90418",
-    "93580",
-    "94762",
-]
 
 # A config with one unrelated site, so add-site has somewhere to append.
 BASE_CONFIG = """\
@@ -151,7 +136,7 @@ def test_alwatan_entry_equals_config_and_crawls(server: ReplayServer, config: Pa
     db = config.parent / "khabar.sqlite"
     run_scrapy(["crawl", "alwatan", *FAST], env={**env, "KHABAR_DB": str(db)})
     assert stored_urls(db, "alwatan") == sorted(
-        f"https://alwatan.sy/archives/{i}" for i in ALWATAN_IDS
+        f"https://alwatan.sy/archives/{i}" for i in ARTICLE_IDS
     )
 
 
