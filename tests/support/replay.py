@@ -266,12 +266,16 @@ class _ReplayHandler(BaseHTTPRequestHandler):
         self.server.replay.log_tunnel(f"{host}:{port}", 200)
         scheme = "http" if port == 80 else "https"
         if scheme == "https":
+            # Wrap without handshaking so a client that goes away mid-handshake (a killed
+            # crawl) leaves us a socket we can close, not one the garbage collector warns about.
+            tls = self.server.certs.context_for(host).wrap_socket(
+                self.connection, server_side=True, do_handshake_on_connect=False
+            )
             try:
-                tls = self.server.certs.context_for(host).wrap_socket(
-                    self.connection, server_side=True
-                )
+                tls.do_handshake()
             except OSError as exc:  # ssl.SSLError included
                 logger.debug("TLS handshake for %s failed: %s", host, exc)
+                tls.close()
                 self.close_connection = True
                 return
             self._tls = tls
