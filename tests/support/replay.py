@@ -202,6 +202,34 @@ class _CertStore:
         self._dir.cleanup()
 
 
+def _accept_tls(context: ssl.SSLContext, sock: socket.socket, host: str) -> ssl.SSLSocket | None:
+    """The server side of a TLS handshake, or None (logged) when the client went away.
+
+    A client killed between CONNECT and its ClientHello (a crawl worker the test kills) makes
+    CPython's ``SSLSocket._create`` raise after it took over the descriptor, without closing it;
+    the leaked socket's ResourceWarning then fails whichever test is running. Whatever
+    ``wrap_socket`` left behind is found on the traceback and closed here.
+    """
+    try:
+        tls = context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+    except OSError as exc:
+        logger.debug("TLS wrap for %s failed: %s", host, exc)
+        tb = exc.__traceback__
+        while tb is not None:
+            abandoned = tb.tb_frame.f_locals.get("self")
+            if isinstance(abandoned, ssl.SSLSocket):
+                abandoned.close()
+            tb = tb.tb_next
+        return None
+    try:
+        tls.do_handshake()
+    except OSError as exc:  # ssl.SSLError included
+        logger.debug("TLS handshake for %s failed: %s", host, exc)
+        tls.close()
+        return None
+    return tls
+
+
 class _ReplayHandler(BaseHTTPRequestHandler):
     """Answers proxy requests: CONNECT opens a (TLS) tunnel whose requests loop through the
     normal ``handle()`` cycle; absolute-URL requests are answered directly."""
@@ -266,16 +294,8 @@ class _ReplayHandler(BaseHTTPRequestHandler):
         self.server.replay.log_tunnel(f"{host}:{port}", 200)
         scheme = "http" if port == 80 else "https"
         if scheme == "https":
-            # Wrap without handshaking so a client that goes away mid-handshake (a killed
-            # crawl) leaves us a socket we can close, not one the garbage collector warns about.
-            tls = self.server.certs.context_for(host).wrap_socket(
-                self.connection, server_side=True, do_handshake_on_connect=False
-            )
-            try:
-                tls.do_handshake()
-            except OSError as exc:  # ssl.SSLError included
-                logger.debug("TLS handshake for %s failed: %s", host, exc)
-                tls.close()
+            tls = _accept_tls(self.server.certs.context_for(host), self.connection, host)
+            if tls is None:
                 self.close_connection = True
                 return
             self._tls = tls
