@@ -93,3 +93,19 @@ def test_pages_written_as_zlib_before_still_read_back(store: ArticleStore) -> No
         [zlib.compress(html, 6)],
     )
     assert [p.html for p in store.stored_pages()] == [html]
+
+
+def test_training_takes_the_newest_pages_up_to_its_byte_budget(
+    store: ArticleStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training memory grows with the samples: a site of heavy pages trains on fewer of them."""
+    rng = random.Random(4)
+    pages = [page(n, rng) for n in range(30)]
+    monkeypatch.setattr("storage.pages.TRAIN_BYTES", 12 * max(map(len, pages)))
+    for n, html in enumerate(pages):
+        store.write_articles([record(n, html)], crawl_id=None)
+    (samples,) = store.db.execute("SELECT samples FROM page_dicts").fetchone()
+    assert samples == 12
+    assert {p.url: p.html for p in store.stored_pages()} == {
+        f"https://paper.example/{n}": html for n, html in enumerate(pages)
+    }
