@@ -47,7 +47,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract import ExtractionRules, extract_article  # noqa: E402
+from crawler.extract.article import extract_article  # noqa: E402
+from crawler.extract.rules import ExtractionRules  # noqa: E402
 from tests.support.metrics import token_f1  # noqa: E402
 
 SCORED_FIELDS = ("title", "author", "section", "kicker", "published")

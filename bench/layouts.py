@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from layoutgen import FAMILIES, GeneratedPage, generate  # noqa: E402
 
-from crawler.extract import ExtractionRules, extract_article  # noqa: E402
+from crawler.extract.article import extract_article  # noqa: E402
+from crawler.extract.rules import ExtractionRules  # noqa: E402
 from tests.support.metrics import token_f1  # noqa: E402
 
 FIELDS = ("published", "title", "author", "section", "kicker")

@@ -34,7 +34,7 @@ from trafilatura.feeds import FeedParameters, determine_feed
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
 
 from crawler.dates import parse_machine_date
-from crawler.extract import extract_article
+from crawler.extract.article import extract_article
 from crawler.extract.rules import ExtractionRules
 from crawler.extract.sources import SOURCED_FIELDS
 from crawler.sitemaps import news_entries

@@ -2,7 +2,9 @@
 
 Its own module, importing only extraction and fingerprinting: a spawned worker imports the
 module of the function it is given, and pipelines/extract.py would bring Scrapy and Twisted
-into every worker (~60 MB each) for nothing.
+into every worker (~60 MB each) for nothing. The other way round too: the crawl process only
+names these functions to its pool, so extraction (trafilatura, htmldate, justext, ~30 MB) is
+imported by `init_worker` in each worker, and by the crawl itself only if it extracts in-process.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import ctypes
 import os
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from crawler.extract import extract_article
-from crawler.extract.rules import ExtractionRules
-from crawler.fingerprint import NearDupIndex, minhash
+if TYPE_CHECKING:
+    from crawler.extract.rules import ExtractionRules
 
 
 def analyse_page(
@@ -31,6 +32,9 @@ def analyse_page(
     Runs in a worker process: the signature is CPU work too, and computing it here keeps the
     reactor process free for downloading.
     """
+    from crawler.extract.article import extract_article
+    from crawler.fingerprint import NearDupIndex, minhash
+
     record = extract_article(html, url, rules, http_encoding=http_encoding, hints=hints)
     record["minhash"] = NearDupIndex.signature_to_bytes(minhash(record.get("body") or ""))
     return record
@@ -55,3 +59,5 @@ def init_worker(parent_pid: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent_pid:
         os._exit(1)
+    import crawler.extract.article  # now, not while the first page waits
+    import crawler.fingerprint  # noqa: F401

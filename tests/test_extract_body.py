@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract import ExtractionRules, extract_article
+from crawler.extract.article import extract_article
 from crawler.extract.clean import is_clutter_line
 from crawler.extract.decode import decode_html
+from crawler.extract.rules import ExtractionRules
 
 URL = "https://news.example/archives/7"
 P1 = "أعلنت الوزارة اليوم عن خطة جديدة لتطوير شبكة النقل العام في المدينة خلال العام المقبل."

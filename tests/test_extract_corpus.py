@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from crawler.config import load_config
-from crawler.extract import ExtractionRules, extract_article
+from crawler.extract.article import extract_article
 from crawler.extract.body import find_container
 from crawler.extract.decode import decode_html
 from crawler.extract.page import parse_html
+from crawler.extract.rules import ExtractionRules
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("KHABAR_CORPUS") or ROOT.parent / "shared" / "corpus")

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract import ExtractionRules, extract_article
+from crawler.extract.article import extract_article
+from crawler.extract.rules import ExtractionRules
 
 NOW = datetime(2021, 1, 1, tzinfo=UTC)
 DAMASCUS = ExtractionRules(locale="ar-SY", timezone="Asia/Damascus")

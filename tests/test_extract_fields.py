@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extract import ExtractionRules, extract_article
+from crawler.extract.article import extract_article
+from crawler.extract.rules import ExtractionRules
 
 URL = "https://news.example/archives/1"
 PARA = "<p>" + "نص الخبر الأول في هذه الصفحة يكفي ليكون فقرة حقيقية من فقرات المقال. " * 3 + "</p>"

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract import ExtractionRules, extract_article
+from crawler.extract.article import extract_article
+from crawler.extract.rules import ExtractionRules
 from crawler.extract.sources import SOURCED_FIELDS, VOCABULARY
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)

@@ -9,7 +9,7 @@ import json
 import pytest
 from sqlite_utils import Database
 
-from crawler.extract import extract_article
+from crawler.extract.article import extract_article
 from crawler.record import (
     ARTICLE_COLUMNS,
     ARTICLE_FIELDS,

@@ -10,7 +10,7 @@ import pytest
 
 from crawler.cli import main
 from crawler.config import load_config
-from crawler.extract import extract_article
+from crawler.extract.article import extract_article
 from pipelines.normalise import tidy_fields
 from storage.store import ArticleStore
 

@@ -12,7 +12,7 @@ from w3lib.encoding import resolve_encoding
 
 from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
-from crawler.extract import extract_article
+from crawler.extract.article import extract_article
 from crawler.extract.rules import ExtractionRules
 from crawler.record import SHOWN_FIELDS
 

@@ -1,95 +1,10 @@
 """Article extraction: one pure function from page bytes to the article's fields.
 
-The pipeline and the CLI (`khabar extract` / `khabar reextract`) call `extract_article` in
-worker processes; it depends only on its arguments.
+The pipeline and the CLI (`khabar extract` / `khabar reextract`) call
+`crawler.extract.article.extract_article` in worker processes; it depends only on its arguments.
 
 Besides the fields, the result says where each came from: `field_sources` maps the fields of
 `sources.SOURCED_FIELDS` that have a value to a label of the one vocabulary `sources.Source`
 (`date_source` is its published_at entry), and `published_precision` says whether the page gave
 a day, a minute or a second ("day": the date must stay on that calendar day in every view).
 """
-
-from __future__ import annotations
-
-import copy
-import logging
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
-
-from crawler.dates import to_iso
-
-from . import fields
-from .body import extract_body
-from .clean import clean_tree
-from .dates import extract_dates
-from .decode import decode_html
-from .kind import page_kind
-from .language import detect_language
-from .page import Page, parse_html
-from .rules import ExtractionRules
-from .sources import SOURCED_FIELDS, Source
-
-__all__ = ["ExtractionRules", "extract_article"]
-
-logger = logging.getLogger(__name__)
-
-
-def extract_article(
-    html: bytes | str,
-    url: str,
-    rules: ExtractionRules | None = None,
-    *,
-    http_encoding: str | None = None,
-    hints: Mapping[str, str] | None = None,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """Every field of the article at `url` (see the module docs for the keys)."""
-    rules = rules or ExtractionRules()
-    hints = dict(hints or {})
-    sources: dict[str, Source | None] = {}
-    text, encoding = decode_html(html, http_encoding)
-    tree = parse_html(text)
-    page = Page.build(tree, url, rules)
-
-    title, sources["title"] = fields.title(page)
-    author, byline_shown, sources["author"] = fields.shown_author(page)
-    section, sources["section"] = fields.section(page, title, hints.get("feed_section"))
-    kicker, sources["kicker"] = fields.kicker(page, title, (section, byline_shown, author))
-    tags, sources["tags"] = fields.tags(page)
-    image_url, sources["image_url"] = fields.image(page)
-    found = extract_dates(page, hints, now)
-    sources["published_at"], sources["modified_at"] = found.source, found.modified_source
-
-    cleaned = clean_tree(copy.deepcopy(tree), rules)
-    paragraphs, method = extract_body(cleaned, rules, url, drop=(title, kicker, byline_shown))
-    sources["body"] = method if paragraphs else None
-    if author is None:
-        author, sources["author"] = fields.author(page, paragraphs, hints.get("feed_author"))
-    body = "\n".join(paragraphs)
-    words = len(body.split())
-    field_sources = {k: str(sources[k]) for k in SOURCED_FIELDS if sources.get(k) is not None}
-    tz = rules.timezone
-    return {
-        "url": url,
-        "canonical_hint": fields.canonical(page),
-        "title": title,
-        "kicker": kicker,
-        "author": author,
-        "section": section,
-        "tags": tags,
-        "published_at": to_iso(found.published, tz) if found.published else None,
-        "modified_at": to_iso(found.modified, tz) if found.modified else None,
-        "date_source": field_sources.get("published_at"),
-        "date_rejections": found.rejections,
-        "language": detect_language(body or (title or ""), tree.get("lang")),
-        "body": body,
-        "word_count": words,
-        "image_url": image_url,
-        "site_name": fields.site_name(page),
-        "page_kind": page_kind(page, words),
-        "encoding": encoding,
-        "body_method": str(method),
-        "field_sources": field_sources,
-        "published_precision": found.precision if found.published else None,
-    }
