@@ -29,7 +29,7 @@ from crawler.distributed.pipeline import PushToWriterPipeline
 from crawler.distributed.queue import TOKEN, ReliableQueue, ack, requeue, requeue_dead, worker_id
 from crawler.distributed.retry_later import RetryFailedArticlesLater
 from crawler.distributed.scheduler import WorkerScheduler
-from crawler.distributed.status import queue_status, status_lines
+from crawler.distributed.status import current_status, queue_status, status_lines
 from crawler.extensions.crawlrecord import CrawlRunRecorder
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN
 from pipelines.deduplicate import DeduplicatePipeline
@@ -236,14 +236,14 @@ def test_status_shows_queues_and_worker_heartbeats(
     assert (status.items, status.requests, status.in_flight) == (1, {"site": 1}, {"site": 1})
     assert status.workers == [beat]
     monkeypatch.setenv("KHABAR_REDIS_URL", redis_url)
-    assert status_lines(["site"])[2:] == [
+    assert status_lines(current_status(["site"]))[2:] == [
         "writer queue: 1 items waiting, 0 being written",
         "site: 1 requests queued, 1 in flight",
         "worker host-b:42 (site): busy, 7 pages, 5 items, since 2026-11-30T10:00:00+00:00, "
         "last beat 2026-11-30T10:05:00+00:00",
     ]
     monkeypatch.setenv("KHABAR_REDIS_URL", "")
-    assert status_lines(["site"]) == []
+    assert status_lines(current_status(["site"])) == []
 
 
 # -- runs ----------------------------------------------------------------------------------------

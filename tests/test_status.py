@@ -226,3 +226,58 @@ def test_run_whose_process_vanished_is_failed(status_env, capsys) -> None:
     assert (rows["alwatan"]["last_status"], rows["alwatan"]["health"]) == ("failed", "failing")
     assert rows["alwatan"]["reason"] == "last run failed (latest: process vanished)"
     assert (rows["sana"]["last_status"], rows["sana"]["health"]) == ("running", "ok")
+
+
+def test_status_json_carries_each_sites_distributed_queues(status_env, capsys, tmp_path) -> None:
+    """In distributed mode `status --json` says, per site, what `status` prints under the table:
+    requests queued and in flight, the workers crawling it, the writer's queue."""
+    from crawler.distributed import keys
+    from tests.support.redis_server import RedisServer
+
+    status_env("healthy", "healthy")
+    with RedisServer(tmp_path / "redis") as server, pytest.MonkeyPatch.context() as mp:
+        client = keys.connect(server.url)
+        client.zadd(keys.requests_key("sana"), {b"r1": 0, b"r2": 0})
+        client.lpush(keys.ITEMS, b"{}")
+        beat = {
+            "worker": "host-b:7",
+            "site": "sana",
+            "busy": True,
+            "pages": 3,
+            "items": 2,
+            "started_at": "2026-11-30T10:00:00+00:00",
+            "beat_at": "2026-11-30T10:01:00+00:00",
+        }
+        client.set(keys.heartbeat_key("host-b:7"), json.dumps(beat), ex=60)
+        client.close()
+        mp.setenv("KHABAR_REDIS_URL", server.url)
+        assert main(["status", "--json"]) == 0
+    rows = {r["site"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["sana"]["distributed"] == {
+        "requests_queued": 2,
+        "in_flight": 0,
+        "workers": [beat],
+        "writer_items_waiting": 1,
+        "writer_items_writing": 0,
+    }
+    assert rows["alwatan"]["distributed"]["workers"] == []
+    assert rows["alwatan"]["distributed"]["requests_queued"] == 0
+
+
+def test_status_json_says_when_redis_cannot_be_reached(status_env, capsys, monkeypatch) -> None:
+    status_env("healthy", "healthy")
+    monkeypatch.setenv("KHABAR_REDIS_URL", "redis://127.0.0.1:1/0")
+    assert main(["status", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert all(
+        "cannot reach Redis at redis://127.0.0.1:1/0" in r["distributed"]["error"] for r in rows
+    )
+    assert main(["status"]) == 0
+    assert "distributed: cannot reach Redis at redis://127.0.0.1:1/0" in capsys.readouterr().out
+
+
+def test_status_json_has_no_distributed_entry_on_one_machine(status_env, capsys, monkeypatch):
+    status_env("healthy", "healthy")
+    monkeypatch.delenv("KHABAR_REDIS_URL", raising=False)
+    assert main(["status", "--json"]) == 0
+    assert all("distributed" not in r for r in json.loads(capsys.readouterr().out))

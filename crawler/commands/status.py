@@ -16,7 +16,7 @@ import click
 
 from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
-from crawler.distributed.status import status_lines
+from crawler.distributed.status import current_status, site_json, status_lines
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
 from crawler.sparkline import new_articles_per_day, sparkline
@@ -161,11 +161,16 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
     now = datetime.now(UTC)
     policy = HealthPolicy(failing_runs=failing_runs)
     rows = collect(config, resolve_db(db), list(dict.fromkeys(sites or config.sites)), now, policy)
+    distributed = current_status(r.site for r in rows)  # None unless KHABAR_REDIS_URL is set
     if as_json:
-        json.dump([r.as_json() for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        out = [r.as_json() for r in rows]
+        if distributed is not None:
+            for entry in out:
+                entry["distributed"] = site_json(distributed, str(entry["site"]))
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         print(render_table(rows, now))
-        for line in status_lines(r.site for r in rows):  # distributed mode's queues, workers
+        for line in status_lines(distributed):  # distributed mode's queues, workers
             print(line)
     return 0 if all(r.health.healthy for r in rows) else 1

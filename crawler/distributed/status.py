@@ -74,18 +74,42 @@ def queue_status(server: redis.Redis, sites: Iterable[str]) -> QueueStatus:
     )
 
 
-def status_lines(sites: Iterable[str]) -> list[str]:
-    """`khabar status`'s distributed block: [] without KHABAR_REDIS_URL, one line if down."""
+def current_status(sites: Iterable[str]) -> QueueStatus | str | None:
+    """Distributed mode's state for `khabar status`: None without KHABAR_REDIS_URL, the reason
+    as a string when Redis cannot be reached."""
     url = keys.redis_url()
     if not url:
-        return []
+        return None
     import redis  # only in distributed mode: `khabar status` alone never loads the client
 
     try:
         server = keys.connect(url)
     except (redis.RedisError, ValueError) as exc:
-        return ["", f"distributed: cannot reach Redis at {url}: {exc}"]
+        return f"cannot reach Redis at {url}: {exc}"
     try:
-        return ["", f"distributed ({url}):", *queue_status(server, sites).lines()]
+        return queue_status(server, sites)
     finally:
         server.close()
+
+
+def status_lines(status: QueueStatus | str | None) -> list[str]:
+    """`khabar status`'s distributed block: [] outside distributed mode, one line if down."""
+    if status is None:
+        return []
+    if isinstance(status, str):
+        return ["", f"distributed: {status}"]
+    return ["", f"distributed ({keys.redis_url()}):", *status.lines()]
+
+
+def site_json(status: QueueStatus | str, site: str) -> dict[str, Any]:
+    """The `distributed` entry of one site in `khabar status --json`: its queues, the workers
+    crawling it, and the writer's queue (shared by every site), or the error."""
+    if isinstance(status, str):
+        return {"error": status}
+    return {
+        "requests_queued": status.requests.get(site, 0),
+        "in_flight": status.in_flight.get(site, 0),
+        "workers": [w for w in status.workers if w.get("site") == site],
+        "writer_items_waiting": status.items,
+        "writer_items_writing": status.writing,
+    }
