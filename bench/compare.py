@@ -9,7 +9,8 @@ no politeness delay and two extraction processes:
   (its one-step `--sitemap --output-dir` loops on the sitemap with courlan 1.4).
 
 Prints, for each tool: articles/s, CPU seconds per article (the whole process tree), peak memory
-of the whole process tree, body token-F1 against the generated text; then the ratios and the
+of the whole process tree (RSS, the issue's measure, and PSS, which counts the libraries the
+processes share once), body token-F1 against the generated text; then the ratios and the
 issue-12 targets.
 
     .venv/bin/python bench/compare.py --n 500
@@ -132,6 +133,7 @@ def summarise(name: str, run: dict, generated: GeneratedSite) -> dict[str, float
         "articles_per_s": articles / m.seconds,
         "cpu_s_per_article": m.cpu_seconds / max(articles, 1),
         "peak_tree_rss_mb": m.peak_rss_mb,
+        "peak_tree_pss_mb": m.peak_pss_mb,
         # Over every generated article: a page the tool did not store scores 0.
         "body_f1": statistics.fmean(f1),
     }
@@ -140,12 +142,13 @@ def summarise(name: str, run: dict, generated: GeneratedSite) -> dict[str, float
 def print_table(rows: list[dict[str, float]]) -> None:
     print(
         f"{'tool':12} {'articles':>8} {'seconds':>8} {'art/s':>7} {'CPU s/art':>10} "
-        f"{'peak tree RSS MB':>17} {'body F1':>8}"
+        f"{'peak tree RSS MB':>17} {'PSS MB':>7} {'body F1':>8}"
     )
     for r in rows:
         print(
             f"{r['tool']:12} {r['articles']:>8} {r['seconds']:>8.1f} {r['articles_per_s']:>7.1f} "
-            f"{r['cpu_s_per_article']:>10.4f} {r['peak_tree_rss_mb']:>17.0f} {r['body_f1']:>8.3f}"
+            f"{r['cpu_s_per_article']:>10.4f} {r['peak_tree_rss_mb']:>17.0f} "
+            f"{r['peak_tree_pss_mb']:>7.0f} {r['body_f1']:>8.3f}"
         )
 
 

@@ -289,17 +289,29 @@ def _children() -> dict[int, list[int]]:
 
 def tree_rss_kb(root: int) -> int:
     """Sum of VmRSS (KB) of `root` and all its descendants."""
-    tree, todo, total = _children(), [root], 0
+    return tree_memory_kb(root)[0]
+
+
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """Sums of RSS and PSS (KB) of `root` and all its descendants.
+
+    RSS counts a shared library once in every process that maps it (the issue's measure); PSS
+    divides shared pages among their processes, so it is what the tree costs the machine.
+    """
+    tree, todo, rss, pss = _children(), [root], 0, 0
     while todo:
         pid = todo.pop()
         todo.extend(tree.get(pid, ()))
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
-        match = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
-        total += int(match.group(1)) if match else 0
-    return total
+        for name, value in re.findall(r"^(Rss|Pss):\s+(\d+)", rollup, re.M):
+            if name == "Rss":
+                rss += int(value)
+            else:
+                pss += int(value)
+    return rss, pss
 
 
 @dataclass
@@ -309,6 +321,7 @@ class Measure:
     peak_rss_mb: float
     returncode: int
     stderr: str
+    peak_pss_mb: float = 0.0
 
     def __add__(self, other: Measure) -> Measure:
         return Measure(
@@ -317,6 +330,7 @@ class Measure:
             max(self.peak_rss_mb, other.peak_rss_mb),
             self.returncode or other.returncode,
             self.stderr + other.stderr,
+            max(self.peak_pss_mb, other.peak_pss_mb),
         )
 
 
@@ -328,13 +342,14 @@ def run_tree(args: list[str], env: dict[str, str], cwd: Path, stdout=None) -> Me
         proc = subprocess.Popen(
             args, cwd=cwd, env=env, stdout=stdout or subprocess.DEVNULL, stderr=err, text=True
         )
-        peak = 0
+        peak = peak_pss = 0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_pss
             while not done.wait(0.05):
-                peak = max(peak, tree_rss_kb(proc.pid))
+                rss, pss = tree_memory_kb(proc.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -346,7 +361,7 @@ def run_tree(args: list[str], env: dict[str, str], cwd: Path, stdout=None) -> Me
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return Measure(elapsed, cpu, peak / 1024, proc.returncode, stderr)
+    return Measure(elapsed, cpu, peak / 1024, proc.returncode, stderr, peak_pss / 1024)
 
 
 def load() -> str:
