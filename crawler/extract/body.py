@@ -98,7 +98,7 @@ def find_container(tree: HtmlElement, rules: ExtractionRules | None) -> HtmlElem
         found = S.css(site)(tree)
         if found:
             return found[0]
-    sized = [(el, len(squash(el.text_content()))) for el in S.css(S.BODY_GROUP)(tree)]
+    sized = [(el, len(squash(el.text_content()))) for el in S.BODY_GROUP(tree)]
     if not sized:
         return None
     best, best_len = max(sized, key=lambda x: x[1])

@@ -6,6 +6,7 @@ meta line or a caption here never costs a field.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from functools import lru_cache
@@ -96,18 +97,26 @@ def _is_read_also_block(el: HtmlElement, rules: ExtractionRules | None) -> bool:
 def _body_ancestors(tree: HtmlElement, rules: ExtractionRules | None) -> set[HtmlElement]:
     """Elements containing an article-body container: never dropped (ASP.NET wraps the whole
     page in a <form>; a theme may put a 'share' class on the article wrapper)."""
-    selectors = [S.BODY_GROUP]
-    if rules and rules.selectors.get("body"):
-        selectors.insert(0, rules.selectors["body"])
+    found = S.BODY_GROUP(tree)
+    site = rules.selectors.get("body") if rules else None
+    if site:
+        with contextlib.suppress(Exception):  # a broken site selector must not stop extraction
+            found += S.css(site)(tree)
     out: set[HtmlElement] = set()
-    for selector in selectors:
-        try:
-            found = S.css(selector)(tree)
-        except Exception:
-            continue
-        for el in found:
-            out.update(el.iterancestors())
+    for el in found:
+        out.update(el.iterancestors())
     return out
+
+
+def _drop_clutter(
+    tree: HtmlElement, found: list[HtmlElement], protected: set[HtmlElement], page_chars: int
+) -> None:
+    for el in found:
+        if el is tree or el.tag in ("html", "body") or el in protected:
+            continue
+        if el.tag == "form" and len(el.text_content()) > page_chars / 2:
+            continue  # ASP.NET WebForms wrap the whole page in one <form>
+        _drop(el)
 
 
 def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlElement:
@@ -116,18 +125,14 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
     site_selectors = rules.boilerplate_selectors if rules else ()
     protected = _body_ancestors(tree, rules)
     page_chars = len(tree.text_content())
-    for selector in (*site_selectors, S.CLUTTER_GROUP):
+    for selector in site_selectors:
         try:
             found = S.css(selector)(tree)
         except Exception:  # a broken site selector must not stop extraction
             logger.warning("bad boilerplate selector %r", selector)
             continue
-        for el in found:
-            if el is tree or el.tag in ("html", "body") or el in protected:
-                continue
-            if el.tag == "form" and len(el.text_content()) > page_chars / 2:
-                continue  # ASP.NET WebForms wrap the whole page in one <form>
-            _drop(el)
+        _drop_clutter(tree, found, protected, page_chars)
+    _drop_clutter(tree, S.CLUTTER_GROUP(tree), protected, page_chars)
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
     for el in list(tree.iter(*_LINE_TAGS)):
         if el.getparent() is None:
