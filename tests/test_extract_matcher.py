@@ -1,14 +1,33 @@
-"""SelectorGroup finds exactly what lxml's CSSSelector finds for the same selector group."""
+"""SelectorGroup and Page.select find exactly what lxml's CSSSelector finds, in its order."""
 
 from __future__ import annotations
 
 import pytest
-from lxml.cssselect import CSSSelector
+from lxml.cssselect import CSSSelector, SelectorSyntaxError
 
+from crawler.config import load_config
+from crawler.extract import ExtractionRules
 from crawler.extract import selectors as S
 from crawler.extract.decode import decode_html
-from crawler.extract.matcher import SelectorGroup
-from crawler.extract.page import parse_html
+from crawler.extract.matcher import SelectorGroup, descendant_chain
+from crawler.extract.page import Page, parse_html
+from tests.conftest import PROJECT_ROOT
+
+LISTS = (
+    "CLUTTER",
+    "BODY",
+    "TITLE",
+    "KICKER",
+    "AUTHOR",
+    "SOURCE_LINE",
+    "BREADCRUMB",
+    "SECTION_LABEL",
+    "TAGS",
+    "TOPBAR_DATE",
+    "DATE_DISPLAY",
+    "IMAGE_IN_ARTICLE",
+    "LEAD",
+)
 
 SELECTORS = (
     "script",
@@ -62,7 +81,7 @@ def test_only_complex_or_only_simple_selectors():
         assert css and [id(el) for el in fast] == [id(el) for el in css]
 
 
-@pytest.mark.parametrize("name", ["CLUTTER", "BODY", "AUTHOR", "DATE_DISPLAY", "TAGS"])
+@pytest.mark.parametrize("name", ["CLUTTER", "BODY"])
 def test_same_as_cssselect_on_every_corpus_page(corpus_dir, name):
     selectors = getattr(S, name)
     pages = sorted(corpus_dir.rglob("*.html"))
@@ -74,3 +93,76 @@ def test_same_as_cssselect_on_every_corpus_page(corpus_dir, name):
         assert [id(el) for el in fast] == [id(el) for el in css], path.name
         matched += len(css)
     assert matched
+
+
+def page_of(html: str) -> Page:
+    return Page.build(parse_html(html), "https://news.example/a/1", ExtractionRules())
+
+
+def same(page: Page, selector: str, root) -> list:
+    css, fast = S.css(selector)(root), page.select(selector, root)
+    assert [id(el) for el in fast] == [id(el) for el in css], selector
+    return css
+
+
+NESTED = """<html><body><div class="byline" id="outer"><a href="/1">one</a>
+<div class="byline"><span><a href="/2">two</a></span></div></div><a href="/3">three</a>
+<div id="meta"><p class="date">1</p><div class="date"><b class="date">2</b></div></div>
+<figure><img src="1.jpg"><figure><img src="2.jpg"></figure></figure><img src="3.jpg">
+<!-- a comment --><article><h1>t</h1></article><h1>u</h1></body></html><!-- after -->"""
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        ".byline a",
+        "div.byline a",
+        "#outer .byline a",
+        "#meta .date",
+        "figure img",
+        "article h1",
+        "a",
+        ".date",
+        "b.date",
+        "#outer",
+        "body",
+        "html",
+        "h1",
+    ],
+)
+def test_page_select_is_cssselect_on_every_root(selector):
+    page = page_of(NESTED)
+    for root in (el for el in page.elements if isinstance(el.tag, str)):
+        same(page, selector, root)
+    assert same(page, selector, page.tree)
+
+
+def test_a_combinator_does_not_look_above_the_root():
+    page = page_of(NESTED)
+    inner = page.tree.xpath("//div[@class='byline']/span")[0]
+    assert same(page, ".byline a", inner) == []
+    assert len(same(page, ".byline a", page.tree)) == 2
+
+
+def test_page_select_falls_back_to_cssselect():
+    page = page_of(NESTED)
+    assert [el.get("href") for el in page.select("a[href='/3']")] == ["/3"]
+    assert [el.get("href") for el in page.select("a::attr(href)")][:1] == ["/1"]
+    with pytest.raises(SelectorSyntaxError):
+        page.select("a[")
+
+
+def test_page_select_on_every_corpus_page(corpus_dir):
+    selectors = {s for name in LISTS for s in getattr(S, name)}
+    config = load_config(PROJECT_ROOT / "config.yaml")
+    for site in config.sites.values():
+        selectors.update(v.split("::")[0] for v in site.extraction.selectors.values())
+    selectors = sorted(s for s in selectors if descendant_chain(s))  # the rest is CSSSelector
+    assert len(selectors) > 150
+    for path in sorted(corpus_dir.rglob("*.html")):
+        page = page_of(decode_html(path.read_bytes())[0])
+        roots = [page.tree, *page.elements[5::397]]
+        for root in roots:
+            if isinstance(root.tag, str):
+                for selector in selectors:
+                    same(page, selector, root)

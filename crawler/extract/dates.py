@@ -140,7 +140,7 @@ def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> l
     seen: set[int] = set()
     roots = [page.scope] + ([page.tree] if tree_wide and page.scope is not page.tree else [])
     for root, selector in ((r, sel) for r in roots for sel in selectors):
-        for el in S.css(selector)(root):
+        for el in page.select(selector, root):
             if id(el) in seen or _in_topbar(el):
                 continue
             seen.add(id(el))

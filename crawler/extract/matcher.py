@@ -11,7 +11,9 @@ looking each element's tag, class tokens and id up in sets built once, and hands
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -77,3 +79,100 @@ class SelectorGroup:
         value = el.get("id")
         allowed = self._ids.get(value, ()) if value else ()
         return allowed is None or tag in allowed
+
+
+Chain = tuple[tuple[str | None, str | None, str | None], ...]  # (tag, class, id) per step
+
+
+@lru_cache(maxsize=512)
+def descendant_chain(selector: str) -> Chain | None:
+    """`.byline a` as ((None, 'byline', None), ('a', None, None)); None for a selector with
+    anything but tags, a class or an id per step and descendant combinators."""
+    steps = []
+    for part in selector.split():
+        m = _SIMPLE.match(part)
+        if m is None:
+            return None
+        steps.append((m["tag"], m["cls"], m["id"]))
+    return tuple(steps) or None
+
+
+class TreeIndex:
+    """The elements of a tree that no one changes any more, by tag, class name and id.
+
+    Built in one walk, it answers a selector of tags, classes, ids and descendant combinators
+    for any element of the tree by lookups and bisection, where a CSSSelector walks the whole
+    subtree once per selector (~0.7 ms on a 100 KB page, and a page asks ~90 of them).
+    `elements` is `root.iter()` in document order (comments included) and `order` its inverse.
+    """
+
+    def __init__(self, elements: list[HtmlElement], order: dict[HtmlElement, int]) -> None:
+        self._elements, self._order = elements, order
+        self._tags: dict[str, list[int]] = {}
+        self._classes: dict[str, list[int]] = {}
+        self._ids: dict[str, list[int]] = {}
+        for i, el in enumerate(elements):
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            self._tags.setdefault(tag, []).append(i)
+            value = el.get("class")
+            if value:
+                for token in set(_XML_SPACE.split(value)):
+                    if token:
+                        self._classes.setdefault(token, []).append(i)
+            value = el.get("id")
+            if value:
+                self._ids.setdefault(value, []).append(i)
+
+    def select(self, selector: str, root: HtmlElement) -> list[HtmlElement] | None:
+        """CSSSelector(selector)(root), or None when the selector is not a descendant chain."""
+        chain = descendant_chain(selector)
+        if chain is None or root not in self._order:
+            return None
+        lo, hi = self._order[root], self._end(root)
+        found = self._step(chain[0], lo, hi)
+        for step in chain[1:]:
+            found = self._below(found, self._step(step, lo, hi))
+        return [self._elements[i] for i in found]
+
+    def _step(self, step: tuple[str | None, str | None, str | None], lo: int, hi: int) -> list[int]:
+        """Positions in [lo, hi) of the elements matching one (tag, class, id) step."""
+        tag, cls, id_ = step
+        if cls is not None:
+            positions = self._classes.get(cls, [])
+        elif id_ is not None:
+            positions = self._ids.get(id_, [])
+        else:
+            positions = self._tags.get(tag or "", [])
+            tag = None
+        inside = positions[bisect_left(positions, lo) : bisect_left(positions, hi)]
+        if tag is None:
+            return inside
+        return [i for i in inside if self._elements[i].tag == tag]
+
+    def _below(self, above: list[int], candidates: list[int]) -> list[int]:
+        """The candidates that are proper descendants of an element at one of `above`."""
+        spans: list[tuple[int, int]] = []  # (first, last) descendant positions, merged
+        for i in above:
+            end = self._end(self._elements[i])
+            if spans and i < spans[-1][1]:
+                continue  # nested inside the previous span
+            spans.append((i + 1, end))
+        starts = [first for first, _ in spans]
+        out = []
+        for i in candidates:
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i < spans[k][1]:
+                out.append(i)
+        return out
+
+    def _end(self, el: HtmlElement) -> int:
+        """The position after `el`'s last descendant: that of the next node outside it."""
+        node: HtmlElement | None = el
+        while node is not None:
+            following = node.getnext()
+            if following is not None and following in self._order:
+                return self._order[following]
+            node = node.getparent()
+        return len(self._elements)

@@ -10,7 +10,9 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml.html import HtmlElement
 
+from . import selectors as S
 from .jsonld import articles, json_ld_objects
+from .matcher import TreeIndex
 from .rules import ExtractionRules
 
 MENU_LINKS = 5  # this many short links side by side make a menu, not a byline or a label
@@ -28,12 +30,11 @@ def parse_html(text: str) -> HtmlElement:
         return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def _article_scope(tree: HtmlElement, container: HtmlElement | None) -> HtmlElement:
-    from . import selectors as S
-
+def _article_scope(page: Page, container: HtmlElement | None) -> HtmlElement:
+    tree = page.tree
     heading = None
     for selector in S.TITLE:
-        for el in S.css(selector)(tree):
+        for el in page.select(selector):
             if len(el.text_content().split()) >= 2:
                 heading = el
                 break
@@ -69,6 +70,7 @@ class Page:
     _order: dict[HtmlElement, int] | None = None
     _elements: list[HtmlElement] = field(default_factory=list)
     _menus: dict[HtmlElement, list[str]] | None = None
+    _index: TreeIndex | None = None
     headline: HtmlElement | None = None  # the element showing the title, once it is known
     memo: dict[str, Any] = field(default_factory=dict)  # per-page results of field helpers
 
@@ -126,8 +128,23 @@ class Page:
         widgets ("by the editor-in-chief", other posts' authors and dates) are not taken.
         """
         if self._scope is None:
-            self._scope = _article_scope(self.tree, self.container)
+            self._scope = _article_scope(self, self.container)
         return self._scope
+
+    @property
+    def index(self) -> TreeIndex:
+        """Every element by tag, class name and id: the field extractors ask ~90 selectors of
+        the page, each of which would otherwise walk the whole tree."""
+        if self._index is None:
+            self._index = TreeIndex(self.elements, self.order)
+        return self._index
+
+    def select(self, selector: str, root: HtmlElement | None = None) -> list[HtmlElement]:
+        """What `S.css(selector)(root)` finds (root: the whole page), answered from the index
+        when the selector is a chain of tags, classes and ids (raises as S.css on a bad one)."""
+        root = self.tree if root is None else root
+        found = self.index.select(selector.split("::")[0], root)
+        return found if found is not None else S.css(selector)(root)
 
     @classmethod
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
