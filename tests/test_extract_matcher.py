@@ -161,6 +161,9 @@ def test_page_select_on_every_corpus_page(corpus_dir):
     assert len(selectors) > 150
     for path in sorted(corpus_dir.rglob("*.html")):
         page = page_of(decode_html(path.read_bytes())[0])
+        for group in (S.BODY_GROUP, S.CLUTTER_GROUP):
+            by_index, walked = page.select_group(group), group(page.tree)
+            assert [id(el) for el in by_index] == [id(el) for el in walked], path.name
         roots = [page.tree, *page.elements[5::397]]
         for root in roots:
             if isinstance(root.tag, str):

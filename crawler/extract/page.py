@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from . import selectors as S
 from .jsonld import articles, json_ld_objects
-from .matcher import TreeIndex
+from .matcher import SelectorGroup, TreeIndex
 from .rules import ExtractionRules
 
 MENU_LINKS = 5  # this many short links side by side make a menu, not a byline or a label
@@ -104,9 +104,9 @@ class Page:
         """The article body container of the raw page: the site's selector, a generic one, else
         the densest block of paragraphs (class names unknown), or None."""
         if not self._container:
-            from .body import densest_block, find_container
+            from .body import densest_block, page_container
 
-            found = find_container(self.tree, self.rules)
+            found = page_container(self)
             self._container.append(found if found is not None else densest_block(self.tree))
         return self._container[0]
 
@@ -170,6 +170,12 @@ class Page:
         root = self.tree if root is None else root
         found = self.index.select(selector.split("::")[0], root)
         return found if found is not None else S.css(selector)(root)
+
+    def select_group(self, group: SelectorGroup) -> list[HtmlElement]:
+        """What `group(self.tree)` finds: the union of its selectors' matches, in document
+        order."""
+        found = {el for selector in group.selectors for el in self.select(selector)}
+        return sorted(found, key=self.order.__getitem__)
 
     @classmethod
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
