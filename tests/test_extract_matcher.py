@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 from lxml.cssselect import CSSSelector, SelectorSyntaxError
 
 from crawler.config import load_config
 from crawler.extract import ExtractionRules
 from crawler.extract import selectors as S
+from crawler.extract.clean import clean_copy, clean_tree
 from crawler.extract.decode import decode_html
 from crawler.extract.matcher import SelectorGroup, descendant_chain
 from crawler.extract.page import Page, parse_html
@@ -169,3 +171,19 @@ def test_page_select_on_every_corpus_page(corpus_dir):
             if isinstance(root.tag, str):
                 for selector in selectors:
                     same(page, selector, root)
+
+
+def test_cleaned_copy_is_clean_tree_of_a_copy(corpus_dir):
+    """The body containers mapped from the page's index protect and find what walks of the
+    cleaned copy would: the same cleaned page, the same containers."""
+    config = load_config(PROJECT_ROOT / "config.yaml")
+    pages = sorted(corpus_dir.rglob("*.html"))
+    for path in pages:
+        text = decode_html(path.read_bytes())[0]
+        site = config.site_for_url(f"https://{path.parent.name.removesuffix('-replica')}/")
+        rules = site.extraction if site else ExtractionRules()
+        page = Page.build(parse_html(text), "https://news.example/a/1", rules)
+        cleaned, generic = clean_copy(page)
+        walked = clean_tree(parse_html(text), rules)
+        assert lxml.html.tostring(cleaned) == lxml.html.tostring(walked), path.name
+        assert [id(el) for el in generic] == [id(el) for el in S.BODY_GROUP(cleaned)]

@@ -95,10 +95,16 @@ def _serialise(root: HtmlElement) -> list[str]:
     return lines
 
 
-def find_container(tree: HtmlElement, rules: ExtractionRules | None) -> HtmlElement | None:
-    """The article body element: the site's selector, else the fullest generic container."""
+def find_container(
+    tree: HtmlElement, rules: ExtractionRules | None, generic: list[HtmlElement] | None = None
+) -> HtmlElement | None:
+    """The article body element: the site's selector, else the fullest generic container
+    (`generic`: S.BODY_GROUP(tree), when the caller already knows it)."""
     site = (rules.selectors.get("body") if rules else None) or None
-    return _container(S.css(site)(tree) if site else [], lambda: S.BODY_GROUP(tree))
+    return _container(
+        S.css(site)(tree) if site else [],
+        lambda: S.BODY_GROUP(tree) if generic is None else generic,
+    )
 
 
 def page_container(page: Page) -> HtmlElement | None:
@@ -235,10 +241,11 @@ def extract_body(
     rules: ExtractionRules | None,
     url: str | None,
     drop: Iterable[str | None] = (),
+    generic: list[HtmlElement] | None = None,
 ) -> tuple[list[str], Source]:
     """(paragraphs, method) from a cleaned tree: the site's container, a generic container or
-    trafilatura."""
-    container = find_container(clean, rules)
+    trafilatura (`generic`: S.BODY_GROUP(clean), when the caller already knows it)."""
+    container = find_container(clean, rules, generic)
     if container is not None:
         lines = _serialise(container)
         lead = [ln for ln in lead_lines(clean, container) if ln not in lines]

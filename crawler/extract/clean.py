@@ -7,6 +7,7 @@ meta line or a caption here never costs a field.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import re
 from functools import lru_cache
@@ -15,6 +16,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from . import selectors as S
+from .page import Page
 from .rules import ExtractionRules
 
 logger = logging.getLogger(__name__)
@@ -121,11 +123,20 @@ def _drop_clutter(
         _drop(el)
 
 
-def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlElement:
-    """Remove clutter in place and return the tree (pass a copy)."""
+def clean_tree(
+    tree: HtmlElement,
+    rules: ExtractionRules | None = None,
+    bodies: list[HtmlElement] | None = None,
+) -> HtmlElement:
+    """Remove clutter in place and return the tree (pass a copy). `bodies`: the elements of
+    `tree` that S.BODY_GROUP and the site's body selector match, when the caller knows them;
+    their ancestors are never dropped."""
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     site_selectors = rules.boilerplate_selectors if rules else ()
-    protected = _body_ancestors(tree, rules)
+    if bodies is None:
+        protected = _body_ancestors(tree, rules)
+    else:
+        protected = {above for el in bodies for above in el.iterancestors()}
     page_chars = len(tree.text_content())
     for selector in site_selectors:
         try:
@@ -148,3 +159,27 @@ def clean_tree(tree: HtmlElement, rules: ExtractionRules | None = None) -> HtmlE
         ):
             _drop(el)
     return tree
+
+
+def clean_copy(page: Page) -> tuple[HtmlElement, list[HtmlElement]]:
+    """A copy of the page with the clutter removed (fields read the untouched tree), and the
+    generic body containers left in it.
+
+    The copy's elements stand at the same positions as the page's, so the body containers the
+    page's index found are the copy's without another walk of the whole tree; clutter removal
+    only drops whole subtrees, so the containers of the cleaned copy are those still in it.
+    """
+    cleaned = copy.deepcopy(page.tree)
+    twins = list(cleaned.iter())
+
+    def twin(found: list[HtmlElement]) -> list[HtmlElement]:
+        return [twins[page.order[el]] for el in found]
+
+    generic = twin(page.select_group(S.BODY_GROUP))
+    bodies = list(generic)
+    site = page.rules.selectors.get("body")
+    if site:
+        with contextlib.suppress(Exception):  # a broken site selector must not stop extraction
+            bodies += twin(page.select(site))
+    clean_tree(cleaned, page.rules, bodies)
+    return cleaned, [el for el in generic if cleaned in el.iterancestors() or el is cleaned]
