@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import lxml.html
 import pytest
 from lxml.cssselect import CSSSelector, SelectorSyntaxError
@@ -111,7 +113,12 @@ NESTED = """<html><body><div class="byline" id="outer"><a href="/1">one</a>
 <div class="byline"><span><a href="/2">two</a></span></div></div><a href="/3">three</a>
 <div id="meta"><p class="date">1</p><div class="date"><b class="date">2</b></div></div>
 <figure><img src="1.jpg"><figure><img src="2.jpg"></figure></figure><img src="3.jpg">
-<!-- a comment --><article><h1>t</h1></article><h1>u</h1></body></html><!-- after -->"""
+<!-- a comment --><article><h1>t</h1></article><h1>u</h1>
+<div hidden style="color: red; display: none" aria-hidden="true" id="div-gpt-ad-7">
+<span property="dc:date schema:articleBody" rel="category tag" title="القسم">x</span>
+<a rel="tag" hidden="" style="display:none" property="dcterms:created	tags">y</a></div>
+<p aria-hidden="TRUE" property="schema:articleBodyX" id="xdiv-gpt-ad">z</p>
+</body></html><!-- after -->"""
 
 
 @pytest.mark.parametrize(
@@ -130,6 +137,17 @@ NESTED = """<html><body><div class="byline" id="outer"><a href="/1">one</a>
         "body",
         "html",
         "h1",
+        "[hidden]",
+        "[aria-hidden=true]",
+        "[style*='display: none']",
+        "[style*='display:none']",
+        "[id^=div-gpt-ad]",
+        "[property~='schema:articleBody']",
+        "[property~='dcterms:created']",
+        "span[rel='category tag']",
+        "a[rel=tag]",
+        "[title='القسم']",
+        "div[hidden] a[rel~=tag]",
     ],
 )
 def test_page_select_is_cssselect_on_every_root(selector):
@@ -137,6 +155,15 @@ def test_page_select_is_cssselect_on_every_root(selector):
     for root in (el for el in page.elements if isinstance(el.tag, str)):
         same(page, selector, root)
     assert same(page, selector, page.tree)
+
+
+@pytest.mark.parametrize(
+    "selector", ["[rel~='category tag']", "[id^='']", "a > b", "a + b", "li:first-child", "*"]
+)
+def test_what_the_index_does_not_answer_goes_to_cssselect(selector):
+    page = page_of(NESTED)
+    assert descendant_chain(selector) is None
+    same(page, selector, page.tree)
 
 
 def test_a_combinator_does_not_look_above_the_root():
@@ -173,6 +200,9 @@ def test_page_select_on_every_corpus_page(corpus_dir):
                     same(page, selector, root)
 
 
+SITE_BOILERPLATE = ("footer", "aside", "[class*=sidebar]", "[class*=widget]", "header", "nav")
+
+
 def test_cleaned_copy_is_clean_tree_of_a_copy(corpus_dir):
     """The body containers mapped from the page's index protect and find what walks of the
     cleaned copy would: the same cleaned page, the same containers."""
@@ -181,9 +211,12 @@ def test_cleaned_copy_is_clean_tree_of_a_copy(corpus_dir):
     for path in pages:
         text = decode_html(path.read_bytes())[0]
         site = config.site_for_url(f"https://{path.parent.name.removesuffix('-replica')}/")
-        rules = site.extraction if site else ExtractionRules()
-        page = Page.build(parse_html(text), "https://news.example/a/1", rules)
-        cleaned, generic = clean_copy(page)
-        walked = clean_tree(parse_html(text), rules)
-        assert lxml.html.tostring(cleaned) == lxml.html.tostring(walked), path.name
-        assert [id(el) for el in generic] == [id(el) for el in S.BODY_GROUP(cleaned)]
+        tuned = site.extraction if site else ExtractionRules()
+        # site boilerplate selectors drop subtrees, clutter inside them included, first
+        dropping = dataclasses.replace(tuned, boilerplate_selectors=SITE_BOILERPLATE)
+        for rules in (tuned, dropping):
+            page = Page.build(parse_html(text), "https://news.example/a/1", rules)
+            cleaned, generic = clean_copy(page)
+            walked = clean_tree(parse_html(text), rules)
+            assert lxml.html.tostring(cleaned) == lxml.html.tostring(walked), path.name
+            assert [id(el) for el in generic] == [id(el) for el in S.BODY_GROUP(cleaned)]

@@ -127,10 +127,15 @@ def clean_tree(
     tree: HtmlElement,
     rules: ExtractionRules | None = None,
     bodies: list[HtmlElement] | None = None,
+    clutter: list[HtmlElement] | None = None,
 ) -> HtmlElement:
-    """Remove clutter in place and return the tree (pass a copy). `bodies`: the elements of
-    `tree` that S.BODY_GROUP and the site's body selector match, when the caller knows them;
-    their ancestors are never dropped."""
+    """Remove clutter in place and return the tree (pass a copy).
+
+    When the caller knows them: `bodies`, the elements of `tree` that S.BODY_GROUP and the
+    site's body selector match (their ancestors are never dropped), and `clutter`, those that
+    S.CLUTTER_GROUP matches (all of them test an element's own tag and attributes only, so
+    after the site's selectors dropped some, the matches are those still in the tree).
+    """
     etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     site_selectors = rules.boilerplate_selectors if rules else ()
     if bodies is None:
@@ -145,7 +150,11 @@ def clean_tree(
             logger.warning("bad boilerplate selector %r", selector)
             continue
         _drop_clutter(tree, found, protected, page_chars)
-    _drop_clutter(tree, S.CLUTTER_GROUP(tree), protected, page_chars)
+    if clutter is None:
+        clutter = S.CLUTTER_GROUP(tree)
+    elif site_selectors:
+        clutter = [el for el in clutter if tree in el.iterancestors() or el is tree]
+    _drop_clutter(tree, clutter, protected, page_chars)
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
     for el in list(tree.iter(*_LINE_TAGS)):
         if el.getparent() is None:
@@ -181,5 +190,5 @@ def clean_copy(page: Page) -> tuple[HtmlElement, list[HtmlElement]]:
     if site:
         with contextlib.suppress(Exception):  # a broken site selector must not stop extraction
             bodies += twin(page.select(site))
-    clean_tree(cleaned, page.rules, bodies)
+    clean_tree(cleaned, page.rules, bodies, twin(page.select_group(S.CLUTTER_GROUP)))
     return cleaned, [el for el in generic if cleaned in el.iterancestors() or el is cleaned]

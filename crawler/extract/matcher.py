@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
@@ -81,29 +82,73 @@ class SelectorGroup:
         return allowed is None or tag in allowed
 
 
-Chain = tuple[tuple[str | None, str | None, str | None], ...]  # (tag, class, id) per step
+class Step(NamedTuple):
+    """One compound selector: a tag and/or one class, id or attribute test."""
+
+    tag: str | None
+    cls: str | None = None
+    id: str | None = None
+    attr: str | None = None
+    op: str | None = None  # None (has the attribute), "=", "~=", "^=" or "*="
+    value: str = ""
+
+
+_STEP = re.compile(
+    r"^(?P<tag>[a-z][a-z0-9]*)?(?:\.(?P<cls>-?[A-Za-z_][\w-]*)|#(?P<id>-?[A-Za-z_][\w-]*)"
+    r"|\[(?P<attr>[a-z][a-z0-9_-]*)(?:(?P<op>[~^*]?=)"
+    r"(?:(?P<ident>-?[A-Za-z_][\w-]*)|'(?P<sq>[^'\\]*)'|\"(?P<dq>[^\"\\]*)\"))?\])?$",
+    re.ASCII,
+)
+_PART = re.compile(r"(?:[^\s\[\]]|\[[^\]]*\])+")
+_CSS_SPACE = re.compile("[ \t\r\n\f]")  # what makes cssselect's ~= match nothing
+
+
+def _step(part: str) -> Step | None:
+    m = _STEP.match(part)
+    if m is None or not part:
+        return None
+    value = next((v for v in (m["ident"], m["sq"], m["dq"]) if v is not None), "")
+    op = m["op"]
+    if op in ("~=", "^=", "*=") and (not value or (op == "~=" and _CSS_SPACE.search(value))):
+        return None  # cssselect makes these match nothing: left to it
+    return Step(m["tag"], m["cls"], m["id"], m["attr"], op, value)
 
 
 @lru_cache(maxsize=512)
-def descendant_chain(selector: str) -> Chain | None:
-    """`.byline a` as ((None, 'byline', None), ('a', None, None)); None for a selector with
-    anything but tags, a class or an id per step and descendant combinators."""
-    steps = []
-    for part in selector.split():
-        m = _SIMPLE.match(part)
-        if m is None:
-            return None
-        steps.append((m["tag"], m["cls"], m["id"]))
-    return tuple(steps) or None
+def descendant_chain(selector: str) -> tuple[Step, ...] | None:
+    """`.byline a` as (Step(None, 'byline'), Step('a')); None for a selector with anything
+    but a tag and a class, id or attribute test per step and descendant combinators."""
+    parts = _PART.findall(selector)
+    if " ".join(parts) != " ".join(selector.split()):
+        return None  # a stray bracket, or spaces inside one
+    steps = [_step(part) for part in parts]
+    if not steps or None in steps:
+        return None
+    return tuple(s for s in steps if s is not None)
+
+
+def _attr_test(step: Step, value: str) -> bool:
+    """cssselect's translation of the attribute operators, on the attribute's value."""
+    if step.op == "=":
+        return value == step.value
+    if step.op == "^=":
+        return value.startswith(step.value)
+    if step.op == "*=":
+        return step.value in value
+    if step.op == "~=":
+        return step.value in _XML_SPACE.split(value)
+    return True
 
 
 class TreeIndex:
-    """The elements of a tree that no one changes any more, by tag, class name and id.
+    """The elements of a tree that no one changes any more, by tag, class name, id and
+    attribute name.
 
-    Built in one walk, it answers a selector of tags, classes, ids and descendant combinators
-    for any element of the tree by lookups and bisection, where a CSSSelector walks the whole
-    subtree once per selector (~0.7 ms on a 100 KB page, and a page asks ~90 of them).
-    `elements` is `root.iter()` in document order (comments included) and `order` its inverse.
+    Built in one walk, it answers a selector of tags, classes, ids, attribute tests and
+    descendant combinators for any element of the tree by lookups and bisection, where a
+    CSSSelector walks the whole subtree once per selector (~0.7 ms on a 100 KB page, and a page
+    asks ~90 of them). `elements` is `root.iter()` in document order (comments included) and
+    `order` its inverse.
     """
 
     def __init__(self, elements: list[HtmlElement], order: dict[HtmlElement, int]) -> None:
@@ -111,11 +156,14 @@ class TreeIndex:
         self._tags: dict[str, list[int]] = {}
         self._classes: dict[str, list[int]] = {}
         self._ids: dict[str, list[int]] = {}
+        self._attrs: dict[str, list[int]] = {}
         for i, el in enumerate(elements):
             tag = el.tag
             if not isinstance(tag, str):
                 continue
             self._tags.setdefault(tag, []).append(i)
+            for name in el.keys():  # noqa: SIM118 (iterating an element gives its children)
+                self._attrs.setdefault(name, []).append(i)
             value = el.get("class")
             if value:
                 for token in set(_XML_SPACE.split(value)):
@@ -136,20 +184,24 @@ class TreeIndex:
             found = self._below(found, self._step(step, lo, hi))
         return [self._elements[i] for i in found]
 
-    def _step(self, step: tuple[str | None, str | None, str | None], lo: int, hi: int) -> list[int]:
-        """Positions in [lo, hi) of the elements matching one (tag, class, id) step."""
-        tag, cls, id_ = step
-        if cls is not None:
-            positions = self._classes.get(cls, [])
-        elif id_ is not None:
-            positions = self._ids.get(id_, [])
+    def _step(self, step: Step, lo: int, hi: int) -> list[int]:
+        """Positions in [lo, hi) of the elements matching one step."""
+        if step.cls is not None:
+            positions = self._classes.get(step.cls, [])
+        elif step.id is not None:
+            positions = self._ids.get(step.id, [])
+        elif step.attr is not None:
+            positions = self._attrs.get(step.attr, [])
         else:
-            positions = self._tags.get(tag or "", [])
-            tag = None
+            positions = self._tags.get(step.tag or "", [])
+            step = step._replace(tag=None)
         inside = positions[bisect_left(positions, lo) : bisect_left(positions, hi)]
-        if tag is None:
-            return inside
-        return [i for i in inside if self._elements[i].tag == tag]
+        elements = self._elements
+        if step.tag is not None:
+            inside = [i for i in inside if elements[i].tag == step.tag]
+        if step.op is not None:
+            inside = [i for i in inside if _attr_test(step, elements[i].get(step.attr))]
+        return inside
 
     def _below(self, above: list[int], candidates: list[int]) -> list[int]:
         """The candidates that are proper descendants of an element at one of `above`."""
