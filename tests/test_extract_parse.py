@@ -1,4 +1,4 @@
-"""The parse and the whitespace squash behave exactly as lxml.html's parser and a regex would."""
+"""The parse and the string helpers behave exactly as lxml.html's parser and plain definitions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import sys
 
 import lxml.html
 
+from crawler.arabic import _ARABIC_BLOCKS, arabic_ratio
 from crawler.extract.clean import squash
+from crawler.extract.fields import _letters
 from crawler.extract.page import parse_html
 
 PAGE = (
@@ -36,3 +38,21 @@ def test_squash_is_the_regex_collapse_of_every_unicode_space():
     )
     assert squash(text) == "أ ب ج"
     assert squash(None) == squash("") == ""
+
+
+EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+
+
+def test_letters_keeps_exactly_the_alphanumeric_characters():
+    assert _letters(EVERY_CHAR) == "".join(c for c in EVERY_CHAR if c.isalnum())
+
+
+def test_arabic_ratio_counts_arabic_script_letters_among_letters():
+    def by_char(text: str) -> float:
+        letters = [c for c in text if c.isalpha()]
+        arabic = [c for c in letters if any(lo <= ord(c) <= hi for lo, hi in _ARABIC_BLOCKS)]
+        return len(arabic) / len(letters) if letters else 0.0
+
+    assert arabic_ratio(EVERY_CHAR) == by_char(EVERY_CHAR) > 0
+    for text in ("", "123 ,.", "hello عالم", "ﷺ ﻻ ࢠ ۝", "پچژگ abc"):
+        assert arabic_ratio(text) == by_char(text)

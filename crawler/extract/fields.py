@@ -177,8 +177,11 @@ def strip_site_suffix(title: str, page: Page) -> str:
     return title
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # a str pattern's \w is exactly str.isalnum() plus "_"
+
+
 def _letters(text: str) -> str:
-    return "".join(c for c in text if c.isalnum())
+    return _NOT_ALNUM.sub("", text)
 
 
 # A headline is one sentence; an "h1" longer than this is an unclosed <h1> that swallowed the
@@ -652,7 +655,7 @@ def declared_authors(page: Page) -> tuple[str | None, Source | None]:
         candidates.append(([n for n in map(name_of, items) if n], Source.JSONLD))
     for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author"):
         candidates.append((page.meta_all(key)[:1], Source.META))
-    for el in page.tree.xpath("//*[@itemprop='author']"):
+    for el in page.select("[itemprop=author]"):
         inner = el.find(".//*[@itemprop='name']")
         name = el.get("content") or text_of(inner if inner is not None else el)
         candidates.append(([name] if name else [], Source.META))

@@ -96,6 +96,7 @@ class Page:
     _elements: list[HtmlElement] = field(default_factory=list)
     _menus: dict[HtmlElement, list[str]] | None = None
     _index: TreeIndex | None = None
+    _groups: dict[SelectorGroup, list[HtmlElement]] = field(default_factory=dict)
     headline: HtmlElement | None = None  # the element showing the title, once it is known
     memo: dict[str, Any] = field(default_factory=dict)  # per-page results of field helpers
 
@@ -173,9 +174,11 @@ class Page:
 
     def select_group(self, group: SelectorGroup) -> list[HtmlElement]:
         """What `group(self.tree)` finds: the union of its selectors' matches, in document
-        order."""
-        found = {el for selector in group.selectors for el in self.select(selector)}
-        return sorted(found, key=self.order.__getitem__)
+        order (asked once per page)."""
+        if group not in self._groups:
+            found = {el for selector in group.selectors for el in self.select(selector)}
+            self._groups[group] = sorted(found, key=self.order.__getitem__)
+        return list(self._groups[group])
 
     @classmethod
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
