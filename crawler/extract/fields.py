@@ -122,14 +122,19 @@ def home_link_names(page: Page) -> list[str]:
     (an h1 holding it is the blog's or site's title, not the article's)."""
     home = urlsplit(page.url)
     out = []
+    homes: dict[str, bool] = {}  # href → links to the home page (menus repeat their links)
     for a in page.tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.rstrip("/").count("/") > 2:
             continue  # a path below the root (cheap test before resolving the link)
-        target = urlsplit(page.absolute(href) or "")
-        if target.path not in ("", "/") or target.query:
-            continue
-        if target.netloc and target.netloc != home.netloc:
+        if href not in homes:
+            target = urlsplit(page.absolute(href) or "")
+            homes[href] = not (
+                target.path not in ("", "/")
+                or target.query
+                or (target.netloc and target.netloc != home.netloc)
+            )
+        if not homes[href]:
             continue
         for name in (text_of(a), *(img.get("alt") or "" for img in a.iter("img"))):
             if name and name.lower() not in _HOME_WORDS and len(name) <= 60:

@@ -157,21 +157,20 @@ class TreeIndex:
         self._classes: dict[str, list[int]] = {}
         self._ids: dict[str, list[int]] = {}
         self._attrs: dict[str, list[int]] = {}
+        tags, classes, ids, attrs = self._tags, self._classes, self._ids, self._attrs
         for i, el in enumerate(elements):
             tag = el.tag
             if not isinstance(tag, str):
                 continue
-            self._tags.setdefault(tag, []).append(i)
-            for name in el.keys():  # noqa: SIM118 (iterating an element gives its children)
-                self._attrs.setdefault(name, []).append(i)
-            value = el.get("class")
-            if value:
-                for token in set(_XML_SPACE.split(value)):
-                    if token:
-                        self._classes.setdefault(token, []).append(i)
-            value = el.get("id")
-            if value:
-                self._ids.setdefault(value, []).append(i)
+            tags.setdefault(tag, []).append(i)
+            for name, value in el.items():
+                attrs.setdefault(name, []).append(i)
+                if name == "class" and value:
+                    for token in set(_XML_SPACE.split(value)):
+                        if token:
+                            classes.setdefault(token, []).append(i)
+                elif name == "id" and value:
+                    ids.setdefault(value, []).append(i)
 
     def select(self, selector: str, root: HtmlElement) -> list[HtmlElement] | None:
         """CSSSelector(selector)(root), or None when the selector is not a descendant chain."""
