@@ -156,16 +156,22 @@ def clean_tree(
         clutter = [el for el in clutter if tree in el.iterancestors() or el is tree]
     _drop_clutter(tree, clutter, protected, page_chars)
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
+    verdicts: dict[str, bool] = {}  # wrappers around one line repeat its text: test it once
     for el in list(tree.iter(*_LINE_TAGS)):
         if el.getparent() is None:
             continue
-        short = len(el) <= 3
-        if (short and is_clutter_line(el.text_content(), rules)) or (
-            not short
-            and el.tag in _BOX_TAGS
-            and _READ_ALSO_START.match(_first_text(el))
-            and _is_read_also_block(el, rules)
-        ):
+        if len(el) <= 3:
+            text = el.text_content()
+            if text not in verdicts:
+                verdicts[text] = is_clutter_line(text, rules)
+            junk = verdicts[text]
+        else:
+            junk = bool(
+                el.tag in _BOX_TAGS
+                and _READ_ALSO_START.match(_first_text(el))
+                and _is_read_also_block(el, rules)
+            )
+        if junk:
             _drop(el)
     return tree
 

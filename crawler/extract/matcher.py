@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
@@ -153,24 +154,24 @@ class TreeIndex:
 
     def __init__(self, elements: list[HtmlElement], order: dict[HtmlElement, int]) -> None:
         self._elements, self._order = elements, order
-        self._tags: dict[str, list[int]] = {}
-        self._classes: dict[str, list[int]] = {}
-        self._ids: dict[str, list[int]] = {}
-        self._attrs: dict[str, list[int]] = {}
-        tags, classes, ids, attrs = self._tags, self._classes, self._ids, self._attrs
+        tags: defaultdict[str, list[int]] = defaultdict(list)
+        classes: defaultdict[str, list[int]] = defaultdict(list)
+        ids: defaultdict[str, list[int]] = defaultdict(list)
+        attrs: defaultdict[str, list[int]] = defaultdict(list)
         for i, el in enumerate(elements):
             tag = el.tag
             if not isinstance(tag, str):
                 continue
-            tags.setdefault(tag, []).append(i)
+            tags[tag].append(i)
             for name, value in el.items():
-                attrs.setdefault(name, []).append(i)
+                attrs[name].append(i)
                 if name == "class" and value:
                     for token in set(_XML_SPACE.split(value)):
                         if token:
-                            classes.setdefault(token, []).append(i)
+                            classes[token].append(i)
                 elif name == "id" and value:
-                    ids.setdefault(value, []).append(i)
+                    ids[value].append(i)
+        self._tags, self._classes, self._ids, self._attrs = tags, classes, ids, attrs
 
     def select(self, selector: str, root: HtmlElement) -> list[HtmlElement] | None:
         """CSSSelector(selector)(root), or None when the selector is not a descendant chain."""
