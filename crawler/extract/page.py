@@ -24,9 +24,9 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 def _html_classes() -> etree.ElementNamespaceClassLookup:
     """lxml.html's element classes (FormElement for <form>, HtmlComment, ...), looked up in C.
 
-    lxml.html's own lookup is a Python method called for every element the first time Python
-    touches it (~1.5 us each): ~5,000 times a page over the tree and its cleaned copy. HTML
-    parsing yields lower-case tag names, so the table gives the same class for every node.
+    lxml.html's own lookup is a Python method, called for every element proxy lxml creates
+    (thousands a page over the tree and its cleaned copy). HTML parsing yields lower-case tag
+    names, so this table gives every node the class lxml.html's lookup gives it.
     """
     lookup = etree.ElementNamespaceClassLookup(
         etree.ElementDefaultClassLookup(
@@ -159,15 +159,16 @@ class Page:
 
     @property
     def index(self) -> TreeIndex:
-        """Every element by tag, class name and id: the field extractors ask ~90 selectors of
-        the page, each of which would otherwise walk the whole tree."""
+        """Every element by tag, class name, id and attribute name: the field extractors ask
+        ~90 selectors of the page, each of which would otherwise walk the whole tree."""
         if self._index is None:
             self._index = TreeIndex(self.elements, self.order)
         return self._index
 
     def select(self, selector: str, root: HtmlElement | None = None) -> list[HtmlElement]:
         """What `S.css(selector)(root)` finds (root: the whole page), answered from the index
-        when the selector is a chain of tags, classes and ids (raises as S.css on a bad one)."""
+        when the selector is a chain of tags, classes, ids and attribute tests (raises as
+        S.css does on a bad one)."""
         root = self.tree if root is None else root
         found = self.index.select(selector.split("::")[0], root)
         return found if found is not None else S.css(selector)(root)

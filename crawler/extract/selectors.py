@@ -1,8 +1,9 @@
 """Every generic selector of the extractor in one place (trafilatura-style).
 
 Per-site selectors from config.yaml (`extraction.selectors` / `boilerplate_selectors`) are tried
-before these. All are CSS, compiled once per process by `css()`; the two big groups are matched
-in one walk of the tree by `matcher.SelectorGroup`.
+before these. All are CSS, compiled once per process by `css()`; a page answers them from its
+index (`Page.select`, `Page.select_group`), other trees with one walk per group
+(`matcher.SelectorGroup`).
 """
 
 from __future__ import annotations
