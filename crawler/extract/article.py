@@ -6,7 +6,6 @@ pages to workers and needs only the rules.
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -16,7 +15,7 @@ from crawler.dates import to_iso
 
 from . import fields
 from .body import extract_body
-from .clean import clean_tree
+from .clean import clean_copy
 from .dates import extract_dates
 from .decode import decode_html
 from .kind import page_kind
@@ -56,8 +55,8 @@ def extract_article(
     found = extract_dates(page, hints, now)
     sources["published_at"], sources["modified_at"] = found.source, found.modified_source
 
-    cleaned = clean_tree(copy.deepcopy(tree), rules)
-    paragraphs, method = extract_body(cleaned, rules, url, drop=(title, kicker, byline_shown))
+    cleaned, generic = clean_copy(page)
+    paragraphs, method = extract_body(cleaned, rules, url, (title, kicker, byline_shown), generic)
     sources["body"] = method if paragraphs else None
     if author is None:
         author, sources["author"] = fields.author(page, paragraphs, hints.get("feed_author"))

@@ -11,7 +11,8 @@ old table layout, whatever the class names) is serialised the same way. Otherwis
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -20,6 +21,9 @@ from . import selectors as S
 from .clean import is_clutter_line, squash
 from .rules import ExtractionRules
 from .sources import Source
+
+if TYPE_CHECKING:
+    from .page import Page
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +95,30 @@ def _serialise(root: HtmlElement) -> list[str]:
     return lines
 
 
-def find_container(tree: HtmlElement, rules: ExtractionRules | None) -> HtmlElement | None:
-    """The article body element: the site's selector, else the fullest generic container."""
+def find_container(
+    tree: HtmlElement, rules: ExtractionRules | None, generic: list[HtmlElement] | None = None
+) -> HtmlElement | None:
+    """The article body element: the site's selector, else the fullest generic container
+    (`generic`: S.BODY_GROUP(tree), when the caller already knows it)."""
     site = (rules.selectors.get("body") if rules else None) or None
-    if site:
-        found = S.css(site)(tree)
-        if found:
-            return found[0]
-    sized = [(el, len(squash(el.text_content()))) for el in S.css(S.BODY_GROUP)(tree)]
+    return _container(
+        S.css(site)(tree) if site else [],
+        lambda: S.BODY_GROUP(tree) if generic is None else generic,
+    )
+
+
+def page_container(page: Page) -> HtmlElement | None:
+    """`find_container` of the untouched page, its selectors answered from the page's index."""
+    site = page.rules.selectors.get("body") or None
+    return _container(page.select(site) if site else [], lambda: page.select_group(S.BODY_GROUP))
+
+
+def _container(
+    by_site: list[HtmlElement], generic: Callable[[], list[HtmlElement]]
+) -> HtmlElement | None:
+    if by_site:
+        return by_site[0]
+    sized = [(el, len(squash(el.text_content()))) for el in generic()]
     if not sized:
         return None
     best, best_len = max(sized, key=lambda x: x[1])
@@ -221,10 +241,11 @@ def extract_body(
     rules: ExtractionRules | None,
     url: str | None,
     drop: Iterable[str | None] = (),
+    generic: list[HtmlElement] | None = None,
 ) -> tuple[list[str], Source]:
     """(paragraphs, method) from a cleaned tree: the site's container, a generic container or
-    trafilatura."""
-    container = find_container(clean, rules)
+    trafilatura (`generic`: S.BODY_GROUP(clean), when the caller already knows it)."""
+    container = find_container(clean, rules, generic)
     if container is not None:
         lines = _serialise(container)
         lead = [ln for ln in lead_lines(clean, container) if ln not in lines]

@@ -31,6 +31,7 @@ from crawler import dates as D
 from . import selectors as S
 from .clean import squash
 from .jsonld import first
+from .matcher import SelectorGroup
 from .page import Page
 from .sources import Source
 
@@ -66,10 +67,8 @@ _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])
 _FAR = datetime(9000, 1, 1, tzinfo=UTC)
 _ISO_START = re.compile(r"^\s*(?:19|20)\d{2}-\d{2}-\d{2}")
 _HAS_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\s(?:GMT|UTC|[+-]\d{4}))$", re.I)
-_RDFA_CREATED = (
-    "//*[contains(concat(' ', normalize-space(@property), ' '), ' dc:date ')"
-    " or contains(concat(' ', normalize-space(@property), ' '), ' dc:created ')"
-    " or contains(concat(' ', normalize-space(@property), ' '), ' dcterms:created ')]"
+_RDFA_CREATED = SelectorGroup(
+    ("[property~='dc:date']", "[property~='dc:created']", "[property~='dcterms:created']")
 )
 # A finer time for a day-only date must fall on that day, wherever its zone put it.
 _SAME_DAY = (timedelta(hours=-14), timedelta(hours=38))
@@ -140,7 +139,7 @@ def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> l
     seen: set[int] = set()
     roots = [page.scope] + ([page.tree] if tree_wide and page.scope is not page.tree else [])
     for root, selector in ((r, sel) for r in roots for sel in selectors):
-        for el in S.css(selector)(root):
+        for el in page.select(selector, root):
             if id(el) in seen or _in_topbar(el):
                 continue
             seen.add(id(el))
@@ -383,7 +382,7 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Sourc
         for v in page.meta_all(key):
             out.append((Source.META, v))
     prop = ld_key
-    for el in page.tree.xpath(f"//*[@itemprop='{prop}']"):
+    for el in page.select(f"[itemprop='{prop}']"):
         v = (
             el.get("datetime")
             or el.get("content")
@@ -400,7 +399,7 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Sourc
             title = el.get("title") or ""
             if _ISO_START.match(title) and not _in_topbar(el) and not _teaser(page, el):
                 out.append((Source.TIME, title))
-        for el in page.tree.xpath(_RDFA_CREATED):
+        for el in page.select_group(_RDFA_CREATED):
             if el.get("content"):
                 out.append((Source.META, el.get("content")))
     # A value with its UTC offset is an instant; one without is a wall time in an unknown zone.

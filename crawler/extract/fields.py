@@ -67,7 +67,7 @@ def select_texts(
     out = []
     for selector in selectors:
         try:
-            found = S.css(selector)(root)
+            found = page.select(selector, root)
         except Exception:
             logger.warning("bad selector %r", selector)
             continue
@@ -122,14 +122,19 @@ def home_link_names(page: Page) -> list[str]:
     (an h1 holding it is the blog's or site's title, not the article's)."""
     home = urlsplit(page.url)
     out = []
+    homes: dict[str, bool] = {}  # href → links to the home page (menus repeat their links)
     for a in page.tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.rstrip("/").count("/") > 2:
             continue  # a path below the root (cheap test before resolving the link)
-        target = urlsplit(page.absolute(href) or "")
-        if target.path not in ("", "/") or target.query:
-            continue
-        if target.netloc and target.netloc != home.netloc:
+        if href not in homes:
+            target = urlsplit(page.absolute(href) or "")
+            homes[href] = not (
+                target.path not in ("", "/")
+                or target.query
+                or (target.netloc and target.netloc != home.netloc)
+            )
+        if not homes[href]:
             continue
         for name in (text_of(a), *(img.get("alt") or "" for img in a.iter("img"))):
             if name and name.lower() not in _HOME_WORDS and len(name) <= 60:
@@ -177,8 +182,11 @@ def strip_site_suffix(title: str, page: Page) -> str:
     return title
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # a str pattern's \w is exactly str.isalnum() plus "_"
+
+
 def _letters(text: str) -> str:
-    return "".join(c for c in text if c.isalnum())
+    return _NOT_ALNUM.sub("", text)
 
 
 # A headline is one sentence; an "h1" longer than this is an unclosed <h1> that swallowed the
@@ -191,7 +199,7 @@ def _h1(page: Page) -> HtmlElement | None:
     """The displayed headline element; a logo h1 holding the site name is not one."""
     names = {_letters(n) for n in site_names(page)}
     for selector in S.TITLE:
-        for el in S.css(selector)(page.tree):
+        for el in page.select(selector):
             text = text_of(el)
             if is_hidden(el) or not 2 <= len(text.split()) <= MAX_HEADLINE_WORDS:
                 continue
@@ -250,7 +258,7 @@ def title(page: Page) -> tuple[str | None, Source | None]:
     """
     site = _site_selector(page, "title")
     if site:
-        page.headline = S.css(page.rules.selectors["title"])(page.tree)[0]
+        page.headline = page.select(page.rules.selectors["title"])[0]
         return strip_site_suffix(site[0], page), Source.SITE_RULE
     metas = [
         (page.meta("og:title"), Source.META),
@@ -565,7 +573,7 @@ def source_line(page: Page) -> tuple[str, str] | None:
 def select_texts_el(page: Page, selectors: tuple[str, ...]) -> list[HtmlElement]:
     out = []
     for selector in selectors:
-        out.extend(S.css(selector)(page.tree))
+        out.extend(page.select(selector))
     return out
 
 
@@ -575,7 +583,7 @@ def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
     texts = site or (
         text_of(el)
         for sel in S.AUTHOR
-        for el in S.css(sel)(page.scope)
+        for el in page.select(sel, page.scope)
         if not is_hidden(el) and not in_navigation(page, el)
     )
     for text in texts:
@@ -652,7 +660,7 @@ def declared_authors(page: Page) -> tuple[str | None, Source | None]:
         candidates.append(([n for n in map(name_of, items) if n], Source.JSONLD))
     for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author"):
         candidates.append((page.meta_all(key)[:1], Source.META))
-    for el in page.tree.xpath("//*[@itemprop='author']"):
+    for el in page.select("[itemprop=author]"):
         inner = el.find(".//*[@itemprop='name']")
         name = el.get("content") or text_of(inner if inner is not None else el)
         candidates.append(([name] if name else [], Source.META))
@@ -789,7 +797,7 @@ def section(
         return site[0], Source.SITE_RULE
     labelled = False
     for sel in S.BREADCRUMB:
-        for el in S.css(sel)(page.tree):
+        for el in page.select(sel):
             labelled = True
             crumbs = _crumbs(el, headline)
             if crumbs:
@@ -799,7 +807,7 @@ def section(
         if crumbs:
             return crumbs[-1], Source.BREADCRUMB
     for sel in S.SECTION_LABEL:
-        for el in S.css(sel)(page.scope):
+        for el in page.select(sel, page.scope):
             text = text_of(el)
             if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(page, el):
                 return text.rstrip(":"), Source.DISPLAYED
@@ -866,7 +874,7 @@ def image(page: Page) -> tuple[str | None, Source | None]:
     selector = page.rules.selectors.get("image")
     candidates: list[tuple[str | None, Source]] = []
     if selector:
-        for el in S.css(selector)(page.tree):
+        for el in page.select(selector):
             value = img_src(el) if el.tag == "img" else el.get("content") or el.get("href")
             candidates.append((value, Source.SITE_RULE))
     candidates += [
@@ -883,7 +891,7 @@ def image(page: Page) -> tuple[str | None, Source | None]:
         for sel in S.IMAGE_IN_ARTICLE:
             candidates.extend(
                 (img_src(el), Source.DISPLAYED)
-                for el in S.css(sel)(page.scope)
+                for el in page.select(sel, page.scope)
                 if not _in_teaser(el)
             )
     for c, source in candidates:

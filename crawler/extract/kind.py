@@ -16,7 +16,7 @@ def page_kind(page: Page, body_words: int) -> str:
     with a short body; many linked headlines over a short body is a listing whatever the tags.
     """
     og_type = (page.meta("og:type") or "").lower()
-    microdata = page.tree.xpath("//*[contains(@itemtype, 'Article')]")
+    microdata = page.select("[itemtype*=Article]")
     if page.ld_articles or og_type in ARTICLE_OG_TYPES or microdata:
         return "article"
     headline_links = page.tree.xpath(

@@ -8,9 +8,12 @@ from typing import Any
 from urllib.parse import urljoin
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
+from . import selectors as S
 from .jsonld import articles, json_ld_objects
+from .matcher import SelectorGroup, TreeIndex
 from .rules import ExtractionRules
 
 MENU_LINKS = 5  # this many short links side by side make a menu, not a byline or a label
@@ -18,22 +21,45 @@ MENU_WORDS_PER_LINK = 4  # a menu entry is a section name; teaser lists carry he
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
+def _html_classes() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes (FormElement for <form>, HtmlComment, ...), looked up in C.
+
+    lxml.html's own lookup is a Python method, called for every element proxy lxml creates
+    (thousands a page over the tree and its cleaned copy). HTML parsing yields lower-case tag
+    names, so this table gives every node the class lxml.html's lookup gives it.
+    """
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    tags = lookup.get_namespace(None)
+    tags.update(lxml.html.HtmlElementClassLookup._default_element_classes)
+    return lookup
+
+
+_HTML_CLASSES = _html_classes()
+
+
 def parse_html(text: str) -> HtmlElement:
     """lxml parse of decoded text (XML declarations would make lxml refuse a str)."""
     text = _XML_DECL.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=False, remove_pis=True)
+    parser = etree.HTMLParser(remove_comments=False, remove_pis=True)
+    parser.set_element_class_lookup(_HTML_CLASSES)
     try:
         return lxml.html.document_fromstring(text, parser=parser)
     except (ValueError, lxml.etree.ParserError):
         return lxml.html.document_fromstring("<html><body></body></html>")
 
 
-def _article_scope(tree: HtmlElement, container: HtmlElement | None) -> HtmlElement:
-    from . import selectors as S
-
+def _article_scope(page: Page, container: HtmlElement | None) -> HtmlElement:
+    tree = page.tree
     heading = None
     for selector in S.TITLE:
-        for el in S.css(selector)(tree):
+        for el in page.select(selector):
             if len(el.text_content().split()) >= 2:
                 heading = el
                 break
@@ -69,6 +95,8 @@ class Page:
     _order: dict[HtmlElement, int] | None = None
     _elements: list[HtmlElement] = field(default_factory=list)
     _menus: dict[HtmlElement, list[str]] | None = None
+    _index: TreeIndex | None = None
+    _groups: dict[SelectorGroup, list[HtmlElement]] = field(default_factory=dict)
     headline: HtmlElement | None = None  # the element showing the title, once it is known
     memo: dict[str, Any] = field(default_factory=dict)  # per-page results of field helpers
 
@@ -77,9 +105,9 @@ class Page:
         """The article body container of the raw page: the site's selector, a generic one, else
         the densest block of paragraphs (class names unknown), or None."""
         if not self._container:
-            from .body import densest_block, find_container
+            from .body import densest_block, page_container
 
-            found = find_container(self.tree, self.rules)
+            found = page_container(self)
             self._container.append(found if found is not None else densest_block(self.tree))
         return self._container[0]
 
@@ -126,8 +154,32 @@ class Page:
         widgets ("by the editor-in-chief", other posts' authors and dates) are not taken.
         """
         if self._scope is None:
-            self._scope = _article_scope(self.tree, self.container)
+            self._scope = _article_scope(self, self.container)
         return self._scope
+
+    @property
+    def index(self) -> TreeIndex:
+        """Every element by tag, class name, id and attribute name: the field extractors ask
+        ~90 selectors of the page, each of which would otherwise walk the whole tree."""
+        if self._index is None:
+            self._index = TreeIndex(self.elements, self.order)
+        return self._index
+
+    def select(self, selector: str, root: HtmlElement | None = None) -> list[HtmlElement]:
+        """What `S.css(selector)(root)` finds (root: the whole page), answered from the index
+        when the selector is a chain of tags, classes, ids and attribute tests (raises as
+        S.css does on a bad one)."""
+        root = self.tree if root is None else root
+        found = self.index.select(selector.split("::")[0], root)
+        return found if found is not None else S.css(selector)(root)
+
+    def select_group(self, group: SelectorGroup) -> list[HtmlElement]:
+        """What `group(self.tree)` finds: the union of its selectors' matches, in document
+        order (asked once per page)."""
+        if group not in self._groups:
+            found = {el for selector in group.selectors for el in self.select(selector)}
+            self._groups[group] = sorted(found, key=self.order.__getitem__)
+        return list(self._groups[group])
 
     @classmethod
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:

@@ -1,7 +1,9 @@
 """Every generic selector of the extractor in one place (trafilatura-style).
 
 Per-site selectors from config.yaml (`extraction.selectors` / `boilerplate_selectors`) are tried
-before these. All are CSS, compiled once per process by `css()`.
+before these. All are CSS, compiled once per process by `css()`; a page answers them from its
+index (`Page.select`, `Page.select_group`), other trees with one walk per group
+(`matcher.SelectorGroup`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from lxml.cssselect import CSSSelector
+
+from .matcher import SelectorGroup
 
 # --- boilerplate removed for every site before body extraction -------------------------------
 CLUTTER = (
@@ -251,9 +255,9 @@ PLACEHOLDER_IMAGE = (
     r"\.(?:png|gif|jpe?g|svg)|^data:"
 )
 
-# one selector group per list: lxml walks the tree once instead of once per selector
-CLUTTER_GROUP = ", ".join(CLUTTER)
-BODY_GROUP = ", ".join(BODY)
+# one walk of the tree per list instead of one per selector
+CLUTTER_GROUP = SelectorGroup(CLUTTER)
+BODY_GROUP = SelectorGroup(BODY)
 
 
 @lru_cache(maxsize=512)
