@@ -287,11 +287,15 @@ def bulk_fill(db: Path, articles: Articles, upto: int, deadline: float) -> bool:
     t0 = time.monotonic()
     try:
         with multiprocessing.get_context("fork").Pool(1) as pool:
-            for ids, (sql, rows, entries, signatures, buckets) in zip(
-                batches, pool.imap(bulk_rows, batches), strict=True
-            ):
+            pending = pool.apply_async(bulk_rows, (batches[0],)) if batches else None
+            for k, ids in enumerate(batches):
+                assert pending is not None
+                sql, rows, entries, signatures, buckets = pending.get()
+                if k + 1 < len(batches):  # one batch ahead, no more: they are 100 MB each
+                    pending = pool.apply_async(bulk_rows, (batches[k + 1],))
                 if time.monotonic() > deadline:
                     return False
+                w0 = time.monotonic()
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany(sql, rows)
                 conn.executemany(
@@ -305,7 +309,11 @@ def bulk_fill(db: Path, articles: Articles, upto: int, deadline: float) -> bool:
                 conn.execute("COMMIT")
                 n = ids[-1] + 1
                 rate = (n - first) / (time.monotonic() - t0)
-                print(f"  {n - 1} articles, {rate:.0f}/s ({load()})", flush=True)
+                took = time.monotonic() - w0
+                print(
+                    f"  {n - 1} articles, {rate:.0f}/s, batch written in {took:.1f} s ({load()})",
+                    flush=True,
+                )
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db_.close()
