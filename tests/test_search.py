@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.search
 from crawler.cli import main as khabar
 from storage.search import build_match, parse_query, search, snippet
 from storage.store import ArticleStore
@@ -288,3 +289,39 @@ def test_cli_search_missing_database(tmp_path: Path, capsys) -> None:
     assert khabar(["search", "x", "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "no khabar database at" in capsys.readouterr().err
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_a_frequent_query_shows_its_newest_matches_title_hits_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches than RANK_WINDOW: bm25 is not run (it reads every match); the newest
+    RANK_WINDOW matches are shown, those with the word in the title first, then newest first.
+    --site takes the site's newest matches, however old."""
+    monkeypatch.setattr(storage.search, "RANK_WINDOW", 4)
+    store = ArticleStore(tmp_path / "khabar.sqlite")
+    titled = {2, 5}  # articles whose title has the word too
+    records = [
+        _record(
+            "a" if n % 2 else "b",
+            f"https://example.test/{n}",
+            f"{'مؤتمر' if n in titled else 'خبر'} رقم {n}",
+            f"افتتح المؤتمر السنوي رقم {n} في دمشق",
+        )
+        for n in range(1, 8)
+    ]
+    try:
+        for record in records:  # one write each: ids follow the order, 1 to 7
+            store.write_articles([record], crawl_id=None)
+    finally:
+        store.close()
+    conn = sqlite3.connect(tmp_path / "khabar.sqlite")
+    try:
+        hits = search(conn, "مؤتمر", limit=3)
+        assert [h.url.rsplit("/", 1)[1] for h in hits] == ["5", "7", "6"]
+        assert [h.rank for h in hits] == [-1.0, 0.0, 0.0]
+        on_a = search(conn, "مؤتمر", site="a", limit=3)  # a's newest four: 7, 5, 3, 1
+        assert [h.url.rsplit("/", 1)[1] for h in on_a] == ["5", "7", "3"]
+        # the whole window when the limit asks for more than it
+        assert len(search(conn, "مؤتمر", limit=10)) == 7
+    finally:
+        conn.close()
