@@ -325,3 +325,50 @@ def test_a_frequent_query_shows_its_newest_matches_title_hits_first(
         assert len(search(conn, "مؤتمر", limit=10)) == 7
     finally:
         conn.close()
+
+
+@pytest.fixture(scope="module")
+def frequent_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """RANK_WINDOW + 40 articles that all say مؤتمر (every seventh in its title), on 3 sites; a
+    few say لافروف too."""
+    path = tmp_path_factory.mktemp("frequent") / "khabar.sqlite"
+    store = ArticleStore(path)
+    try:
+        store.write_articles(
+            [
+                _record(
+                    f"s{n % 3}",
+                    f"https://example.test/{n}",
+                    f"{'مؤتمر' if n % 7 == 0 else 'خبر'} رقم {n}",
+                    f"افتتح المؤتمر السنوي رقم {n}" + (" بحضور لافروف" if n % 97 == 0 else ""),
+                )
+                for n in range(1, storage.search.RANK_WINDOW + 41)
+            ],
+            crawl_id=None,
+        )
+    finally:
+        store.close()
+    return path
+
+
+@pytest.mark.parametrize("site", ["", "s1"])
+@pytest.mark.parametrize("query", ["مؤتمر", "لافروف", "مؤتمر لافروف", "غائب"])
+def test_datasette_canned_search_lists_what_khabar_search_does(
+    frequent_db: Path, query: str, site: str
+) -> None:
+    """The canned query in storage/datasette/metadata.yaml is SQL of its own: same hits, same
+    order as storage.search, above and below RANK_WINDOW matches."""
+    from crawler.commands.serve import load_metadata
+    from storage.datasette.plugins.khabar_arabic import prepare_connection
+
+    canned = load_metadata()["databases"]["khabar"]["queries"]["search"]["sql"]
+    assert f"limit {storage.search.RANK_WINDOW}" in canned
+    conn = sqlite3.connect(frequent_db)
+    prepare_connection(conn)
+    try:
+        rows = conn.execute(canned, {"q": query, "site": site}).fetchall()
+        hits = search(conn, query, site=site or None, limit=100)
+    finally:
+        conn.close()
+    assert [row[0] for row in rows] == [hit.id for hit in hits]
+    assert bool(hits) == (query != "غائب")
