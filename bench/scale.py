@@ -14,7 +14,8 @@ prints:
 - known URL: the spider's check of one URL (storage.known, an index probe), µs,
 - near-duplicate lookup (storage/lsh.py) p50/p95 ms, and how many planted copies it found,
 - search: p50/p95 ms of 10 Arabic queries through storage.search (the `khabar search` path),
-  then each query's share of the archive it matches and its own median ms,
+  p50/max of the same with --site (one site of SITES), then each query's share of the archive
+  it matches and its own median ms,
 - process RSS now and peak, database size.
 
 The database is kept (--db) and filling resumes where it stopped: article n is the same on
@@ -421,6 +422,11 @@ def probe(db: Path, size: int) -> tuple[dict[str, Any], list[str]]:
             t0 = time.perf_counter()
             search(conn, q)
             per_query[q].append(time.perf_counter() - t0)
+    on_site = []  # the same queries with --site (one site of SITES)
+    for q in QUERIES:
+        t0 = time.perf_counter()
+        search(conn, q, site="site7")
+        on_site.append(time.perf_counter() - t0)
     conn.close()
     searches = [t for ts in per_query.values() for t in ts]
     lines = [
@@ -434,6 +440,8 @@ def probe(db: Path, size: int) -> tuple[dict[str, Any], list[str]]:
         "neardup_ms_p95": 1000 * pct(near, 0.95),
         "search_ms_p50": 1000 * statistics.median(searches),
         "search_ms_p95": 1000 * pct(searches, 0.95),
+        "search_site_ms_p50": 1000 * statistics.median(on_site),
+        "search_site_ms_max": 1000 * max(on_site),
         "search_matches_median_pct": 100 * statistics.median(matches) / size,
         "search_matches_max_pct": 100 * max(matches) / size,
     }, lines
