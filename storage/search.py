@@ -105,9 +105,10 @@ def snippet(
 
     starts = tuple(prefixes)
     first = None
-    for i, tokens in enumerate(map(_word_tokens, words)):
+    for word in dict.fromkeys(words):  # each word once, in order of first appearance
+        tokens = _word_tokens(word)
         if not exact.isdisjoint(tokens) or (starts and any(t.startswith(starts) for t in tokens)):
-            first = i
+            first = words.index(word)
             break
     start = 0 if first is None else max(0, first - before)
     end = min(len(words), (0 if first is None else first) + after + 1)
@@ -149,12 +150,12 @@ WHERE articles_fts MATCH :match {site_filter}
 ORDER BY articles_fts.rowid DESC LIMIT :window
 """
 
+# bm25 of every match, in the index alone: joining each match's articles row to sort on its date
+# would cost ten times the ranking (a row is a page read); dates break ties among the few shown.
 _RANKED_SQL = """
-SELECT articles_fts.rowid, bm25(articles_fts, {title_weight}, {body_weight}) AS rank
-FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+SELECT articles_fts.rowid, bm25(articles_fts, {title_weight}, {body_weight})
+FROM articles_fts {site_join}
 WHERE articles_fts MATCH :match {site_filter}
-ORDER BY rank, julianday(a.published_at) DESC, a.id DESC
-LIMIT :limit
 """
 
 _TITLE_HITS_SQL = """
@@ -163,7 +164,19 @@ WHERE articles_fts MATCH :match AND rowid >= :oldest
 ORDER BY rowid DESC
 """
 
-_ROWS_SQL = "SELECT id, url, site, published_at, title, body FROM articles WHERE id IN ({marks})"
+_ROWS_SQL = """
+SELECT id, url, site, published_at, title, body, julianday(published_at)
+FROM articles WHERE id IN ({marks})
+"""
+
+
+def _rows(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple]:
+    rows = {}
+    for start in range(0, len(ids), 500):  # SQLite takes at most 32,766 parameters
+        chunk = ids[start : start + 500]
+        sql = _ROWS_SQL.format(marks=",".join("?" * len(chunk)))
+        rows.update((row[0], row) for row in conn.execute(sql, chunk))
+    return rows
 
 
 def search(
@@ -183,23 +196,29 @@ def search(
         return []
     match = " ".join(t.fts() for t in terms)
     window = max(RANK_WINDOW, limit)
-    params: dict[str, Any] = {"match": match, "limit": limit, "window": window + 1}
-    if site:
-        params["site"] = site
+    params: dict[str, Any] = {"match": match, "window": window + 1, "site": site}
+    site_join = "JOIN articles a ON a.id = articles_fts.rowid" if site else ""
     site_filter = "AND a.site = :site" if site else ""
     recent = [
         row[0] for row in conn.execute(_RECENT_SQL.format(site_join="", site_filter=""), params)
     ]
     if len(recent) <= window:  # few matches in the whole archive: rank them all
         sql = _RANKED_SQL.format(
-            title_weight=TITLE_WEIGHT, body_weight=BODY_WEIGHT, site_filter=site_filter
+            title_weight=TITLE_WEIGHT,
+            body_weight=BODY_WEIGHT,
+            site_join=site_join,
+            site_filter=site_filter,
         )
-        ranked = conn.execute(sql, params).fetchall()
+        scored = sorted(conn.execute(sql, params).fetchall(), key=lambda r: r[1])
+        if len(scored) > limit:  # keep the ties of the last one shown: dates decide among them
+            scored = [r for r in scored if r[1] <= scored[limit - 1][1]]
+        rows = _rows(conn, [i for i, _ in scored])
+        # newer first among equals; no date last (SQLite's julianday and its NULL order)
+        scored.sort(key=lambda r: (r[1], rows[r[0]][6] is None, -(rows[r[0]][6] or 0), -r[0]))
+        ranked = scored[:limit]
     else:
         if site:
-            sql = _RECENT_SQL.format(
-                site_join="JOIN articles a ON a.id = articles_fts.rowid", site_filter=site_filter
-            )
+            sql = _RECENT_SQL.format(site_join=site_join, site_filter=site_filter)
             recent = [row[0] for row in conn.execute(sql, {**params, "window": window})]
         recent = recent[:window]
         if not recent:
@@ -214,12 +233,7 @@ def search(
         shown = set(titled[:limit])
         ranked = [(i, -1.0) for i in titled[:limit]]
         ranked += [(i, 0.0) for i in recent if i not in shown][: limit - len(ranked)]
-    ids = [i for i, _ in ranked]
-    rows = {}
-    for start in range(0, len(ids), 500):  # SQLite takes at most 32,766 parameters
-        chunk = ids[start : start + 500]
-        sql = _ROWS_SQL.format(marks=",".join("?" * len(chunk)))
-        rows.update((row[0], row) for row in conn.execute(sql, chunk))
+        rows = _rows(conn, [i for i, _ in ranked])
     return [
         SearchHit(
             id=i,
