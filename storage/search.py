@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.arabic import fts_tokens
+from storage.schema import ARTICLE_SITE_INDEX
 
 __all__ = ["SearchHit", "build_match", "parse_query", "search", "snippet"]
 
@@ -197,7 +198,14 @@ def search(
     match = " ".join(t.fts() for t in terms)
     window = max(RANK_WINDOW, limit)
     params: dict[str, Any] = {"match": match, "window": window + 1, "site": site}
-    site_join = "JOIN articles a ON a.id = articles_fts.rowid" if site else ""
+    site_join = ""
+    if site:
+        indexed = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [ARTICLE_SITE_INDEX]
+        ).fetchone()
+        # the planner would read each match's row instead: six times slower
+        hint = f"INDEXED BY {ARTICLE_SITE_INDEX}" if indexed else ""
+        site_join = f"JOIN articles a {hint} ON a.id = articles_fts.rowid"
     site_filter = "AND a.site = :site" if site else ""
     recent = [
         row[0] for row in conn.execute(_RECENT_SQL.format(site_join="", site_filter=""), params)
