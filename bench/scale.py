@@ -331,6 +331,16 @@ def count(db: Path) -> int:
         conn.close()
 
 
+def same_articles(db: Path, articles: Articles) -> bool:
+    """Whether the database's first article is this generator's article 1 (resuming a fill)."""
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT title FROM articles WHERE id = 1").fetchone()
+    finally:
+        conn.close()
+    return row is not None and row[0] == articles.record(1, signature=False)["title"]
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))]
@@ -467,6 +477,9 @@ def main() -> int:
     if args.bulk_to is not None:
         return 0 if bulk_fill(args.db, articles, args.bulk_to, deadline) else 1
     print(f"database {args.db}: {count(args.db)} articles already ({load()})", flush=True)
+    if count(args.db) and not same_articles(args.db, articles):
+        print(f"{args.db} holds articles of an older bench/scale.py: use another --db")
+        return 2
     for size in sorted(args.sizes):
         if count(args.db) > size:
             print(f"{size}: the database already holds more; use another --db", flush=True)
