@@ -14,11 +14,13 @@ return the same candidates and bench/neardup.py's precision/recall hold.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlite_utils import Database
 
 from crawler.fingerprint import NEAR_DUP_THRESHOLD, NUM_PERM, MinHash, NearDupIndex, band_keys
 
-__all__ = ["MinHashBands", "create_table"]
+__all__ = ["MinHashBands", "create_table", "signature_keys"]
 
 TABLE = "minhash_bands"
 
@@ -36,6 +38,15 @@ def create_table(db: Database) -> None:
         bands.insert(article_id, blob)
 
 
+def signature_keys(
+    blob: bytes | None, threshold: float = NEAR_DUP_THRESHOLD, num_perm: int = NUM_PERM
+) -> list[int]:
+    """The bucket keys of a stored signature BLOB (none for an empty one)."""
+    if not blob:
+        return []
+    return band_keys(NearDupIndex.signature_from_bytes(blob), threshold, num_perm)
+
+
 class MinHashBands:
     """Insert and query the persisted LSH bands; the caller owns the transaction."""
 
@@ -46,23 +57,24 @@ class MinHashBands:
         self.threshold = threshold
         self.num_perm = num_perm
 
-    def _keys(self, blob: bytes | None) -> list[int]:
-        if not blob:
-            return []
-        return band_keys(NearDupIndex.signature_from_bytes(blob), self.threshold, self.num_perm)
+    def keys(self, blob: bytes | None) -> list[int]:
+        return signature_keys(blob, self.threshold, self.num_perm)
 
     def insert(self, article_id: int, signature: bytes, previous: bytes | None = None) -> None:
         """File `article_id` under the bands of `signature`, first taking it out of the bands of
         its `previous` signature (an edited article)."""
-        old, new = set(self._keys(previous)), set(self._keys(signature))
+        old, new = set(self.keys(previous)), set(self.keys(signature))
         if old - new:
             self.db.conn.executemany(
                 f"DELETE FROM {TABLE} WHERE bucket = ? AND article_id = ?",
                 [(key, article_id) for key in old - new],
             )
+        self.insert_many((key, article_id) for key in new - old)
+
+    def insert_many(self, rows: Iterable[tuple[int, int]]) -> None:
+        """File (bucket key, article id) rows; bulk loads sort them by key first."""
         self.db.conn.executemany(
-            f"INSERT OR IGNORE INTO {TABLE} (bucket, article_id) VALUES (?, ?)",
-            [(key, article_id) for key in new - old],
+            f"INSERT OR IGNORE INTO {TABLE} (bucket, article_id) VALUES (?, ?)", rows
         )
 
     def candidates(self, signature: MinHash) -> set[int]:

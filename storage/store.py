@@ -39,6 +39,50 @@ def _article_values(rec: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _visit_values(rec: dict[str, Any], crawl_id: int | None, now: str) -> dict[str, Any]:
+    """The columns every fetch of an article rewrites (a changed one, or a new one)."""
+    values = _article_values(rec)
+    values.update(
+        last_seen_at=now, crawl_id=crawl_id, http_status=rec.get("http_status"), status="live"
+    )
+    return values
+
+
+def new_article_row(rec: dict[str, Any], crawl_id: int | None, now: str) -> dict[str, Any]:
+    """The articles row of an article stored for the first time (without its id)."""
+    values = _visit_values(rec, crawl_id, now)
+    values.update(
+        url=rec["url"],
+        canonical_url=rec["canonical_url"],
+        site=rec["site"],
+        first_seen_at=now,
+        updated_at=now,
+        found_via=rec.get("found_via"),
+        source_lastmod=rec.get("source_lastmod"),
+    )
+    return values
+
+
+def search_entry(rec: dict[str, Any]) -> tuple[str, str]:
+    """The article's (title, body) in articles_fts: their matching form, as queries get it."""
+    return fts_text(rec.get("title") or ""), fts_text(rec.get("body") or "")
+
+
+def insert_sql(table: str, columns: Iterable[str]) -> str:
+    """INSERT of the named columns, for a dict's keys or a bulk executemany of its values.
+
+    Plain SQL rather than sqlite-utils' insert, which inspects the table on every call (a third
+    of the store's time an article)."""
+    columns = list(columns)
+    names = ", ".join(f"[{c}]" for c in columns)
+    return f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _update(conn: sqlite3.Connection, table: str, pk: int, values: Mapping[str, Any]) -> None:
+    sets = ", ".join(f"[{c}] = ?" for c in values)
+    conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*values.values(), pk])
+
+
 def utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -276,54 +320,43 @@ class ArticleStore:
 
     def _write_one(self, rec: dict[str, Any], crawl_id: int | None) -> str:
         now = rec.get("fetched_at") or utcnow()
-        existing = next(
-            self.db["articles"].rows_where(
-                "canonical_url = ?",
-                [rec["canonical_url"]],
-                select=", ".join(("id", "source_lastmod", *REVISION_FIELDS)),
-            ),
-            None,
-        )
-        values = _article_values(rec)
-        values.update(
-            last_seen_at=now, crawl_id=crawl_id, http_status=rec.get("http_status"), status="live"
-        )
-        lastmod = rec.get("source_lastmod")
-        if existing is None:
-            values.update(
-                url=rec["url"],
-                canonical_url=rec["canonical_url"],
-                site=rec["site"],
-                first_seen_at=now,
-                updated_at=now,
-                found_via=rec.get("found_via"),
-                source_lastmod=lastmod,
+        conn = self.db.conn
+        columns = ("id", "source_lastmod", *REVISION_FIELDS)
+        row = conn.execute(
+            f"SELECT {', '.join(columns)} FROM articles WHERE canonical_url = ?",
+            [rec["canonical_url"]],
+        ).fetchone()
+        if row is None:
+            values = new_article_row(rec, crawl_id, now)
+            article_id = int(
+                conn.execute(insert_sql("articles", values), [*values.values()]).lastrowid
             )
-            article_id = int(self.db["articles"].insert(values).last_pk)
             outcome = "new"
         else:
+            existing = dict(zip(columns, row, strict=True))
             article_id = existing["id"]
+            values = _visit_values(rec, None, now)
             values.pop("crawl_id")  # crawl_id stays the crawl that found the article
+            lastmod = rec.get("source_lastmod")
             if lastmod and (not existing["source_lastmod"] or lastmod > existing["source_lastmod"]):
                 values["source_lastmod"] = lastmod
             if existing["content_hash"] == rec.get("content_hash"):
                 seen = ("last_seen_at", "http_status", "status", "source_lastmod")
-                self.db["articles"].update(article_id, {k: values[k] for k in seen if k in values})
+                _update(conn, "articles", article_id, {k: values[k] for k in seen if k in values})
                 self._save_page(article_id, rec)
                 return "unchanged"
-            self.db["article_revisions"].insert(
-                {
-                    "article_id": article_id,
-                    "replaced_at": now,
-                    "crawl_id": crawl_id,
-                    **{field: existing[field] for field in REVISION_FIELDS},
-                }
-            )
+            revision = {
+                "article_id": article_id,
+                "replaced_at": now,
+                "crawl_id": crawl_id,
+                **{field: existing[field] for field in REVISION_FIELDS},
+            }
+            conn.execute(insert_sql("article_revisions", revision), [*revision.values()])
             values["updated_at"] = now
-            self.db["articles"].update(article_id, values)
+            _update(conn, "articles", article_id, values)
             outcome = "updated"
         self._save_page(article_id, rec)
-        self._index(article_id, rec)
+        self._index(article_id, rec, new=outcome == "new")
         if rec.get("near_duplicates"):
             self._group(article_id, rec["near_duplicates"])
         return outcome
@@ -345,20 +378,26 @@ class ArticleStore:
             pk="article_id",
         )
 
-    def _index(self, article_id: int, rec: dict[str, Any]) -> None:
-        """Bring the article's search entry and MinHash signature in step with its text."""
+    def _index(self, article_id: int, rec: dict[str, Any], *, new: bool = False) -> None:
+        """Bring the article's search entry and MinHash signature in step with its text (a `new`
+        article has neither yet: nothing to look up or take out first)."""
+        conn = self.db.conn
         if rec.get("minhash"):
-            previous = self.db.execute(
-                "SELECT signature FROM article_minhash WHERE article_id = ?", [article_id]
-            ).fetchone()
+            previous = None
+            if not new:
+                previous = conn.execute(
+                    "SELECT signature FROM article_minhash WHERE article_id = ?", [article_id]
+                ).fetchone()
             self.bands.insert(article_id, rec["minhash"], previous[0] if previous else None)
-            self.db["article_minhash"].upsert(
-                {"article_id": article_id, "signature": rec["minhash"]}, pk="article_id"
+            conn.execute(
+                "INSERT OR REPLACE INTO article_minhash (article_id, signature) VALUES (?, ?)",
+                [article_id, rec["minhash"]],
             )
-        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
-        self.db.execute(
+        if not new:
+            conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
+        conn.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            [article_id, fts_text(rec.get("title") or ""), fts_text(rec.get("body") or "")],
+            [article_id, *search_entry(rec)],
         )
 
     def _group(self, article_id: int, similar_urls: list[str]) -> None:

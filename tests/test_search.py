@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import storage.search
 from crawler.cli import main as khabar
 from storage.search import build_match, parse_query, search, snippet
 from storage.store import ArticleStore
@@ -288,3 +289,109 @@ def test_cli_search_missing_database(tmp_path: Path, capsys) -> None:
     assert khabar(["search", "x", "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "no khabar database at" in capsys.readouterr().err
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_a_frequent_query_shows_its_newest_matches_title_hits_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More matches than RANK_WINDOW: bm25 is not run (it reads every match); the newest
+    RANK_WINDOW matches are shown, those with the word in the title first, then newest first.
+    --site takes the site's newest matches, however old."""
+    monkeypatch.setattr(storage.search, "RANK_WINDOW", 4)
+    store = ArticleStore(tmp_path / "khabar.sqlite")
+    titled = {2, 5}  # articles whose title has the word too
+    records = [
+        _record(
+            "a" if n % 2 else "b",
+            f"https://example.test/{n}",
+            f"{'مؤتمر' if n in titled else 'خبر'} رقم {n}",
+            f"افتتح المؤتمر السنوي رقم {n} في دمشق",
+        )
+        for n in range(1, 8)
+    ]
+    try:
+        for record in records:  # one write each: ids follow the order, 1 to 7
+            store.write_articles([record], crawl_id=None)
+    finally:
+        store.close()
+    conn = sqlite3.connect(tmp_path / "khabar.sqlite")
+    try:
+        hits = search(conn, "مؤتمر", limit=3)
+        assert [h.url.rsplit("/", 1)[1] for h in hits] == ["5", "7", "6"]
+        assert [h.rank for h in hits] == [-1.0, 0.0, 0.0]
+        on_a = search(conn, "مؤتمر", site="a", limit=3)  # a's newest four: 7, 5, 3, 1
+        assert [h.url.rsplit("/", 1)[1] for h in on_a] == ["5", "7", "3"]
+        # the whole window when the limit asks for more than it
+        assert len(search(conn, "مؤتمر", limit=10)) == 7
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def frequent_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """RANK_WINDOW + 40 articles that all say مؤتمر (every seventh in its title), on 3 sites; a
+    few say لافروف too."""
+    path = tmp_path_factory.mktemp("frequent") / "khabar.sqlite"
+    store = ArticleStore(path)
+    try:
+        store.write_articles(
+            [
+                _record(
+                    f"s{n % 3}",
+                    f"https://example.test/{n}",
+                    f"{'مؤتمر' if n % 7 == 0 else 'خبر'} رقم {n}",
+                    f"افتتح المؤتمر السنوي رقم {n}" + (" بحضور لافروف" if n % 97 == 0 else ""),
+                )
+                for n in range(1, storage.search.RANK_WINDOW + 41)
+            ],
+            crawl_id=None,
+        )
+    finally:
+        store.close()
+    return path
+
+
+@pytest.mark.parametrize("site", ["", "s1"])
+@pytest.mark.parametrize("query", ["مؤتمر", "لافروف", "مؤتمر لافروف", "غائب"])
+def test_datasette_canned_search_lists_what_khabar_search_does(
+    frequent_db: Path, query: str, site: str
+) -> None:
+    """The canned query in storage/datasette/metadata.yaml is SQL of its own: same hits, same
+    order as storage.search, above and below RANK_WINDOW matches."""
+    from crawler.commands.serve import load_metadata
+    from storage.datasette.plugins.khabar_arabic import prepare_connection
+
+    canned = load_metadata()["databases"]["khabar"]["queries"]["search"]["sql"]
+    assert f"limit {storage.search.RANK_WINDOW}" in canned
+    conn = sqlite3.connect(frequent_db)
+    prepare_connection(conn)
+    try:
+        rows = conn.execute(canned, {"q": query, "site": site}).fetchall()
+        hits = search(conn, query, site=site or None, limit=100)
+    finally:
+        conn.close()
+    assert [row[0] for row in rows] == [hit.id for hit in hits]
+    assert bool(hits) == (query != "غائب")
+
+
+def test_site_search_reads_sites_from_the_index_and_works_without_it(
+    search_db: Path, tmp_path: Path
+) -> None:
+    """--site checks each match's site in idx_articles_id_site (m009), not in its row; a file
+    no writer has migrated yet has no such index and is searched all the same."""
+    statements: list[str] = []
+    conn = sqlite3.connect(search_db)
+    conn.set_trace_callback(statements.append)
+    try:
+        hits = [h.id for h in search(conn, "الخارجية", site="sana")]
+    finally:
+        conn.close()
+    assert hits and any("INDEXED BY idx_articles_id_site" in s for s in statements)
+    old = tmp_path / "old.sqlite"
+    old.write_bytes(search_db.read_bytes())
+    conn = sqlite3.connect(old)
+    try:
+        conn.execute("DROP INDEX idx_articles_id_site")
+        assert [h.id for h in search(conn, "الخارجية", site="sana")] == hits
+    finally:
+        conn.close()

@@ -19,9 +19,16 @@ from crawler.commands import (
 )
 from crawler.config import load_config
 from storage.readonly import connect_readonly
-from storage.search import search
+from storage.search import RANK_WINDOW, search
 
 MAX_LIMIT = 1_000_000  # above this, a number is a typo, not a wish (and SQLite's int is 64-bit)
+
+HELP = f"""Search titles and bodies of the stored articles. Prints url, site, published_at, title
+and a snippet of the original text around the first hit. A query with at most {RANK_WINDOW:,}
+matches lists them best match first (bm25, title hits weigh more), newer first among equals; a
+more frequent one lists its {RANK_WINDOW:,} most recently stored matches, those with a hit in the
+title first, then newest first (ranking every match would take seconds in a large archive). The
+database is opened read-only."""
 
 EPILOG = """\
 \b
@@ -41,6 +48,7 @@ examples:
 @click.command(
     "search",
     short_help="full-text search of the stored articles (Arabic-aware)",
+    help=HELP,
     epilog=EPILOG,
 )
 @click.argument("query", callback=require_utf8)
@@ -55,9 +63,6 @@ examples:
 )
 @db_option
 def command(query: str, site: str | None, as_json: bool, limit: int, db: Path | None) -> int:
-    """Search titles and bodies of the stored articles. Prints url, site, published_at, title
-    and a snippet of the original text around the first hit, best match first (bm25, title hits
-    weigh more), newer first among equals. The database is opened read-only."""
     if site:
         require_sites(load_config(), [site])
     path = resolve_db(db)
