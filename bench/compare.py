@@ -1,9 +1,10 @@
 """khabar vs trafilatura's CLI, side by side, on one generated site of real-weight Arabic pages.
 
 Both tools crawl the same sitemap on 127.0.0.1 (bench/throughput.py generates and serves it) with
-no politeness delay and two extraction processes:
+no politeness delay, on both cores:
 
-- khabar: `scrapy crawl bench` of a throwaway config, KHABAR_EXTRACT_WORKERS=2;
+- khabar: `scrapy crawl bench` of a throwaway config: the crawl process (fetching, dedup, the
+  store) beside KHABAR_EXTRACT_WORKERS=1 extraction process (the default; `--workers 2` for two);
 - trafilatura: `trafilatura --sitemap URL --list`, then `-i urls --output-dir DIR --json
   --parallel 2 --with-metadata` with SLEEP_TIME = 0 and SSRF_PROTECTION = off in a settings.cfg
   (its one-step `--sitemap --output-dir` loops on the sitemap with courlan 1.4).
@@ -156,7 +157,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="articles in the generated site")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each tool (alternating)")
-    parser.add_argument("--workers", type=int, default=2, help="khabar extraction workers")
+    parser.add_argument("--workers", type=int, default=1, help="khabar extraction workers")
     parser.add_argument("--only", choices=["khabar", "trafilatura"], help="run one tool only")
     args = parser.parse_args()
     rows: list[dict[str, float]] = []
