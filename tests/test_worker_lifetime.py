@@ -10,7 +10,6 @@ must not make any worker print a KeyboardInterrupt traceback.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -32,6 +31,7 @@ from tests.conftest import PROJECT_ROOT
 from tests.support.faults import crawl_args, plain_config, plain_site
 from tests.support.ops_faults import alive, descendants
 from tests.support.replay import ReplayServer, slow_fault
+from tests.test_run_outcome import status_of
 
 SITE, HOST, N = "lifetime", "news.lifetime.test", 12
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -112,17 +112,8 @@ def test_sigkill_of_a_crawl_leaves_no_orphan_and_status_calls_it_vanished(slow_c
             os.kill(pid, signal.SIGKILL)
         proc.wait()
         log.close()
-    status = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "status", "--json"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "KHABAR_CONFIG": str(tmp / "config.yaml"), "KHABAR_DB": ""},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    row = json.loads(status.stdout)[0]
-    assert (status.returncode, row["last_status"], row["health"]) == (1, "failed", "failing")
+    returncode, row = status_of(tmp)
+    assert (returncode, row["last_status"], row["health"]) == (1, "failed", "failing")
     assert "process vanished" in row["reason"]
 
 
