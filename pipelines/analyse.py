@@ -3,7 +3,7 @@
 Its own module, importing only extraction and fingerprinting: a spawned worker imports the
 module of the function it is given, and pipelines/extract.py would bring Scrapy and Twisted
 into every worker (~60 MB each) for nothing. The other way round too: the crawl process only
-names these functions to its pool, so extraction (trafilatura, htmldate, justext, ~30 MB) is
+names these functions to its pool, so extraction (trafilatura, htmldate, justext: ~7 MB) is
 imported by `init_worker` in each worker, and by the crawl itself only if it extracts in-process.
 """
 

@@ -32,7 +32,7 @@ DICT_SIZE = 512 * 1024  # room for a site with several page layouts
 TRAIN_BYTES = 8 * 1024 * 1024
 # fastcover with fixed parameters. zstd's default searches dozens of (k, d) pairs: on 200 news
 # pages that cost 6x the CPU (1.3 s on the reactor thread) and 10 MB more, for a dictionary that
-# compressed them worse (13 KB a page against 9.6 KB; /work corpus pages, level 3).
+# compressed them worse (13 KB a page against 9.6 KB on the corpus pages, level 3).
 COVER_PARAMS = {"k": 2048, "d": 8, "f": 16, "accel": 4}
 
 
