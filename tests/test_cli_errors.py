@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -258,16 +257,38 @@ def test_schedule_refuses_a_directory_as_database(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+# Runs the CLI with an import hook that reports, on a pipe, the moment the extraction stack starts
+# importing and then holds that import: the SIGINT lands inside it however fast the machine is.
+HOLD_AT_IMPORT = """
+import importlib.abc, os, sys, time
+class Hold(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "trafilatura":
+            os.write(int(os.environ["KHABAR_TEST_IMPORT_FD"]), b"importing")
+            time.sleep(120)
+        return None
+sys.meta_path.insert(0, Hold())
+from crawler.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def test_ctrl_c_during_start_up_is_not_a_traceback(corpus_dir: Path) -> None:
     """SIGINT while the command is still importing the extraction stack: exit 130, quietly."""
+    ready, report = os.pipe()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "extract", str(corpus_dir / PAGE), "--url", URL],
+        [sys.executable, "-c", HOLD_AT_IMPORT, "extract", str(corpus_dir / PAGE), "--url", URL],
         cwd=PROJECT_ROOT,
-        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "KHABAR_TEST_IMPORT_FD": str(report)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        pass_fds=(report,),
     )
-    time.sleep(0.6)  # past interpreter start-up, inside the imports (seconds on this machine)
+    os.close(report)
+    try:
+        assert os.read(ready, 16) == b"importing", "the command never imported trafilatura"
+    finally:
+        os.close(ready)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
