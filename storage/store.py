@@ -24,6 +24,7 @@ from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_v
 from storage import schema
 from storage.lsh import MinHashBands
 from storage.pages import PageArchive
+from storage.paths import DatabasePathError
 
 logger = logging.getLogger(__name__)
 
@@ -88,17 +89,29 @@ def utcnow() -> str:
 
 
 def open_database(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open the file in WAL mode with a busy timeout, upgrading the schema if asked."""
+    """Open the file in WAL mode with a busy timeout, upgrading the schema if asked.
+
+    Raises DatabasePathError, before changing anything, when the file is another
+    application's SQLite database or one written by a newer khabar (storage.schema.problem).
+    """
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        problem = schema.problem(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    if problem:
+        conn.close()
+        raise DatabasePathError(problem)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn)
     # Checking is a read; the write lock is taken only when there is something to apply, so
     # the half-dozen opens of one crawl do not queue behind another crawl's transaction.
-    if migrate and schema.migrations.pending(db):
+    if migrate and schema.needs_upgrade(db):
         with _write_lock(db):
             schema.apply(db)
     return db
@@ -430,7 +443,7 @@ class ArticleStore:
         )
         size, original = self.db.execute(
             "SELECT COUNT(*), (SELECT id FROM articles WHERE dup_group = :g "
-            "ORDER BY published_at IS NULL, julianday(published_at), first_seen_at, id LIMIT 1) "
+            f"ORDER BY {schema.ORIGINAL_FIRST} LIMIT 1) "
             "FROM articles WHERE dup_group = :g",
             {"g": group_id},
         ).fetchone()
