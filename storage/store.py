@@ -23,7 +23,7 @@ from crawler.arabic import fts_text
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
 from storage.lsh import MinHashBands
-from storage.pages import PageArchive
+from storage.pages import PageArchive, UnreadablePage
 from storage.paths import DatabasePathError
 
 logger = logging.getLogger(__name__)
@@ -174,7 +174,8 @@ def parse_time(value: str | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A kept raw page and what is needed to extract it again."""
+    """A kept raw page and what is needed to extract it again; `unreadable` says why a page
+    whose bytes cannot be had back has none (its `html` is empty)."""
 
     article_id: int
     site: str
@@ -182,6 +183,7 @@ class StoredPage:
     http_encoding: str | None
     hints: dict[str, str]
     html: bytes
+    unreadable: str | None = None
 
 
 @dataclass
@@ -256,7 +258,8 @@ class ArticleStore:
         )
 
     def stored_pages(self, site: str | None = None, page_size: int = 200) -> Iterator[StoredPage]:
-        """Every kept raw page (optionally of one site), for re-extraction without fetching.
+        """Every kept raw page (optionally of one site), for re-extraction without fetching;
+        a page that does not decompress comes with its reason instead of its bytes.
 
         Read `page_size` rows at a time by article id, so the archive is never in memory at
         once and no read cursor stays open while the caller writes its updates.
@@ -272,13 +275,12 @@ class ArticleStore:
         while True:
             rows = self.db.execute(sql, [last, *([site] if site else []), page_size]).fetchall()
             for row in rows:
+                try:
+                    html, unreadable = self.pages.read(*row[5:]), None
+                except UnreadablePage as exc:
+                    html, unreadable = b"", str(exc)
                 yield StoredPage(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3],
-                    json.loads(row[4] or "{}"),
-                    self.pages.read(*row[5:]),
+                    row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), html, unreadable
                 )
             if len(rows) < page_size:
                 return
