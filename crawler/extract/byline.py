@@ -1,0 +1,294 @@
+"""The author: a displayed byline («كتب», «بقلم», «بواسطة»), a source line, an agency dateline or
+tail, declared metadata, a bare name under the headline, the feed's author; never the site itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from . import selectors as S
+from .clean import squash
+from .elements import (
+    by_headline,
+    in_navigation,
+    is_hidden,
+    menu_texts,
+    select_elements,
+    site_selector,
+    text_of,
+)
+from .jsonld import first, name_of
+from .page import Page
+from .site import is_site_account, site_names
+from .sources import Source
+
+# The words that introduce a byline: 'كتب', 'كتبه', 'بقلم', 'بواسطة', 'نشر بواسطة', 'by' ...
+_BYLINE_WORD = (
+    r"(?:(?:كتب|نشر|نشرت|أرسل|ارسل|أرسلت|ارسلت)\s+(?:بواسطة|بواسطه)|بواسطة|بواسطه|"
+    r"كتبته|كتبتها|كتبها|كتبه|كتبت|كتب|بقلم|الكاتبة|الكاتب|المحررة|المحرر|حوار|إعداد|اعداد|"
+    r"تحرير|متابعة|"
+    r"posted by|written by|by)"
+)
+
+
+_BYLINE_PREFIX = re.compile(
+    rf"^\s*(?:[|/•·]\s*)?(?:(?:{_BYLINE_WORD}|تقرير|متابعة|ترجمة|تحرير)(?!\w)\s*[:：\-–]?\s*)?",
+    re.I,
+)
+
+
+BYLINE_LINE = re.compile(
+    rf"^(?:[^\d:|/]{{2,30}}/\s*)?{_BYLINE_WORD}(?!\w)\s*[:：\-–]?\s*(?P<name>[^\d:|]{{3,40}})$",
+    re.I,
+)
+
+
+_SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
+
+
+_AGENCY_TAIL = re.compile(
+    r"(?:^|\s|[-–—.])(?:--|-|–|—)?\s*\((?P<name>[^()\d]{2,25})\)\s*\.?$|"
+    r"^(?:--|-|–|—)\s*(?P<dash>[^()\d]{2,25})$"
+)
+
+
+# A dateline opening the body: 'حلب (واس) - …', 'الكويت-سانا قال …', 'بغداد - أ ف ب - …'.
+_CITY = r"^[^\d()\-–—:،.]{2,30}?"
+
+
+_DATED_CITY = r"^[^()\-–—:،.]{2,40}?"  # 'الزرقاء 12 أيار (الأناضول) -'
+
+
+_DATELINE = re.compile(
+    rf"{_DATED_CITY}\s*\((?P<paren>[^()\d]{{2,25}})\)"
+    rf"|{_CITY}\s*[-–—]\s*(?P<dash>[^\d()\-–—]{{2,20}}?)\s*[-–—:]"
+    rf"|{_CITY}[-–—]\s*(?P<joined>[^\s\d()\-–—]{{2,12}}|[^\s\d()\-–—]\s[^\s\d()\-–—]\s"
+    rf"[^\s\d()\-–—])(?:\s|$)"
+)
+
+
+_AGENCIES = frozenset(
+    {
+        "أ ف ب",
+        "ا ف ب",
+        "أ.ف.ب",
+        "أ ش أ",
+        "ا ش ا",
+        "د ب أ",
+        "رويترز",
+        "بترا",
+        "سانا",
+        "واس",
+        "وام",
+        "قنا",
+        "كونا",
+        "بنا",
+        "واع",
+        "وفا",
+        "الأناضول",
+        "شينخوا",
+        "سبوتنيك",
+        "وكالات",
+        "سبأ",
+        "واج",
+        "وات",
+        "ومع",
+        "و م ع",
+        "إرنا",
+        "ارنا",
+        "العمانية",
+        "يو بي آي",
+        "أسوشيتد برس",
+        "afp",
+        "reuters",
+        "ap",
+        "dpa",
+    }
+)
+
+
+def clean_byline(text: str, page: Page) -> str | None:
+    text = squash(text)
+    text = _BYLINE_PREFIX.sub("", text, count=1).strip(" |:-–")
+    if not text or len(text) > 80:
+        return None
+    if text in site_names(page):
+        return None
+    return text
+
+
+_BYLINE_TAGS = (
+    *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small", "li"),
+)
+
+
+# What follows a name on the same line: the date, a relative time, a separator.
+_AFTER_NAME = re.compile(
+    r"\s(?:نشر|نُشر|تم\s|بتاريخ|تاريخ|في\s|قبل\s|منذ\s|الساعة\s|اخر|آخر|[|•·])|\s\d"
+    r"|\s(?:ال|)(?:اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت|أحد|احد)(?!\w)"
+    r"|\s[-–—](?:\s|$)"
+)
+
+
+def _byline_match(page: Page, el: HtmlElement) -> tuple[str, str] | None:
+    if len(el) > 3 or any(d in page.menus for d in el.iter("ul", "ol", "nav", "div", "td")):
+        return None
+    line = _AFTER_NAME.split(text_of(el), maxsplit=1)[0].strip()
+    if not line or len(line) > 60:
+        return None
+    m = BYLINE_LINE.match(line)
+    if m and not is_hidden(el) and not in_navigation(page, el):
+        return squash(m.group("name")).strip(" .،"), line
+    return None
+
+
+def byline_line(page: Page) -> tuple[str, str] | None:
+    """A displayed 'كتب فلان' / 'بقلم : فلان' / 'site/بقلم : فلان' line: (author, line); the
+    innermost element that reads so (its parent may add the date or 'قبل ساعة')."""
+    for el in page.scope.iter(*_BYLINE_TAGS):
+        found = _byline_match(page, el)
+        if found is None:
+            continue
+        for inner in el.iterdescendants(*_BYLINE_TAGS):
+            deeper = _byline_match(page, inner)
+            if deeper is not None:
+                found = deeper
+        return found
+    return None
+
+
+def source_line(page: Page) -> tuple[str, str] | None:
+    """'المصدر : وكالات' under the body: (author, line)."""
+    for el in [*select_elements(page, S.SOURCE_LINE), *page.scope.iter("span", "p", "div")]:
+        if len(el) > 6:
+            continue
+        line = text_of(el)
+        if not line or len(line) > 80:
+            continue
+        m = _SOURCE_LINE.match(line)
+        if m and not is_hidden(el):
+            return squash(m.group("name")), line
+    return None
+
+
+def shown_author(page: Page) -> tuple[str | None, str | None, Source | None]:
+    """(author, displayed byline line to drop from the body, source): what the page shows."""
+    site = site_selector(page, "author")
+    texts = site or (
+        text_of(el)
+        for sel in S.AUTHOR
+        for el in page.select(sel, page.scope)
+        if not is_hidden(el) and not in_navigation(page, el)
+    )
+    for text in texts:
+        name = clean_byline(text, page)
+        if name and len(name.split()) <= 6 and not is_site_account(name, page):
+            return name, None, Source.SITE_RULE if site else Source.DISPLAYED
+    for finder in (byline_line, source_line):
+        found = finder(page)
+        if found and not is_site_account(found[0], page):
+            return found[0], found[1], Source.BYLINE
+    return None, None, None
+
+
+# Words a name never holds; a kicker or a subtitle of two to four words usually does.
+_NOT_IN_NAMES = frozenset(
+    "في من على الى إلى عن مع رغم وسط خلال بعد قبل منذ حول ضد عبر بين تحت فوق هل لا لم لن ما"
+    " و أو او ثم كل هذا هذه التي الذي اليوم غدا أمس"
+    # share bars and reading widgets print short lines too
+    " انسخ نسخ الرابط رابط شارك مشاركة اقرأ إقرأ تابع تابعونا أضف اضف اضغط طباعة إرسال ارسال"
+    " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر"
+    " الكلمات كلمات الدلالية الدالة مفتاحية الوسوم وسوم تاجز".split()
+)
+
+
+_NAME_WORD = re.compile(r"^[\u0621-\u064a]{2,15}$")
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(
+        _NAME_WORD.match(w) and w not in _NOT_IN_NAMES and not w.startswith("لل") for w in words
+    )
+
+
+def unlabelled_name(page: Page, headline: str | None) -> str | None:
+    """A bare name printed between the headline and the body ('<div>حسن الزعبي</div>'):
+    a leaf line of two to four name-like words, not a menu entry nor a link elsewhere."""
+    menu = menu_texts(page)
+    for el in by_headline(page, before=0, after=10):
+        if len(el) or el.tag not in _BYLINE_TAGS or el.tag == "a":
+            continue
+        text = text_of(el)
+        if not text or text == headline or text in menu or not looks_like_name(text):
+            continue
+        if not is_hidden(el) and not in_navigation(page, el) and not is_site_account(text, page):
+            return text
+    return None
+
+
+def agency_line(paragraphs: list[str]) -> str | None:
+    """The agency of a dateline opening the body ('حلب (واس) -', 'الكويت-سانا'), or of a tail
+    ending it ('(أ ف ب)', '--(بترا)', a last line that is only an agency name)."""
+    if paragraphs:
+        m = next(filter(None, (_DATELINE.match(p) for p in paragraphs[:2])), None)
+        name = squash(m.group("paren") or m.group("dash") or m.group("joined")) if m else ""
+        if name.lower() in _AGENCIES:
+            return name
+    for line in reversed(paragraphs[-2:]):
+        m = _AGENCY_TAIL.search(line)
+        if not m:
+            continue
+        name = squash(m.group("name") or m.group("dash")).strip(" .")
+        whole_line = len(line) <= len(m.group(0)) + 2
+        if name and (name.lower() in _AGENCIES or (whole_line and len(name.split()) <= 3)):
+            return name
+    return None
+
+
+def declared_authors(page: Page) -> tuple[str | None, Source | None]:
+    """The author the page declares but does not show: JSON-LD (a list of Persons joined),
+    article:author / meta author, itemprop=author. Desk accounts and the site are nobody."""
+    candidates: list[tuple[list[str], Source]] = []
+    ld = first(page.ld_articles, "author")
+    if ld is not None:
+        items = ld if isinstance(ld, list) else [ld]
+        candidates.append(([n for n in map(name_of, items) if n], Source.JSONLD))
+    for key in ("author", "article:author", "dc.creator", "byl", "sailthru.author"):
+        candidates.append((page.meta_all(key)[:1], Source.META))
+    for el in page.select("[itemprop=author]"):
+        inner = el.find(".//*[@itemprop='name']")
+        name = el.get("content") or text_of(inner if inner is not None else el)
+        candidates.append(([name] if name else [], Source.META))
+    for names, source in candidates:
+        kept = []
+        for n in names:
+            name = clean_byline(n, page)
+            if name and not is_site_account(name, page) and name not in kept:
+                kept.append(name)
+        if kept:
+            return "، ".join(kept), source
+    return None, None
+
+
+def author(
+    page: Page, paragraphs: list[str], hint: str | None = None
+) -> tuple[str | None, Source | None]:
+    """When the page shows no byline: the agency of a dateline or a tail, then declared metadata,
+    then a bare name under the headline, then the feed's author (never the site itself)."""
+    tail = agency_line(paragraphs)
+    if tail:
+        return tail, Source.BYLINE
+    name, source = declared_authors(page)
+    if name:
+        return name, source
+    bare = unlabelled_name(page, text_of(page.headline) if page.headline is not None else None)
+    if bare:
+        return bare, Source.POSITION
+    if hint:
+        name = clean_byline(hint, page)
+        if name and not is_site_account(name, page):
+            return name, Source.FEED
+    return None, None

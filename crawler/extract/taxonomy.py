@@ -1,0 +1,169 @@
+"""Where the site files the story: its section (a breadcrumb, a category label, a label by the
+headline that is one of the menu's sections; else what the page declares or the feed says) and
+its tags.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from . import selectors as S
+from .clean import squash
+from .elements import (
+    by_headline,
+    in_navigation,
+    is_hidden,
+    letters_of,
+    menu_texts,
+    select_texts,
+    site_selector,
+    text_of,
+)
+from .jsonld import first
+from .page import Page
+from .site import HOME_WORDS, is_site_account
+from .sources import Source
+
+NOT_A_SECTION = frozenset(
+    {"تفاصيل الخبر", "التفاصيل", "تفاصيل", "الخبر", "details", "article", "المقال", "الخبر كاملا"}
+)
+
+
+_CRUMB_SEPARATORS = re.compile(r"[»«›‹>/\\|]|→|←")
+
+
+_CATEGORY_PATH = re.compile(
+    r"/(?:category|categories|cat|section|sections|qism|topics?|rubri[ck]|news-category)\b"
+    r"|[?&](?:cat|category|section|sec|catid|cid)=",
+    re.I,
+)
+
+
+def _crumbs(el: HtmlElement, headline: str | None) -> list[str]:
+    texts = []
+    for a in el.iter("a"):
+        href, text = a.get("href") or "", text_of(a)
+        path = urlsplit(href).path if href else ""
+        if not text or text.lower() in HOME_WORDS or (href and path in ("", "/")):
+            continue
+        if _is_headline(text, headline) or text.lower() in NOT_A_SECTION or len(text) > 60:
+            continue
+        texts.append(text)
+    return texts
+
+
+def _is_headline(text: str, headline: str | None) -> bool:
+    """The crumb repeats the headline, whole or cut with an ellipsis."""
+    if not headline:
+        return False
+    short = letters_of(text.rstrip(" .…"))
+    return bool(short) and len(short) >= 12 and letters_of(headline).startswith(short)
+
+
+def _unlabelled_breadcrumbs(page: Page) -> list[HtmlElement]:
+    """A trail without a known class: 'الرئيسية » سياسة » …', 2-6 links, separators between."""
+    out = []
+    for a in page.tree.iter("a"):
+        if text_of(a).lower() not in HOME_WORDS:
+            continue
+        trail = a.getparent()
+        while trail is not None and trail.tag in ("li", "span") and len(trail) <= 1:
+            trail = trail.getparent()
+        if trail is None:
+            continue
+        links, text = trail.findall(".//a"), text_of(trail)
+        if not (2 <= len(links) <= 6 and len(text) <= 250):
+            continue  # a menu of 20 sections starting with الرئيسية is not a trail
+        if trail.tag in ("ol", "ul") or _CRUMB_SEPARATORS.search(text):
+            out.append(trail)
+    return out
+
+
+_SECTION_LABEL = re.compile(r"^(?:في|القسم|قسم|التصنيف|التصنيفات|الفئة|نشر في)\s*[:：]?\s+")
+
+
+def _section_near_headline(page: Page, headline: str | None) -> str | None:
+    """A short label by the headline that is one of the site menu's sections, or a link to a
+    category path (class names are not needed; menus and tag links are skipped)."""
+    menu = menu_texts(page)
+    for el in by_headline(page, before=12, after=12):
+        if el.tag not in ("a", "span", "font", "div", "td", "p", "b", "strong", "li", "small"):
+            continue
+        if el.tag != "a" and el.find(".//a") is not None:
+            continue  # a line holding a link: the link itself is looked at
+        if "tag" in (el.get("rel") or "").split():
+            continue
+        text = _SECTION_LABEL.sub("", text_of(el)).rstrip(":")
+        if not text or len(text) > 40 or len(text.split()) > 5 or _is_headline(text, headline):
+            continue
+        if text.lower() in HOME_WORDS or text.lower() in NOT_A_SECTION:
+            continue
+        by_path = el.tag == "a" and _CATEGORY_PATH.search(el.get("href") or "")
+        if (by_path or text in menu) and not in_navigation(page, el) and not is_hidden(el):
+            return text
+    return None
+
+
+def section(
+    page: Page, headline: str | None, hint: str | None = None
+) -> tuple[str | None, Source | None]:
+    site = site_selector(page, "section")
+    if site:
+        return site[0], Source.SITE_RULE
+    labelled = False
+    for sel in S.BREADCRUMB:
+        for el in page.select(sel):
+            labelled = True
+            crumbs = _crumbs(el, headline)
+            if crumbs:
+                return crumbs[-1], Source.BREADCRUMB
+    for el in [] if labelled else _unlabelled_breadcrumbs(page):
+        crumbs = _crumbs(el, headline)
+        if crumbs:
+            return crumbs[-1], Source.BREADCRUMB
+    for sel in S.SECTION_LABEL:
+        for el in page.select(sel, page.scope):
+            text = text_of(el)
+            if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(page, el):
+                return text.rstrip(":"), Source.DISPLAYED
+    near = _section_near_headline(page, headline)
+    if near:
+        return near, Source.POSITION
+    value = first(page.ld_articles, "articleSection")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    if isinstance(value, str) and squash(value):
+        return squash(value), Source.JSONLD
+    declared = page.meta("article:section")
+    if declared and not is_site_account(declared, page):
+        return squash(declared), Source.META
+    if hint and squash(hint):
+        return squash(hint), Source.FEED
+    return None, None
+
+
+def _split_keywords(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [squash(v) for v in value if isinstance(v, str) and squash(v)]
+    if isinstance(value, str):
+        return [squash(v) for v in re.split(r"[,،]", value) if squash(v)]
+    return []
+
+
+def tags(page: Page) -> tuple[list[str], Source | None]:
+    found, source = site_selector(page, "tags"), Source.SITE_RULE
+    if not found:
+        found, source = page.meta_all("article:tag"), Source.META
+    if not found:
+        found, source = select_texts(page, S.TAGS), Source.DISPLAYED
+    if not found:
+        found, source = _split_keywords(first(page.ld_articles, "keywords")), Source.JSONLD
+    out: list[str] = []
+    for t in found:
+        t = squash(t).lstrip("#")
+        if t and t not in out and len(t) <= 80:
+            out.append(t)
+    return out, source if out else None
