@@ -31,44 +31,28 @@ _BYLINE_WORD = (
     r"تحرير|متابعة|"
     r"posted by|written by|by)"
 )
-
-
 _BYLINE_PREFIX = re.compile(
     rf"^\s*(?:[|/•·]\s*)?(?:(?:{_BYLINE_WORD}|تقرير|متابعة|ترجمة|تحرير)(?!\w)\s*[:：\-–]?\s*)?",
     re.I,
 )
-
-
 BYLINE_LINE = re.compile(
     rf"^(?:[^\d:|/]{{2,30}}/\s*)?{_BYLINE_WORD}(?!\w)\s*[:：\-–]?\s*(?P<name>[^\d:|]{{3,40}})$",
     re.I,
 )
-
-
 _SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
-
-
 _AGENCY_TAIL = re.compile(
     r"(?:^|\s|[-–—.])(?:--|-|–|—)?\s*\((?P<name>[^()\d]{2,25})\)\s*\.?$|"
     r"^(?:--|-|–|—)\s*(?P<dash>[^()\d]{2,25})$"
 )
-
-
 # A dateline opening the body: 'حلب (واس) - …', 'الكويت-سانا قال …', 'بغداد - أ ف ب - …'.
 _CITY = r"^[^\d()\-–—:،.]{2,30}?"
-
-
 _DATED_CITY = r"^[^()\-–—:،.]{2,40}?"  # 'الزرقاء 12 أيار (الأناضول) -'
-
-
 _DATELINE = re.compile(
     rf"{_DATED_CITY}\s*\((?P<paren>[^()\d]{{2,25}})\)"
     rf"|{_CITY}\s*[-–—]\s*(?P<dash>[^\d()\-–—]{{2,20}}?)\s*[-–—:]"
     rf"|{_CITY}[-–—]\s*(?P<joined>[^\s\d()\-–—]{{2,12}}|[^\s\d()\-–—]\s[^\s\d()\-–—]\s"
     rf"[^\s\d()\-–—])(?:\s|$)"
 )
-
-
 _AGENCIES = frozenset(
     {
         "أ ف ب",
@@ -122,8 +106,6 @@ def clean_byline(text: str, page: Page) -> str | None:
 _BYLINE_TAGS = (
     *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small", "li"),
 )
-
-
 # What follows a name on the same line: the date, a relative time, a separator.
 _AFTER_NAME = re.compile(
     r"\s(?:نشر|نُشر|تم\s|بتاريخ|تاريخ|في\s|قبل\s|منذ\s|الساعة\s|اخر|آخر|[|•·])|\s\d"
@@ -202,8 +184,6 @@ _NOT_IN_NAMES = frozenset(
     " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر"
     " الكلمات كلمات الدلالية الدالة مفتاحية الوسوم وسوم تاجز".split()
 )
-
-
 _NAME_WORD = re.compile(r"^[\u0621-\u064a]{2,15}$")
 
 

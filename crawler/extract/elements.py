@@ -17,7 +17,6 @@ from .clean import squash
 from .page import Page
 
 logger = logging.getLogger(__name__)
-
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 

@@ -27,8 +27,6 @@ from .taxonomy import NOT_A_SECTION
 # A headline is one sentence; an "h1" longer than this is an unclosed <h1> that swallowed the
 # article (malformed HTML), not a title.
 MAX_HEADLINE_WORDS = 60
-
-
 _HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "td", "div", "span", "strong", "b", "font", "p", "a")
 
 
@@ -162,8 +160,6 @@ def kicker(
 
 
 _RELATIVE_TIME = re.compile(r"^(?:منذ|قبل)\s|\bago$", re.I)
-
-
 _KICKER_TAGS = frozenset({"h2", "h3", "h4", "h5", "p", "div", "span", "font", "b", "strong", "em"})
 
 

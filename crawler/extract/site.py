@@ -14,11 +14,7 @@ from .jsonld import first, name_of
 from .page import Page
 
 SEPARATORS = (" - ", " – ", " — ", " | ", " :: ", " « ", " » ", " : ")
-
-
 _ORG_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
-
-
 HOME_WORDS = frozenset({"الرئيسية", "الصفحة الرئيسية", "الرئيسيه", "home", "accueil", "homepage"})
 
 
@@ -128,8 +124,6 @@ _DESK_ACCOUNTS = frozenset(
         "مدير الموقع",
     }
 )
-
-
 # Who built the site, declared in <meta name="author"> by legacy CMS templates.
 _VENDOR = re.compile(
     r"\b(?:designs?|designed|developed|powered|soft(?:ware)?|solutions|technolog\w*|studio|"

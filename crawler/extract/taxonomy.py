@@ -30,11 +30,7 @@ from .sources import Source
 NOT_A_SECTION = frozenset(
     {"تفاصيل الخبر", "التفاصيل", "تفاصيل", "الخبر", "details", "article", "المقال", "الخبر كاملا"}
 )
-
-
 _CRUMB_SEPARATORS = re.compile(r"[»«›‹>/\\|]|→|←")
-
-
 _CATEGORY_PATH = re.compile(
     r"/(?:category|categories|cat|section|sections|qism|topics?|rubri[ck]|news-category)\b"
     r"|[?&](?:cat|category|section|sec|catid|cid)=",
