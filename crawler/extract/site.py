@@ -140,14 +140,58 @@ def is_site_account(name: str, page: Page) -> bool:
     if _VENDOR.search(low):
         return True
     letters = letters_of(low)
-    domain = domain_name(page)
+    domain = letters_of(domain_name(page))  # al-ayyam.ps: 'alayyam'
     if len(domain) >= 3 and (domain in letters or (len(letters) >= 3 and letters in domain)):
         return True
+    latin = _skeletons(low) if low.isascii() else set()
     for site in site_names(page):
         site_letters = letters_of(site.lower())
         if letters and (letters == site_letters or f" {low} " in f" {site.lower()} "):
             return True
+        if latin and not site.isascii() and latin & _skeletons(site):
+            return True  # 'Al-Ghad' for الغد, 'Asharq Al-Awsat' for الشرق الأوسط
     return False
+
+
+# The site's name written in Latin letters is compared by its consonants: Arabic letters and
+# their usual romanisations map to one class each (خ/kh, ق/q/k, ج/j/g …); vowels, alef, waw,
+# yeh and ain are dropped, as romanisations write them in too many ways.
+_ARABIC_CONSONANTS = dict(
+    zip(
+        "بتثجحخدذرزسشصضطظغفقكکلمنهپچگژ",
+        "BTTJHKDDRZSXSDTZGFKKKLMNHBXJJ",
+        strict=True,
+    )
+)
+_LATIN_DIGRAPHS = re.compile(r"kh|gh|sh|ch|th|dh|ph|.")
+_LATIN_CONSONANTS = {"kh": "K", "gh": "G", "sh": "X", "ch": "X", "th": "T", "dh": "D", "ph": "F"}
+_LATIN_CONSONANTS |= dict(zip("bptdjgzsckqfvhlmnrx", "BBTDJJZSKKKFFHLMNRK", strict=True))
+_ARTICLE = re.compile(r"(?:^|(?<=\s))(?:ال|al[-\s]|el[-\s]|a[dnrstz]h?-)", re.I)
+_MEDIA_WORDS = re.compile(
+    r"(?:^|\s)(?:صحيفة|جريدة|موقع|بوابة|شبكة|قناة|مجلة|إذاعة|اذاعة|"
+    r"newspaper|news|online|daily|tv|net|com)(?=\s|$)",
+    re.I,
+)
+MIN_SKELETON = 3  # two consonants match too many unrelated names
+
+
+def _skeleton(text: str) -> str:
+    if text.isascii():
+        classes = (_LATIN_CONSONANTS.get(c, "") for c in _LATIN_DIGRAPHS.findall(text.lower()))
+    else:
+        classes = (_ARABIC_CONSONANTS.get(c, "") for c in text)
+    out = ""
+    for c in classes:
+        if c and not out.endswith(c):  # a doubled letter (Assabah, الصبّاح) is one
+            out += c
+    return out
+
+
+def _skeletons(name: str) -> set[str]:
+    """The consonant skeletons of a name, with and without its article ('Alkhabar', 'Al-Khabar')."""
+    name = _MEDIA_WORDS.sub(" ", name.replace(".", " ")).strip()
+    found = {_skeleton(name), _skeleton(_ARTICLE.sub("", name))}
+    return {s for s in found if len(s) >= MIN_SKELETON}
 
 
 def site_name(page: Page) -> str | None:

@@ -6,11 +6,15 @@ its tags.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from crawler.arabic import normalize
+
 from . import selectors as S
+from .byline import AUTHOR_PAGE
 from .clean import squash
 from .elements import (
     by_headline,
@@ -38,12 +42,30 @@ _CATEGORY_PATH = re.compile(
 )
 
 
+# What every news site files everything under: a breadcrumb's «الأخبار» says nothing of the
+# story's section when a category label or the page's metadata names one («محليات»).
+_GENERIC_SECTIONS = frozenset(
+    normalize(w)
+    for w in (
+        "الأخبار", "أخبار", "آخر الأخبار", "كل الأخبار", "جميع الأخبار", "الرئيسية",
+        "الصفحة الرئيسية", "خبر", "news", "latest news", "all news", "home", "homepage",
+    )
+)  # fmt: skip
+
+
+def is_generic_section(text: str) -> bool:
+    return normalize(text) in _GENERIC_SECTIONS
+
+
 def _crumbs(el: HtmlElement, headline: str | None) -> list[str]:
+    """The trail's sections: not the home link, the headline, nor a columnist's own page."""
     texts = []
     for a in el.iter("a"):
         href, text = a.get("href") or "", text_of(a)
         path = urlsplit(href).path if href else ""
         if not text or text.lower() in HOME_WORDS or (href and path in ("", "/")):
+            continue
+        if AUTHOR_PAGE.search(href):
             continue
         if _is_headline(text, headline) or text.lower() in NOT_A_SECTION or len(text) > 60:
             continue
@@ -103,42 +125,60 @@ def _section_near_headline(page: Page, headline: str | None) -> str | None:
     return None
 
 
-def section(
-    page: Page, headline: str | None, hint: str | None = None
-) -> tuple[str | None, Source | None]:
-    site = site_selector(page, "section")
-    if site:
-        return site[0], Source.SITE_RULE
+def _trail_section(crumbs: list[str]) -> str:
+    """The last crumb, or the last specific one when the trail ends in a generic word."""
+    return next((c for c in reversed(crumbs) if not is_generic_section(c)), crumbs[-1])
+
+
+def _shown_or_declared(
+    page: Page, headline: str | None, hint: str | None
+) -> Iterator[tuple[str, Source]]:
+    """Every section the page shows or declares, best source first."""
     labelled = False
     for sel in S.BREADCRUMB:
         for el in page.select(sel):
             labelled = True
             crumbs = _crumbs(el, headline)
             if crumbs:
-                return crumbs[-1], Source.BREADCRUMB
+                yield _trail_section(crumbs), Source.BREADCRUMB
     for el in [] if labelled else _unlabelled_breadcrumbs(page):
         crumbs = _crumbs(el, headline)
         if crumbs:
-            return crumbs[-1], Source.BREADCRUMB
+            yield _trail_section(crumbs), Source.BREADCRUMB
     for sel in S.SECTION_LABEL:
         for el in page.select(sel, page.scope):
             text = text_of(el)
             if text and len(text) <= 60 and not is_hidden(el) and not in_navigation(page, el):
-                return text.rstrip(":"), Source.DISPLAYED
+                yield text.rstrip(":"), Source.DISPLAYED
     near = _section_near_headline(page, headline)
     if near:
-        return near, Source.POSITION
+        yield near, Source.POSITION
     value = first(page.ld_articles, "articleSection")
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str) and v.strip()), None)
     if isinstance(value, str) and squash(value):
-        return squash(value), Source.JSONLD
+        yield squash(value), Source.JSONLD
     declared = page.meta("article:section")
     if declared and not is_site_account(declared, page):
-        return squash(declared), Source.META
+        yield squash(declared), Source.META
     if hint and squash(hint):
-        return squash(hint), Source.FEED
-    return None, None
+        yield squash(hint), Source.FEED
+
+
+def section(
+    page: Page, headline: str | None, hint: str | None = None
+) -> tuple[str | None, Source | None]:
+    """The first section shown or declared that is not a generic word («الأخبار», «News»);
+    the generic one only when nothing more specific is there."""
+    site = site_selector(page, "section")
+    if site:
+        return site[0], Source.SITE_RULE
+    generic = None
+    for value, source in _shown_or_declared(page, headline, hint):
+        if not is_generic_section(value):
+            return value, source
+        generic = generic or (value, source)
+    return generic or (None, None)
 
 
 def _split_keywords(value: object) -> list[str]:
