@@ -46,24 +46,31 @@ _BYLINE_WORD = _any_keyboard(
     r"posted by|written by|by)"
 )
 # 'الكاتب سالم باعباد', but also the bio line 'الكاتب صحفي يمني': a byline only before a name.
-_TITLE_WORD = r"(?:الكاتبة|الكاتب|المحررة|المحرر)"
+_TITLES = r"(?:الكاتبة|الكاتب|المحررة|المحرر|الصحفية|الصحفي|الإعلامية|الإعلامي|الاعلامية|الاعلامي)"
+_TITLE_WORD = rf"(?:{_TITLES}(?:\s+{_TITLES})?)"
 # Words that label a report, a translation or an agency copy: a byline only before a name, after
 # a colon or a dash ('تقرير: منى سالم', not 'تقرير اللجنة الوطنية').
 _CREDIT_WORD = _any_keyboard(
-    r"(?:تقرير|متابعة|ترجمة|تحرير|گزارش|گزارشگر|خبرنگار|ترجمه|توسط|ڕاپۆرتی|ڕاپۆرت|"
-    r"ئامادەکردنی|وەرگێڕانی|رپورٹ|رپورٹر|راپور|ژباړه|مۇخبىر)"
+    r"(?:تقرير|متابعة|ترجمة|تحرير|گزارش|گزارشگر|خبرنگار|ترجمه|توسط|تهیه و تنظیم|تهیه|"
+    r"ڕاپۆرتی|ڕاپۆرت|ئامادەکردنی|وەرگێڕانی|رپورٹ|رپورٹر|نمائندہ خصوصی|نامہ نگار|راپور|ژباړه|"
+    r"مۇخبىر)"
 )
+# 'إعداد وتحرير:', 'تقرير وتصوير:': labels joined by و are one label.
+_AND_LABEL = rf"(?:\s+و\s?(?:{_BYLINE_WORD}|{_CREDIT_WORD}|تصوير|تقديم|كتابة))?"
 _LABEL_END = r"(?!\w)\s*[:：\-–—ـ/]?\s*"
 _BYLINE_PREFIX = re.compile(
-    rf"^\s*(?:[|/•·]\s*)?(?:(?:{_BYLINE_WORD}|{_CREDIT_WORD}|{_TITLE_WORD}){_LABEL_END}){{0,2}}",
+    rf"^\s*(?:[|/•·]\s*)?(?:(?:{_BYLINE_WORD}|{_CREDIT_WORD}|{_TITLE_WORD}){_AND_LABEL}{_LABEL_END})"
+    r"{0,2}",
     re.I,
 )
 BYLINE_LINE = re.compile(
-    rf"^(?:[^\d:|/]{{2,30}}/\s*)?{_BYLINE_WORD}{_LABEL_END}(?P<name>[^\d:|]{{3,40}})$",
+    rf"^(?:[^\d:|/]{{2,30}}/\s*)?{_BYLINE_WORD}{_AND_LABEL}{_LABEL_END}(?:{_TITLE_WORD}{_LABEL_END})?"
+    r"(?P<name>[^\d:|]{3,40})$",
     re.I,
 )
 _NAMED_LINE = re.compile(
-    rf"^(?:{_CREDIT_WORD}(?!\w)\s*[:：\-–—ـ/]|{_TITLE_WORD}{_LABEL_END})\s*(?P<name>[^\d:|]{{3,40}})$"
+    rf"^(?:{_CREDIT_WORD}{_AND_LABEL}(?!\w)\s*[:：\-–—ـ/]|{_TITLE_WORD}{_LABEL_END})"
+    r"\s*(?P<name>[^\d:|]{3,40})$"
 )
 _SOURCE_LINE = re.compile(r"^(?:المصدر|مصدر الخبر)\s*[:：]\s*(?P<name>.{2,60})$")
 _AGENCY_TAIL = re.compile(
@@ -103,20 +110,20 @@ _MORE_BY = re.compile(
     r"|\b(?:all|more|view)\s+(?:posts|articles|stories|from|by|profile)\b",
     re.I,
 )
-_DASH = re.compile(r"\s+[-–—]\s+")
+_DASH = re.compile(r"\s+[-–—]\s+|\s*[/:：]\s*")
 
 
 def _without_dateline(text: str) -> str:
-    """'المكلا - سالم باعباد' → 'سالم باعباد': a one-word place (or the agency) beside the
-    name is the dateline, not part of it."""
+    """'المكلا - سالم باعباد', 'المكلا: سالم باعباد' → 'سالم باعباد': a one-word place (or the
+    agency) beside the name is the dateline, not part of it."""
     parts = _DASH.split(text)
     if len(parts) != 2:
         return text
     for name, other in (parts, parts[::-1]):
         if is_agency(name) and not is_agency(other):
             return name
-        if looks_like_name(name) and len(other.split()) == 1 and not looks_like_name(other):
-            return name
+        if looks_like_name(name) and _NAME_WORD.match(other) and other not in _NOT_IN_NAMES:
+            return name  # the place is one word of letters ('المكلا'), not a date
     return text
 
 
@@ -137,11 +144,11 @@ _BYLINE_TAGS = (
     *("p", "span", "div", "strong", "b", "h4", "h5", "h6", "em", "a", "font", "td", "small", "li"),
 )
 # What follows a name on the same line: the date, a relative time, a separator.
-_AFTER_NAME = re.compile(
+_AFTER_SOURCE = (
     r"\s(?:نشر|نُشر|تم\s|بتاريخ|تاريخ|في\s|قبل\s|منذ\s|الساعة\s|اخر|آخر|[|•·])|\s\d"
     r"|\s(?:ال|)(?:اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت|أحد|احد)(?!\w)"
-    r"|\s[-–—](?:\s|$)"
 )
+_AFTER_NAME = re.compile(rf"{_AFTER_SOURCE}|\s[-–—](?:\s|$)")
 
 
 def _byline_match(page: Page, el: HtmlElement) -> tuple[str, str] | None:
@@ -175,17 +182,26 @@ def byline_line(page: Page) -> tuple[str, str] | None:
     return None
 
 
+def _source_match(el: HtmlElement) -> tuple[str, str] | None:
+    if len(el) > 6:
+        return None
+    line = re.split(_AFTER_SOURCE, text_of(el), maxsplit=1)[0].strip()  # '(أبوظبي - البيان)'
+    if not line or len(line) > 80:
+        return None
+    m = _SOURCE_LINE.match(line)
+    return (squash(m.group("name")), line) if m and not is_hidden(el) else None
+
+
 def source_line(page: Page) -> tuple[str, str] | None:
-    """'المصدر : وكالات' under the body: (author, line)."""
+    """'المصدر : وكالات' under the body: (author, line); the innermost element that reads so
+    (its parent may add the date)."""
     for el in [*select_elements(page, S.SOURCE_LINE), *page.scope.iter("span", "p", "div")]:
-        if len(el) > 6:
+        found = _source_match(el)
+        if found is None:
             continue
-        line = text_of(el)
-        if not line or len(line) > 80:
-            continue
-        m = _SOURCE_LINE.match(line)
-        if m and not is_hidden(el):
-            return squash(m.group("name")), line
+        for inner in el.iterdescendants("span", "p", "div"):
+            found = _source_match(inner) or found
+        return found
     return None
 
 
@@ -281,6 +297,8 @@ _NOT_IN_NAMES = frozenset(
     " انسخ نسخ الرابط رابط شارك مشاركة اقرأ إقرأ تابع تابعونا أضف اضف اضغط طباعة إرسال ارسال"
     " تعليق تعليقات التعليقات مشاهدة مشاهدات قراءة دقائق دقيقة المزيد التالي السابق الخبر"
     " الكلمات كلمات الدلالية الدالة مفتاحية الوسوم وسوم تاجز"
+    # a date line's words
+    " نشر نشرت نُشر تاريخ بتاريخ النشر التحديث تحديث"
     # what an author box's bio line says of the writer
     " كاتب كاتبة وكاتب وكاتبة صحفي صحفية وصحفي وصحفية باحث باحثة وباحث وباحثة محلل محللة"
     " ومحلل أستاذ استاذ وأستاذ خبير خبيرة مدير مديرة رئيس مراسل مراسلة ومراسل مقيم مقيمة".split()
@@ -311,13 +329,53 @@ def unlabelled_name(page: Page, headline: str | None) -> str | None:
     return None
 
 
+_SET_OFF = "()/-–—:"
+_SENTENCE_MARKS = re.compile(r"[،,.:؛!?«»\"]")
+_DATELINE_WORDS = 14  # an agency named later than this is in the story, not its dateline
+# A line ending the story that names no one: KUNA's '(النهاية)', 'يتبع', '(خاص)', '(محدث)'.
+_NOT_CREDITS = frozenset(
+    normalize(w) for w in "النهاية انتهى يتبع تابع خاص محدث تحديث صور فيديو end".split()
+)
+
+
+def _dateline_agency(paragraph: str) -> str | None:
+    """The agency however a dateline sets it off: 'الرباط - 2 شتنبر 2021 (ومع) -', 'الدوحة في
+    25 أكتوبر /قنا/', SPA's 'الرياض 20 ربيع الأول 1439 هـ الموافق 9 ديسمبر 2017 م واس أعلن';
+    not one the story names ('قال مصدر لـ(سانا)')."""
+    words = paragraph.split()[:_DATELINE_WORDS]
+    for i in range(len(words)):
+        for n in (1, 2, 3):
+            raw = " ".join(words[i : i + n])
+            name = raw.strip(_SET_OFF + " ")
+            if not name or not is_agency(name):
+                continue
+            head = " ".join(words[:i])
+            if _SENTENCE_MARKS.search(head.strip(_SET_OFF + " ")):
+                return None
+            if _dateline_head(head, raw[0] in _SET_OFF or bool(head and head[-1] in _SET_OFF)):
+                return name
+    return None
+
+
+def _dateline_head(head: str, set_off: bool) -> bool:
+    """What a dateline puts before the agency: a place and a date (a digit), or a place of one
+    or two words when the agency is set off by brackets, slashes or dashes."""
+    if _SENTENCE_MARKS.search(head.strip(_SET_OFF + " ")):
+        return False
+    return any(c.isdigit() for c in head) or (set_off and len(head.split()) <= 2)
+
+
 def agency_line(paragraphs: list[str]) -> str | None:
     """The agency of a dateline opening the body ('حلب (واس) -', 'الكويت-سانا'), or of a tail
     ending it ('(أ ف ب)', '--(بترا)', a last line that is only an agency name)."""
     if paragraphs:
         m = next(filter(None, (_DATELINE.match(p) for p in paragraphs[:2])), None)
         name = squash(m.group("paren") or m.group("dash") or m.group("joined")) if m else ""
-        if is_agency(name):
+        head = m.string[: m.start("paren")].rstrip(" (") if m and m.group("paren") else ""
+        if is_agency(name) and _dateline_head(head, set_off=True):
+            return name
+        name = next(filter(None, map(_dateline_agency, paragraphs[:2])), None)
+        if name:
             return name
     for line in reversed(paragraphs[-2:]):
         m = _AGENCY_TAIL.search(line)
@@ -325,6 +383,8 @@ def agency_line(paragraphs: list[str]) -> str | None:
             continue
         name = squash(m.group("name") or m.group("dash")).strip(" .")
         whole_line = len(line) <= len(m.group(0)) + 2
+        if normalize(name) in _NOT_CREDITS:
+            continue
         if name and (is_agency(name) or (whole_line and len(name.split()) <= 3)):
             return name
     return None
@@ -364,17 +424,18 @@ def declared_authors(page: Page) -> tuple[str | None, Source | None]:
 def author(
     page: Page, paragraphs: list[str], hint: str | None = None
 ) -> tuple[str | None, Source | None]:
-    """When the page shows no byline: the agency of a dateline or a tail, then declared metadata,
-    then a bare name under the headline, then the feed's author (never the site itself)."""
+    """When the page shows no byline: a bare name under the headline, then the agency of a
+    dateline or a tail (a story credited to an agency only), then declared metadata, then the
+    feed's author (never the site itself)."""
+    bare = unlabelled_name(page, text_of(page.headline) if page.headline is not None else None)
+    if bare:
+        return bare, Source.POSITION
     tail = agency_line(paragraphs)
     if tail:
         return tail, Source.BYLINE
     name, source = declared_authors(page)
     if name:
         return name, source
-    bare = unlabelled_name(page, text_of(page.headline) if page.headline is not None else None)
-    if bare:
-        return bare, Source.POSITION
     if hint:
         name = clean_byline(hint, page)
         if name and not is_site_account(name, page):

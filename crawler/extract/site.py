@@ -15,7 +15,15 @@ from .page import Page
 
 SEPARATORS = (" - ", " – ", " — ", " | ", " :: ", " « ", " » ", " : ")
 _ORG_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
-HOME_WORDS = frozenset({"الرئيسية", "الصفحة الرئيسية", "الرئيسيه", "home", "accueil", "homepage"})
+# The home link's text, in Arabic and the other Arabic-script languages (Persian, Urdu, Kurdish,
+# Pashto, Uyghur): the first crumb of a trail, never a section.
+HOME_WORDS = frozenset(
+    {
+        *("الرئيسية", "الصفحة الرئيسية", "الرئيسيه", "home", "accueil", "homepage"),
+        *("صفحه نخست", "صفحه اصلی", "خانه", "صفحہ اول", "سرورق", "ہوم"),
+        *("سەرەکی", "پەڕەی سەرەکی", "ماڵەوە", "کور پاڼه", "لومړی مخ", "باش بەت"),
+    }
+)
 
 
 def site_names(page: Page) -> list[str]:

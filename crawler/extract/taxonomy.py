@@ -103,9 +103,21 @@ def _unlabelled_breadcrumbs(page: Page) -> list[HtmlElement]:
 _SECTION_LABEL = re.compile(r"^(?:في|القسم|قسم|التصنيف|التصنيفات|الفئة|نشر في)\s*[:：]?\s+")
 
 
+# An opinion column's section, whatever its link looks like: «آراء» over the columnist's piece.
+_OPINION_SECTIONS = frozenset(
+    normalize(w)
+    for w in (
+        "رأي", "الرأي", "آراء", "الآراء", "مقالات", "مقالات الرأي", "مقال", "كتاب وآراء",
+        "كتّاب", "الكتاب", "أقلام", "وجهات نظر", "قضايا وآراء", "أعمدة", "منبر الرأي",
+        "opinion", "opinions", "columns", "views",
+    )
+)  # fmt: skip
+
+
 def _section_near_headline(page: Page, headline: str | None) -> str | None:
-    """A short label by the headline that is one of the site menu's sections, or a link to a
-    category path (class names are not needed; menus and tag links are skipped)."""
+    """A short label by the headline that is one of the site menu's sections, a link to a
+    category path, or an opinion section's name (class names are not needed; menus and tag
+    links are skipped)."""
     menu = menu_texts(page)
     for el in by_headline(page, before=12, after=12):
         if el.tag not in ("a", "span", "font", "div", "td", "p", "b", "strong", "li", "small"):
@@ -120,7 +132,12 @@ def _section_near_headline(page: Page, headline: str | None) -> str | None:
         if text.lower() in HOME_WORDS or text.lower() in NOT_A_SECTION:
             continue
         by_path = el.tag == "a" and _CATEGORY_PATH.search(el.get("href") or "")
-        if (by_path or text in menu) and not in_navigation(page, el) and not is_hidden(el):
+        opinion = el.tag == "a" and normalize(text) in _OPINION_SECTIONS
+        if (
+            (by_path or opinion or text in menu)
+            and not in_navigation(page, el)
+            and not is_hidden(el)
+        ):
             return text
     return None
 
