@@ -19,7 +19,7 @@ from .clean import clean_copy
 from .dates import extract_dates
 from .decode import decode_html
 from .kind import page_kind
-from .language import detect_language
+from .language import declared_language, detect_language
 from .page import Page, parse_html
 from .rules import ExtractionRules
 from .sources import SOURCED_FIELDS, Source
@@ -76,7 +76,7 @@ def extract_article(
         "modified_at": to_iso(found.modified, tz) if found.modified else None,
         "date_source": field_sources.get("published_at"),
         "date_rejections": found.rejections,
-        "language": detect_language(body or (title or ""), tree.get("lang")),
+        "language": detect_language(body, declared_language(page)),
         "body": body,
         "word_count": words,
         "image_url": image_url,
