@@ -200,13 +200,18 @@ def test_sitemap_only_site_on_loopback(odd_site: MadeSite, config: Path) -> None
     [
         (["not-a-url"], "expected an http(s) URL"),
         (["https://alwatan.sy/", "--name", "Bad-Name"], "--name must be lower-case"),
-        (["https://placeholder.example/", "--name", "placeholder"], "already has a site"),
+        (["https://placeholder.example/", "--name", "placeholder", "--write"], "already has a"),
+        (["https://alwatan.sy/", "--delay", "inf"], "--delay must be from 0 to 3600 seconds"),
+        (["https://alwatan.sy/", "--delay", "nan"], "--delay must be from 0 to 3600 seconds"),
+        (["https://alwatan.sy/", "--delay", "-1"], "--delay must be from 0 to 3600 seconds"),
+        (["https://alwatan.sy/", "--delay", "1e300"], "--delay must be from 0 to 3600 seconds"),
     ],
 )
 def test_bad_input_one_line(config: Path, args: list[str], message: str) -> None:
     result = CliRunner(env={"KHABAR_CONFIG": str(config)}).invoke(command, args)
-    assert result.exit_code != 0
+    assert result.exit_code == 2
     assert message in result.output
+    assert result.output.count("\n") == 1  # one line, before any request is sent
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
