@@ -63,6 +63,9 @@ class PatternCheck:
     rejects: tuple[NonArticle, ...] = ()  # known non-articles of this shape it does not match
     also_matches: tuple[NonArticle, ...] = ()  # known non-articles it still matches
     note: str = ""
+    # the pattern with its fixed words and section names opened up (any segment there): what
+    # a link to a section the article URLs did not show would match, for extraction to confirm
+    loose: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class _Option:
     regex: str
     cost: int  # 0: what the values share; more: narrower than that
     slug_words: int = 0  # the minimum number of slug words it asks, if any
+    sections: bool = False  # one of the names seen
 
     def fits(self, value: str) -> bool:
         return re.fullmatch(self.regex, value) is not None
@@ -156,10 +160,13 @@ def _column(values: list[str], vocabulary: Iterable[str], *, in_query: bool) -> 
             return _Column((_Option(regex, 0),), strong=True)
     if all(_UUID.fullmatch(v) for v in values):
         return _Column((_Option(_uuid_regex(values), 0),), strong=True)
-    sections = len(distinct) < len(values) and len(distinct) <= MAX_SECTIONS
+    # a few names that recur, or that the site's listings name: sections
+    listed = {v for v in vocabulary if _is_section_name(v)}
+    recurring = len(distinct) < len(values) or (bool(listed) and listed.issuperset(distinct))
+    names = sorted({*distinct, *listed})
+    sections = recurring and len(names) <= MAX_SECTIONS
     sections = sections and all(_is_section_name(v) for v in distinct)
-    names = sorted({*distinct, *(v for v in vocabulary if _is_section_name(v))})
-    alternation = _Option("(?:" + "|".join(_escape(n) for n in names) + ")", 1)
+    alternation = _Option("(?:" + "|".join(_escape(n) for n in names) + ")", 1, sections=True)
     if in_query:
         return _Column((_Option(QUERY_VALUE, 0), *([alternation] if sections else ())))
     prefix, suffix, strong, middles = _affixes(values)
@@ -270,7 +277,12 @@ def infer_article_patterns(
     kept = [g for g in ordered if len(g.members) >= min_group] or ordered[:1]
     checks = [_check(g, negatives, listing_urls) for g in kept]
     checks += [
-        PatternCheck(None, tuple(g.members), note=f"only {len(g.members)} URL of this shape")
+        PatternCheck(
+            None,
+            tuple(g.members),
+            note=f"only {len(g.members)} URL of this shape",
+            loose=_assemble(g, [SEGMENT] * g.depth + [QUERY_VALUE] * len(g.keys)),
+        )
         for g in ordered
         if g not in kept
     ]
@@ -328,15 +340,18 @@ def _check(group: _Group, negatives: list[NonArticle], listings: list[str]) -> P
         (n, v) for n, v in shaped if all(c.options[0].fits(v[i]) for i, c in enumerate(columns))
     ]
     choice = _narrowest_needed(columns, [v for _, v in matched], require=not anchored)
+    loose = _loose(group, columns, [c.options[0] for c in columns])
     if choice is None:
         return PatternCheck(
             None,
             tuple(group.members),
             note="these URLs share no fixed word, number or id, and no slug or section "
             "names that set them apart from other pages",
+            loose=loose,
         )
-    regexes = [c.options[j].regex for c, j in zip(columns, choice, strict=True)]
-    pattern = _assemble(group, regexes)
+    chosen = [c.options[j] for c, j in zip(columns, choice, strict=True)]
+    pattern = _assemble(group, [o.regex for o in chosen])
+    loose = _loose(group, columns, chosen)
     compiled = re.compile(pattern)
     rejects = tuple(n for n, _ in shaped if not compiled.search(n.url))
     still = tuple(n for n, _ in shaped if compiled.search(n.url))
@@ -350,6 +365,7 @@ def _check(group: _Group, negatives: list[NonArticle], listings: list[str]) -> P
             still,
             note=f"every pattern these URLs share also matches {len(still)} non-article "
             "URL(s): " + ", ".join(f"{n.url} ({n.source})" for n in still[:SHOWN]),
+            loose=loose,
         )
     notes = []
     if any(j for j in choice):
@@ -361,7 +377,15 @@ def _check(group: _Group, negatives: list[NonArticle], listings: list[str]) -> P
             + ("id structure" if strong else "structure")
             + ": check they are articles, else add deny_patterns"
         )
-    return PatternCheck(pattern, tuple(group.members), rejects, still, "; ".join(notes))
+    return PatternCheck(pattern, tuple(group.members), rejects, still, "; ".join(notes), loose)
+
+
+def _loose(group: _Group, columns: list[_Column], chosen: list[_Option]) -> str:
+    regexes = [
+        (QUERY_VALUE if i >= group.depth else SEGMENT) if c.fixed or o.sections else o.regex
+        for i, (c, o) in enumerate(zip(columns, chosen, strict=True))
+    ]
+    return _assemble(group, regexes)
 
 
 def _max_words(column: _Column) -> int:

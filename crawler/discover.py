@@ -33,6 +33,7 @@ from scrapy import Selector
 from scrapy.utils.sitemap import Sitemap
 from trafilatura.feeds import FeedParameters, determine_feed
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
+from w3lib.url import safe_url_string
 
 from crawler.article_patterns import (
     NonArticle,
@@ -80,6 +81,7 @@ TAXONOMY_WORDS = frozenset(
     "كاتب كتاب الكاتب الكتاب كتّاب الكتّاب وسم وسوم الوسم قسم أقسام الأقسام تصنيف".split()
 )
 MAX_TAXONOMY_SITEMAPS = 2
+MAX_TAXONOMY_ENTRIES = 2000  # per sitemap: enough to show a shape, cheap to check patterns on
 CMS_SIGNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("WordPress", ("/wp-content/", "/wp-includes/", "wordpress.org/?v=", 'content="WordPress')),
     ("Drupal", ("/sites/default/files/", "Drupal.settings", 'content="Drupal', "drupal.js")),
@@ -154,9 +156,11 @@ class PoliteFetcher:
         return fetched
 
     def get(self, url: str, *, check_robots: bool = True) -> Fetched | None:
-        """The response (any status), or None: over budget, disallowed, or no answer."""
+        """The response (any status), or None: over budget, disallowed, or no answer. Non-ASCII
+        links (raw Arabic in an href) are sent percent-encoded, as Scrapy sends them."""
         if self.used >= self.budget:
             return None
+        url = safe_url_string(url)
         if (
             check_robots
             and self.robots is not None
@@ -208,7 +212,7 @@ class Found:
 
     url: str
     date: str | None
-    via: str  # "feed" | "news sitemap" | "sitemap" (which may list other pages too)
+    via: str  # "feed" | "news sitemap" | "sitemap" (may list other pages too) | "listing"
 
 
 def page_feeds(html: str, page_url: str) -> list[str]:
@@ -562,9 +566,11 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
 
     listed = {canonicalize_url(u) for u in found.article_urls()}
     nav = [u for u in nav if canonicalize_url(u) not in listed]  # menus feature stories too
-    patterns = [re.compile(p) for p in article_patterns(found.patterns())]
+    checks = found.patterns()
+    strict = [re.compile(p) for p in article_patterns(checks)]
+    loose = [re.compile(c.loose) for c in checks if c.loose]
     for url in nav:
-        if matches_any(patterns, url):
+        if matches_any(strict, url):
             continue
         if fetcher.left <= SAMPLE_SIZE:
             found.notes.append("listings: request budget reached; more nav links not checked")
@@ -572,11 +578,20 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         fetched = fetcher.get(url)
         if fetched is None or not fetched.ok:
             continue
-        links = page_links(fetched.text(), fetched.url)
-        leading = sum(
-            1 for link in links if canonicalize_url(link) in listed or matches_any(patterns, link)
-        )
-        if leading >= MIN_LISTING_ARTICLES:
+        html = fetched.text()
+        links = [u for u in page_links(html, fetched.url) if _same_site(u, start_url)]
+        others = taxonomy_links(links, found.article_urls())
+        others += [n.url for n in chrome_links(html, fetched.url)]
+        others += [n.url for n in found.non_articles]
+        skip = {canonicalize_url(u) for u in others}
+        links = [u for u in links if canonicalize_url(u) not in skip]
+        leading = [u for u in links if canonicalize_url(u) in listed or matches_any(strict, u)]
+        unseen = [u for u in links if u not in leading and matches_any(loose, u)]
+        if len(unseen) >= MIN_LISTING_ARTICLES and _is_article(unseen[0], fetcher, found):
+            # a section the feeds and sitemaps did not show: its articles count as listed
+            found.articles.extend(Found(u, None, "listing") for u in unseen)
+            leading += unseen
+        if len(leading) >= MIN_LISTING_ARTICLES:
             found.listings.append(url)
             found.non_articles.append(NonArticle(url, "listing"))
             _note_taxonomy_links(found, links, "tag, author or page link on a listing")
@@ -584,6 +599,26 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         found.notes.append("listings: main-navigation pages that link to articles")
     found.notes.append(f"locale/timezone: {zone_evidence(found)}")
     return found
+
+
+def _is_article(url: str, fetcher: PoliteFetcher, found: Discovery) -> bool:
+    """Whether the crawl's extraction takes the page at `url` for an article; a page it does
+    not is noted as a non-article (a photo gallery shaped like the stories)."""
+    if fetcher.left <= SAMPLE_SIZE + 1:
+        return False
+    fetched = fetcher.get(url)
+    if fetched is None or not fetched.ok:
+        return False
+    record = extract_article(
+        fetched.body,
+        fetched.url,
+        ExtractionRules(),
+        http_encoding=http_content_type_encoding(fetched.content_type),
+    )
+    if record.get("page_kind") == "article":
+        return True
+    found.non_articles.append(NonArticle(url, f"extracted as {record.get('page_kind')}"))
+    return False
 
 
 def _note_taxonomy_links(found: Discovery, links: Iterable[str], source: str) -> None:
@@ -633,7 +668,7 @@ def _discover_sitemaps(found: Discovery, fetcher: PoliteFetcher, origin: str) ->
             name = urlsplit(url).path.rsplit("/", 1)[-1]
             found.non_articles.extend(
                 NonArticle(e.url, f"{name} (a sitemap of taxonomy or static pages)")
-                for e in (read.entries if read is not None else ())
+                for e in (read.entries if read is not None else ())[:MAX_TAXONOMY_ENTRIES]
             )
             continue
         url = queue.pop(0)
@@ -834,7 +869,7 @@ def sample_articles(
     patterns = [re.compile(p) for p in proposal.article_patterns]
     dated: dict[str, Found] = {}
     for item in found.articles:
-        if any(p.search(item.url) for p in patterns):
+        if matches_any(patterns, item.url):
             dated.setdefault(item.url, item)
 
     def newest(item: Found) -> float:

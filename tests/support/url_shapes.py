@@ -136,6 +136,7 @@ class SiteBuilder:
         self.pagination: Callable[[str, int], str] = lambda url, n: f"{url}?page={n}"
         self.pages: dict[str, str] = {}  # url → title of static pages
         self.listing_of: dict[str, list[Story]] = {}
+        self.sub_listings: dict[str, str] = {}  # sub-section url → its section's url
         self.authors: dict[str, list[Story]] = {}
         self.tags: dict[str, list[Story]] = {}
 
@@ -234,6 +235,8 @@ class SiteBuilder:
         for url, stories in self.listing_of.items():
             section = next(s.section.text for s in stories)
             self._listing(section, stories, url)
+        for url, parent in self.sub_listings.items():
+            self._listing(url.rsplit("/", 1)[-1], self.listing_of[parent][::2], url)
         for url, stories in {**self.authors, **self.tags}.items():
             self._listing("أرشيف", stories, url, per_page=50)
         for url, title in self.pages.items():
@@ -359,6 +362,7 @@ def drupal_site() -> ShapedSite:
         Link(b.url(f"/taxonomy/term/{40 + i}"), name) for i, (name, _) in enumerate(_tag_names())
     ]
     b.menu = [*sections.values(), *subs]
+    b.sub_listings = {sub.url: b.url("/articles/" + sub.text.split("/")[0]) for sub in subs}
     b.footer = [Link(b.url(p), p) for p in ("/about", "/contact", "/privacy-policy")]
     b.pages = {f.url: f.text for f in b.footer}
     names = list(sections)
@@ -463,7 +467,7 @@ def aspnet_site() -> ShapedSite:
     }
     authors = _people(b, lambda i, slug: b.url(f"/Writers/Details.aspx?id={i + 3}"))
     galleries = [Link(b.url(f"/Photos/Details.aspx?id={900 + i}"), "صور") for i in range(3)]
-    tags = [Link(b.url(f"/Tags/List.aspx?tag={quote(name)}"), name) for name, _ in _tag_names()[:4]]
+    tags = [Link(b.url(f"/Tags/List.aspx?tag={slug}"), name) for name, slug in _tag_names()[:4]]
     b.menu = [*sections.values(), Link(b.url("/Photos/List.aspx"), "صور"), *galleries[:1]]
     b.footer = [Link(b.url(p), p) for p in ("/Pages/About.aspx", "/Pages/Contact.aspx")]
     b.pages = {f.url: f.text for f in b.footer}
@@ -526,6 +530,7 @@ def arabic_slug_site() -> ShapedSite:
     authors = _people(b, lambda i, slug: b.url(f"/كتاب/{slug}"))
     tags = [Link(b.url(f"/وسم/{name.replace(' ', '-')}"), name) for name, _ in _tag_names()]
     b.menu = [*sections.values(), *subs]
+    b.sub_listings = {sub.url: b.url("/" + sub.text.split("/")[0]) for sub in subs}
     b.footer = [Link(b.url(p), p) for p in ("/من-نحن", "/اتصل-بنا", "/سياسة-الخصوصية")]
     b.pages = {f.url: f.text for f in b.footer}
     names = list(sections)
