@@ -583,7 +583,7 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         others = taxonomy_links(links, found.article_urls())
         others += [n.url for n in chrome_links(html, fetched.url)]
         others += [n.url for n in found.non_articles]
-        skip = {canonicalize_url(u) for u in others}
+        skip = {canonicalize_url(u) for u in others} - listed  # menus feature stories
         links = [u for u in links if canonicalize_url(u) not in skip]
         leading = [u for u in links if canonicalize_url(u) in listed or matches_any(strict, u)]
         unseen = [u for u in links if u not in leading and matches_any(loose, u)]
