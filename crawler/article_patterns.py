@@ -304,22 +304,22 @@ def _same_shape(group: _Group, url: str) -> list[str] | None:
 
 def _check(group: _Group, negatives: list[NonArticle], listings: list[str]) -> PatternCheck:
     rows = [split_url(u)[2] for u in group.members]
-    width = len(rows[0])
-    defaults: list[_Column] = []
+    shaped = [(n, v) for n in negatives if (v := _same_shape(group, n.url)) is not None]
     columns: list[_Column] = []
-    for i in range(width):
+    for i in range(len(rows[0])):
+        # a listing one level down names a section (/opinion → /opinion/<slug>), unless
+        # known non-articles have that name there (/tags → /tags/<tag>)
+        taken = {v[i] for n, v in shaped if n.certain}
         vocabulary = [
-            split_url(url)[2][i]
-            for url in listings
+            values[i]
+            for depth, keys, values in map(split_url, listings)
             if i < group.depth
-            and split_url(url)[0] == i + 1
-            and not split_url(url)[1]
-            and re.search(group.prefix, url)
-            and all(defaults[j].options[0].fits(split_url(url)[2][j]) for j in range(i))
+            and depth == i + 1
+            and not keys
+            and values[i] not in taken
+            and all(columns[j].options[0].fits(values[j]) for j in range(i))
         ]
-        column = _column([r[i] for r in rows], vocabulary, in_query=i >= group.depth)
-        defaults.append(column)
-        columns.append(column)
+        columns.append(_column([r[i] for r in rows], vocabulary, in_query=i >= group.depth))
     anchored = bool(group.keys) or any(c.fixed or c.strong for c in columns)
     if not anchored:  # ask for enough slug words, or name the sections
         floor = MIN_FREE_SLUG_WORDS
@@ -335,7 +335,6 @@ def _check(group: _Group, negatives: list[NonArticle], listings: list[str]) -> P
             )
             for c in columns
         ]
-    shaped = [(n, v) for n in negatives if (v := _same_shape(group, n.url)) is not None]
     matched = [
         (n, v) for n, v in shaped if all(c.options[0].fits(v[i]) for i, c in enumerate(columns))
     ]

@@ -4,7 +4,8 @@ Each site is built the way its CMS family builds URLs (nothing copied from a rea
 home page with a menu, article cards (section, author and tag links) and a footer; section
 listings with pagination; articles linking to their author, tags and related stories; author,
 tag and static pages; the feeds and sitemaps that CMS would have. Some articles are in no feed
-or sitemap (only listings reach them), so a pattern fitted to the listed URLs alone is caught.
+or sitemap (only listings reach them), so a pattern fitted to the listed URLs alone is caught;
+`listed_every=n` lists only every n-th story, leaving whole sections out of the feed.
 
 `ShapedSite.linked_urls()` is every URL the site links to (links of every page, sitemap and feed
 entries): the article URLs plus everything a proposal must not match.
@@ -125,8 +126,11 @@ def _body(seed: int) -> str:
 class SiteBuilder:
     """Pages of one made-up site, written as its CMS would, from the URLs given to it."""
 
-    def __init__(self, name: str, origin: str, display: str, lang: str = "ar") -> None:
+    def __init__(
+        self, name: str, origin: str, display: str, lang: str = "ar", listed_every: int = 1
+    ) -> None:
         self.name, self.origin, self.display, self.lang = name, origin, display, lang
+        self.listed_every = listed_every  # only every n-th story in the feed/sitemaps
         self.site = ReplaySite(name)
         self.menu: list[Link] = []
         self.footer: list[Link] = []
@@ -205,6 +209,7 @@ class SiteBuilder:
         self, url: str, section: Link, author: Link, tags: tuple[Link, ...], *, listed: bool = True
     ) -> Story:
         n = len(self.stories)
+        listed = listed and n % self.listed_every == 0
         day = 28 - n % 27
         published = f"2024-05-{day:02d}T{8 + n % 10:02d}:30:00+03:00"
         story = Story(url, arabic_title(n), section, author, tags, published, listed)
@@ -297,9 +302,15 @@ def _tag_names() -> list[tuple[str, str]]:
     ]
 
 
-def nextjs_site() -> ShapedSite:
+def nextjs_site(listed_every: int = 1) -> ShapedSite:
     """A Next.js front end: /<section>/<slug>, columns at /<slug>, feed only in <head>."""
-    b = SiteBuilder("nextjs", "https://www.almirsad-news.com", "المرصاد", lang="ar-JO")
+    b = SiteBuilder(
+        "nextjs",
+        "https://www.almirsad-news.com",
+        "المرصاد",
+        lang="ar-JO",
+        listed_every=listed_every,
+    )
     b.head_extra = '<script id="__NEXT_DATA__" type="application/json">{"page":"/"}</script>'
     b.card_links = False  # authors and tags are linked only from the articles
     sections = {s: Link(b.url(f"/{s}"), s) for s in ("politics", "economy", "sport", "culture")}
@@ -347,9 +358,9 @@ def nextjs_site() -> ShapedSite:
     return b.build(feed=b.url("/feed.xml"))
 
 
-def drupal_site() -> ShapedSite:
+def drupal_site(listed_every: int = 1) -> ShapedSite:
     """Drupal 10: /node/<nid> and aliases /articles/<section>/<slug>; sitemap index in robots."""
-    b = SiteBuilder("drupal", "https://www.sawt-alwadi.ps", "صوت الوادي")
+    b = SiteBuilder("drupal", "https://www.sawt-alwadi.ps", "صوت الوادي", listed_every=listed_every)
     b.head_extra = '<meta name="Generator" content="Drupal 10 (https://www.drupal.org)">'
     b.pagination = lambda url, n: f"{url}?page={n - 1}"
     sections = {s: Link(b.url(f"/articles/{s}"), s) for s in ("local", "world", "economy")}
@@ -399,9 +410,15 @@ def drupal_site() -> ShapedSite:
     )
 
 
-def wordpress_site() -> ShapedSite:
+def wordpress_site(listed_every: int = 1) -> ShapedSite:
     """WordPress: date permalinks for new posts, /?p=<id> for imported ones, Yoast sitemaps."""
-    b = SiteBuilder("wpdates", "https://www.akhbar-alsahel.com", "أخبار الساحل", lang="ar-YE")
+    b = SiteBuilder(
+        "wpdates",
+        "https://www.akhbar-alsahel.com",
+        "أخبار الساحل",
+        lang="ar-YE",
+        listed_every=listed_every,
+    )
     b.head_extra = '<meta name="generator" content="WordPress 6.5.2">'
     b.pagination = lambda url, n: f"{url}page/{n}/"
     sections = {s: Link(b.url(f"/category/{s}/"), s) for s in ("local", "gulf", "sport")}
@@ -457,9 +474,11 @@ def wordpress_site() -> ShapedSite:
     )
 
 
-def aspnet_site() -> ShapedSite:
+def aspnet_site(listed_every: int = 1) -> ShapedSite:
     """ASP.NET Web Forms: Details.aspx?id= for news, opinion, writers and galleries alike."""
-    b = SiteBuilder("aspnet", "https://www.alkhaleej-today.ae", "الخليج اليوم")
+    b = SiteBuilder(
+        "aspnet", "https://www.alkhaleej-today.ae", "الخليج اليوم", listed_every=listed_every
+    )
     b.pagination = lambda url, n: f"{url}&page={n}"
     sections = {
         "News": Link(b.url("/News/List.aspx?cat=1"), "أخبار"),
@@ -494,9 +513,11 @@ def aspnet_site() -> ShapedSite:
     return made
 
 
-def uuid_site() -> ShapedSite:
+def uuid_site(listed_every: int = 1) -> ShapedSite:
     """A headless CMS: /<section>/<uuid> articles, /authors/<uuid>; /rss.xml named nowhere."""
-    b = SiteBuilder("uuid", "https://www.nabd-alsharq.com", "نبض الشرق", lang="ar-LB")
+    b = SiteBuilder(
+        "uuid", "https://www.nabd-alsharq.com", "نبض الشرق", lang="ar-LB", listed_every=listed_every
+    )
     sections = {s: Link(b.url(f"/{s}"), s) for s in ("lebanon", "region", "business")}
     authors = _people(b, lambda i, slug: b.url(f"/authors/{uuid.uuid5(uuid.NAMESPACE_URL, slug)}"))
     tags = [Link(b.url(f"/topics/{slug}"), name) for name, slug in _tag_names()]
@@ -520,9 +541,15 @@ def uuid_site() -> ShapedSite:
     return b.build(feed=b.url("/rss.xml"), feed_in_head=False)
 
 
-def arabic_slug_site() -> ShapedSite:
+def arabic_slug_site(listed_every: int = 1) -> ShapedSite:
     """Arabic sections and slugs; raw Arabic in links, lower-case escapes in the sitemap."""
-    b = SiteBuilder("arabicslug", "https://www.sada-alnas.net", "صدى الناس", lang="ar-IQ")
+    b = SiteBuilder(
+        "arabicslug",
+        "https://www.sada-alnas.net",
+        "صدى الناس",
+        lang="ar-IQ",
+        listed_every=listed_every,
+    )
     sections = {s: Link(b.url(f"/{s}"), s) for s in AR_SECTIONS}
     subs = [
         Link(b.url(f"/{p}"), p) for p in ("أخبار/محليات", "أخبار/عربي-ودولي", "اقتصاد/أسواق-المال")
@@ -557,9 +584,15 @@ def arabic_slug_site() -> ShapedSite:
     return b.build(sitemaps={index: sitemap_index(list(children)), **children})
 
 
-def section_slug_site() -> ShapedSite:
+def section_slug_site(listed_every: int = 1) -> ShapedSite:
     """Every page two segments deep: /<section>/<slug> articles, /section/<name> sections."""
-    b = SiteBuilder("sectionslug", "https://www.alwasat-today.com", "الوسط اليوم", lang="ar-LY")
+    b = SiteBuilder(
+        "sectionslug",
+        "https://www.alwasat-today.com",
+        "الوسط اليوم",
+        lang="ar-LY",
+        listed_every=listed_every,
+    )
     names = ("local-news", "arab-world", "economy", "sport")
     sections = {s: Link(b.url(f"/section/{s}"), s) for s in names}
     authors = _people(b, lambda i, slug: b.url(f"/writer/{slug}"))
@@ -580,7 +613,7 @@ def section_slug_site() -> ShapedSite:
     return b.build(feed=b.url("/rss"), feed_in_head=False)
 
 
-SHAPED_SITES: dict[str, Callable[[], ShapedSite]] = {
+SHAPED_SITES: dict[str, Callable[..., ShapedSite]] = {
     "nextjs": nextjs_site,
     "drupal": drupal_site,
     "wordpress-dates": wordpress_site,
