@@ -99,7 +99,7 @@ def add_site(
     target = path.resolve()  # a symlinked config keeps its link
     try:
         before = load_config(target)
-        text = target.read_text(encoding="utf-8")
+        text = target.read_bytes().decode("utf-8")  # as it is: \r\n line ends too
         layout = layout_of(text)
         yaml = layout.yaml()
         document = _with_entry(yaml.load(text.replace("\r\n", "\n")), entry, comment, layout)

@@ -128,7 +128,7 @@ def command(
     _echo(_sample_table(sampled))
     entry = site_entry(proposal)
     comment = entry_comment(proposal, found, date.today().isoformat())
-    layout = layout_of(path.read_text(encoding="utf-8"))
+    layout = layout_of(path.read_bytes().decode("utf-8"))
     _echo(f"Proposed entry (under `sites:` in {path}):\n")
     _echo(render_entry(entry, comment, layout))
     if taken:
