@@ -122,6 +122,7 @@ def test_patterns_are_written_for_canonical_urls() -> None:
     assert matches_any(compiled, f"{HOST}/رياضة/123-خبر-آخر")
     assert matches_any(compiled, articles[0])
     assert not matches_any(compiled, f"{HOST}/رياضة")
+    assert not matches_any(compiled, f"{HOST}/وسم/خبر-جديد")  # a tag page: no id, another word
 
 
 @pytest.mark.parametrize("listed_every", [1, 3])
