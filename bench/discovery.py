@@ -1,13 +1,15 @@
 """add-site's article URL patterns on generated sites with several URL shapes.
 
-Usage: python bench/discovery.py [--site NAME ...] [--show K]
+Usage: python bench/discovery.py [--site NAME ...] [--listed-every N] [--show K]
 
 Each site of tests/support/url_shapes.py is served by the loopback replay proxy and discovered
 as `khabar add-site URL` does (robots.txt, home page, feeds, sitemaps, menu; the default budget
 of 30 requests, no delay). The table shows, for the proposed article patterns, the article URLs
 they match (of every article the site has, listed in a feed/sitemap or not) and the non-article
 URLs they match (of every other URL the site links to), matched as the spider matches: the link
-as given, else its canonical form. --show K lists K misses and wrong matches per site.
+as given, else its canonical form. --listed-every 3 puts only every third story in the feeds
+and sitemaps (whole sections then appear only in the menu's listings). --show K lists K misses
+and wrong matches per site.
 
 To measure another tree's crawler (main, say), put it first on PYTHONPATH.
 """
@@ -35,10 +37,11 @@ from tests.support.url_shapes import SHAPED_SITES, count_matches  # noqa: E402
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", action="append", choices=sorted(SHAPED_SITES))
+    parser.add_argument("--listed-every", type=int, default=1, metavar="N")
     parser.add_argument("--show", type=int, default=0, metavar="K")
     args = parser.parse_args()
     names = args.site or list(SHAPED_SITES)
-    made = {name: SHAPED_SITES[name]() for name in names}
+    made = {name: SHAPED_SITES[name](listed_every=args.listed_every) for name in names}
     rows = []
     with ReplayServer([m.site for m in made.values()]) as replay:
         os.environ.update(replay.env())

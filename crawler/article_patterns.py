@@ -266,7 +266,13 @@ def infer_article_patterns(
         if urlsplit(n.url).hostname
     ]
     known = set(urls)
-    negatives = [n for n in {n.url: n for n in reversed(negatives)}.values() if n.url not in known]
+    unique: dict[str, NonArticle] = {}
+    for n in negatives:  # the first source, unless a later one is certain
+        if n.url not in known and (
+            n.url not in unique or (n.certain and not unique[n.url].certain)
+        ):
+            unique[n.url] = n
+    negatives = list(unique.values())
     listing_urls = [canonicalize_url(u) for u in listings]
     groups: dict[tuple[str, int, tuple[str, ...]], _Group] = {}
     for url in urls:

@@ -330,13 +330,14 @@ def chrome_links(html: str, page_url: str) -> list[NonArticle]:
     for source, xpath in (
         (
             "footer",
-            "//*[self::footer or @role='contentinfo' or contains(@class,'footer')"
-            " or contains(@id,'footer')]//a/@href",
+            "//*[self::footer or @role='contentinfo' or (not(self::body or self::main) and"
+            " (contains(@class,'footer') or contains(@id,'footer')))]//a/@href",
         ),
         (
             "menu",
-            "//*[self::header or self::nav or @role='navigation' or @role='banner'"
-            " or contains(@class,'menu') or contains(@id,'menu')]//a/@href",
+            "//*[self::header or self::nav or @role='navigation' or @role='banner' or"
+            " (not(self::body or self::main) and (contains(@class,'menu') or"
+            " contains(@id,'menu')))]//a/@href",
         ),
     ):
         for href in selector.xpath(xpath).getall():

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import click
 
@@ -192,11 +193,25 @@ def _summary(found: Discovery, proposal: Proposal) -> str:
         f"  sitemaps:         {', '.join(found.sitemaps) or 'none'}",
         f"  news sitemaps:    {', '.join(found.news_sitemaps) or 'none'}",
         f"  listings:         {len(found.listings)} from the main navigation",
-        f"  article URLs:     {len(found.articles)} listed by feeds and sitemaps",
+        f"  article URLs:     {_count_by_source(found)}",
         f"  locale, timezone: {proposal.locale}, {proposal.timezone}",
         *(f"  note: {note}" for note in found.notes),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _count_by_source(found: Discovery) -> str:
+    counts = Counter(a.via for a in found.articles)
+    return ", ".join(f"{n} from {via}s" for via, n in counts.items()) or "none"
+
+
+def _shown(url: str) -> str:
+    """A URL as a reader wants it: percent escapes of UTF-8 text decoded (printable() then
+    escapes whatever control characters that reveals)."""
+    try:
+        return unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return url
 
 
 def _pattern_report(proposal: Proposal) -> str:
@@ -207,7 +222,7 @@ def _pattern_report(proposal: Proposal) -> str:
         out.append("")
         out.append(f"  {check.pattern}" if check.pattern else "  no pattern for:")
         out.append(f"    matches {len(check.matches)} listed article URL(s):")
-        out.extend(f"      {url}" for url in check.matches[:SHOWN])
+        out.extend(f"      {_shown(url)}" for url in check.matches[:SHOWN])
         out.extend(_more(check.matches))
         if check.rejects:
             out.append(f"    rejects {len(check.rejects)} non-article URL(s) of the same shape:")
@@ -216,12 +231,12 @@ def _pattern_report(proposal: Proposal) -> str:
             out.append(f"    also matches {len(check.also_matches)} non-article URL(s):")
             out.extend(_with_source(check.also_matches))
         if check.note:
-            out.append(f"    ({check.note})")
+            out.append(f"    ({_shown(check.note)})")
     return "\n".join(out) + "\n"
 
 
 def _with_source(items: tuple[NonArticle, ...]) -> list[str]:
-    return [f"      {n.url}  ({n.source})" for n in items[:SHOWN]] + _more(items)
+    return [f"      {_shown(n.url)}  ({n.source})" for n in items[:SHOWN]] + _more(items)
 
 
 def _more(items: tuple[object, ...]) -> list[str]:
