@@ -565,6 +565,18 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
     _discover_sitemaps(found, fetcher, origin)
     _note_taxonomy_links(found, home_links, "tag or author link on the home page")
 
+    _discover_listings(found, fetcher, nav)
+    if found.listings:
+        found.notes.append("listings: main-navigation pages that link to articles")
+    found.notes.append(f"locale/timezone: {zone_evidence(found)}")
+    return found
+
+
+def _discover_listings(found: Discovery, fetcher: PoliteFetcher, nav: list[str]) -> None:
+    """Menu pages that link to at least two articles are listings. Links there shaped like the
+    articles but of a section no feed or sitemap showed count as articles once the crawl's
+    extraction takes one of them for an article."""
+    start_url = found.start_url
     listed = {canonicalize_url(u) for u in found.article_urls()}
     nav = [u for u in nav if canonicalize_url(u) not in listed]  # menus feature stories too
     checks = found.patterns()
@@ -591,15 +603,12 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         if len(unseen) >= MIN_LISTING_ARTICLES and _is_article(unseen[0], fetcher, found):
             # a section the feeds and sitemaps did not show: its articles count as listed
             found.articles.extend(Found(u, None, "listing") for u in unseen)
+            listed |= {canonicalize_url(u) for u in unseen}
             leading += unseen
         if len(leading) >= MIN_LISTING_ARTICLES:
             found.listings.append(url)
             found.non_articles.append(NonArticle(url, "listing"))
             _note_taxonomy_links(found, links, "tag, author or page link on a listing")
-    if found.listings:
-        found.notes.append("listings: main-navigation pages that link to articles")
-    found.notes.append(f"locale/timezone: {zone_evidence(found)}")
-    return found
 
 
 def _is_article(url: str, fetcher: PoliteFetcher, found: Discovery) -> bool:
