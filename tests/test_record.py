@@ -110,7 +110,9 @@ def test_wire_bytes_are_base64() -> None:
 
 
 def test_wire_covers_every_field() -> None:
-    assert set(to_wire(full_item())) == {"kind"} | {f.name for f in dataclasses.fields(ArticleItem)}
+    assert set(to_wire(full_item())) == {"kind"} | {
+        f.name for f in dataclasses.fields(ArticleItem)
+    }
 
 
 @pytest.mark.parametrize(
