@@ -30,7 +30,8 @@ from crawler import dates as D
 
 from . import selectors as S
 from .clean import squash
-from .jsonld import first
+from .clock import Clock, page_clock
+from .jsonld import first, has_type
 from .matcher import SelectorGroup
 from .page import Page
 from .sources import Source
@@ -73,27 +74,33 @@ _RDFA_CREATED = SelectorGroup(
 # A finer time for a day-only date must fall on that day, wherever its zone put it.
 _SAME_DAY = (timedelta(hours=-14), timedelta(hours=38))
 _UTC_LABEL = re.compile(r"(?:Z|[+-]00:?00|\bGMT|\bUTC)$", re.I)
-_HAS_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
+_HAS_TIME = re.compile(r"\d{1,2}\s*(?:[:：]|h(?=\d))\s*\d{2}")
+_LIVE_BLOG = frozenset({"LiveBlogPosting"})
 
 
 @dataclass
 class DateResult:
+    """The dates on the page's clock (`clock.tz`); `offset_source` says where published's UTC
+    offset came from: DECLARED when the value wrote it, else the clock's source."""
+
     published: datetime | None = None
     modified: datetime | None = None
     source: Source | None = None
     modified_source: Source | None = None
     precision: D.Precision | None = None
     rejections: list[str] = field(default_factory=list)
+    clock: Clock = field(default_factory=lambda: Clock(None, Source.UNKNOWN))
+    offset_source: Source | None = None
 
 
 def _parse(
     page: Page, text: str | None, now: datetime | None, res: DateResult | None = None
 ) -> tuple[datetime, D.Precision] | None:
-    """`crawler.dates.parse_date_precise` in the site zone; a rejection's reason goes to res."""
+    """`crawler.dates.parse_date_precise` as written: a time without an offset stays a floating
+    wall time until the page's clock is known (extract_dates); a rejection's reason goes to res."""
     if not text or not squash(text):
         return None
-    rules = page.rules
-    found = D.parse_date_precise(squash(text), locale=rules.locale, tz=rules.timezone, now=now)
+    found = D.parse_date_precise(squash(text), locale=page.rules.locale, tz=None, now=now)
     if found is None and res is not None:
         reason = _why_rejected(page, squash(text), now)
         if reason:
@@ -102,12 +109,12 @@ def _parse(
 
 
 def _find(page: Page, text: str, now: datetime | None) -> tuple[datetime, D.Precision] | None:
-    return D.find_date_precise(text, locale=page.rules.locale, tz=page.rules.timezone, now=now)
+    return D.find_date_precise(text, locale=page.rules.locale, tz=None, now=now)
 
 
 def _why_rejected(page: Page, text: str, now: datetime | None) -> str | None:
     """parse_date drops untrustworthy dates silently; re-read the candidate to say why."""
-    probe = D.parse_date(text, locale=page.rules.locale, tz=page.rules.timezone, now=_FAR)
+    probe = D.parse_date(text, locale=page.rules.locale, tz=None, now=_FAR)
     if probe is None:
         try:
             probe = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -116,7 +123,9 @@ def _why_rejected(page: Page, text: str, now: datetime | None) -> str | None:
     return D.rejection_reason(probe, now=now)
 
 
-def _in_topbar(el: HtmlElement) -> bool:
+def _in_topbar(page: Page, el: HtmlElement) -> bool:
+    """The site's "today" date, not the story's: under a top-bar class, or in the page chrome
+    above the story whatever its classes (see `_in_chrome`)."""
     node = el
     while node is not None:
         classes = (node.get("class") or "").split()
@@ -125,7 +134,28 @@ def _in_topbar(el: HtmlElement) -> bool:
         if node.tag in ("header",) and node.get("id") == "theme-header":
             return True
         node = node.getparent()
-    return False
+    return _in_chrome(page, el)
+
+
+def _in_chrome(page: Page, el: HtmlElement) -> bool:
+    """Above the story in the site's own header: inside a <header>/role=banner that neither
+    holds the headline nor sits in an <article>, or before a menu that comes before the
+    headline. That is where sites print today's date (with its Hijri twin); a story's own date
+    is under or beside its headline."""
+    headline = page.headline
+    above = set(headline.iterancestors()) | {headline} if headline is not None else set()
+    for node in (el, *el.iterancestors()):
+        if node in above or node.tag in ("article", "main"):
+            break  # the headline's own header, or the story's region
+        if node.tag == "header" or (node.get("role") or "").lower() == "banner":
+            return True
+    if headline is None:
+        return False
+    order = page.order
+    at, pos = order.get(headline, -1), order.get(el, -1)
+    if not 0 <= pos < at:
+        return False
+    return any(pos < order.get(menu, -1) < at for menu in page.menus)
 
 
 Shown = tuple[datetime, D.Precision, str]
@@ -140,7 +170,7 @@ def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> l
     roots = [page.scope] + ([page.tree] if tree_wide and page.scope is not page.tree else [])
     for root, selector in ((r, sel) for r in roots for sel in selectors):
         for el in page.select(selector, root):
-            if id(el) in seen or _in_topbar(el):
+            if id(el) in seen or _in_topbar(page, el):
                 continue
             seen.add(id(el))
             text = squash(el.text_content())
@@ -260,7 +290,7 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
     for el, text in lines:
         if _RELATIVE.search(text):
             text = _tooltip_date(el)  # 'منذ يوم' with the real date in its title attribute
-        if not any(c.isdigit() for c in text) or _in_topbar(el):
+        if not any(c.isdigit() for c in text) or _in_topbar(page, el):
             continue
         if _teaser(page, el):
             continue
@@ -392,12 +422,12 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Sourc
             out.append((Source.TIME if el.tag == "time" else Source.META, v))
     if ld_key == "datePublished":
         for el in page.tree.iter("time"):
-            if el.get("datetime") and not _in_topbar(el) and not _teaser(page, el):
+            if el.get("datetime") and not _in_topbar(page, el) and not _teaser(page, el):
                 out.append((Source.TIME, el.get("datetime")))
         # hAtom/Blogger: <abbr class="published" title="2018-02-02T15:00:00Z">06:00 م</abbr>
         for el in page.tree.iter("abbr"):
             title = el.get("title") or ""
-            if _ISO_START.match(title) and not _in_topbar(el) and not _teaser(page, el):
+            if _ISO_START.match(title) and not _in_topbar(page, el) and not _teaser(page, el):
                 out.append((Source.TIME, title))
         for el in page.select_group(_RDFA_CREATED):
             if el.get("content"):
@@ -416,17 +446,46 @@ def _accept(dt: datetime | None, res: DateResult, now: datetime | None) -> bool:
     return True
 
 
-def _mislabelled_utc(raw: str, dt: datetime, shown: list[Shown]) -> Shown | None:
-    """The displayed local time when `raw` is that same clock time labelled as UTC."""
+def _mislabelled_utc(raw: str, dt: datetime, shown: list[Shown], tz: str | None) -> Shown | None:
+    """The displayed local time when `raw` is that same clock time labelled as UTC (youm7).
+    On a clock that is not at UTC then, the label is wrong; with no clock known, a local time
+    equal to its own UTC label is no instant either (Arab sites do not show UTC unlabelled),
+    so the displayed time is taken and stays floating. On a clock at UTC the label is right."""
     if not _UTC_LABEL.search(raw.strip()):
         return None
     utc_wall = dt.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
-    for local, precision, text in shown:
-        if not _HAS_TIME.search(text) or local.utcoffset() == timedelta(0):
+    for wall, precision, text in shown:
+        if not _HAS_TIME.search(text) or not D.is_floating(wall):
             continue
-        if local.replace(tzinfo=None, second=0, microsecond=0) == utc_wall:
-            return local, precision, text
+        if tz is not None and D.localise(wall, tz).utcoffset() == timedelta(0):
+            continue
+        if wall.replace(tzinfo=None, second=0, microsecond=0) == utc_wall:
+            return wall, precision, text
     return None
+
+
+def _live_blog_start(page: Page, now: datetime | None) -> list[tuple[Source, str]]:
+    """A live blog is published when its coverage starts, not at its latest update: JSON-LD
+    coverageStartTime, else the earliest of its datePublished and its updates' (CMSs set
+    datePublished to the latest update as often as to the first)."""
+    for obj in page.ld_articles:
+        if not has_type([obj], _LIVE_BLOG):
+            continue
+        start = obj.get("coverageStartTime")
+        if isinstance(start, str) and start.strip():
+            return [(Source.JSONLD, start)]
+        updates = obj.get("liveBlogUpdate")
+        updates = updates if isinstance(updates, list) else [updates]
+        stamps = [obj.get("datePublished")]
+        stamps += [u.get("datePublished") for u in updates if isinstance(u, dict)]
+        dated = [
+            (found[0], raw)
+            for raw in stamps
+            if isinstance(raw, str) and (found := _parse(page, raw, now)) is not None
+        ]
+        if dated:
+            return [(Source.JSONLD, min(dated, key=lambda d: d[0])[1])]
+    return []
 
 
 def _url_date(page: Page, now: datetime | None) -> datetime | None:
@@ -436,7 +495,7 @@ def _url_date(page: Page, now: datetime | None) -> datetime | None:
     return D.parse_date(
         f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}",
         locale=page.rules.locale,
-        tz=page.rules.timezone,
+        tz=None,
         now=now,
     )
 
@@ -448,13 +507,27 @@ def extract_dates(
     CMS comments, URL, feed/sitemap, then htmldate; modified from metas, then 'آخر تحديث'."""
     res = DateResult()
     site_date = Source.SITE_RULE if page.rules.selectors.get("date") else Source.DISPLAYED
+    published_raw = _machine(page, PUBLISHED_METAS, "datePublished")
+    modified_raw = _machine(page, MODIFIED_METAS, "dateModified")
+    hinted = [
+        (source, hints[key])
+        for key, source in (("feed_published", Source.FEED), ("sitemap_lastmod", Source.SITEMAP))
+        if hints and hints.get(key)
+    ]
+    res.clock = page_clock(
+        [*published_raw, *modified_raw, *hinted],
+        page.url,
+        lang=(page.tree.get("lang"), page.meta("og:locale")),
+        configured=page.rules.timezone,
+    )
+    tz = res.clock.tz
 
     def take(dt: datetime, precision: D.Precision, source: Source) -> None:
         res.published, res.precision, res.source = dt, precision, source
 
     shown: list[Shown] | None = None
     machine: list[tuple[datetime, D.Precision, Source]] = []
-    for source, raw in _machine(page, PUBLISHED_METAS, "datePublished"):
+    for source, raw in [*_live_blog_start(page, now), *published_raw]:
         found = _parse(page, raw, now, res)
         if not (found and _accept(found[0], res, now)):
             continue
@@ -462,7 +535,7 @@ def extract_dates(
         if res.published is not None:
             continue
         shown = _displayed(page, now)
-        local = _mislabelled_utc(raw, found[0], shown)
+        local = _mislabelled_utc(raw, found[0], shown, tz)
         if local:
             take(local[0], local[1], site_date)
         else:
@@ -516,7 +589,7 @@ def extract_dates(
             if precision != "day" and _SAME_DAY[0] <= gap <= _SAME_DAY[1]:
                 take(dt, precision, source)  # the same day, shown to the minute elsewhere
                 break
-    for source, raw in _machine(page, MODIFIED_METAS, "dateModified"):
+    for source, raw in modified_raw:
         found = _parse(page, raw, now, res)
         if found and _accept(found[0], res, now):
             res.modified, res.modified_source = found[0], source
@@ -528,4 +601,10 @@ def extract_dates(
             if _accept(dt, res, now):
                 res.modified, res.modified_source = dt, Source.POSITION
                 break
+    if res.published is not None:
+        declared = not D.is_floating(res.published)
+        res.offset_source = Source.DECLARED if declared else res.clock.source
+        res.published = D.localise(res.published, tz)
+    if res.modified is not None:
+        res.modified = D.localise(res.modified, tz)
     return res
