@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 
+from bench.layoutgen.dates import MONTHS as LAYOUTGEN_MONTHS
 from crawler.dates import (
+    MONTH_NAMES,
     find_date,
     find_date_precise,
     normalize_date_text,
@@ -35,94 +37,50 @@ def iso(text: str, *, tz: str = DAMASCUS, locale: str = "ar", find: bool = False
 
 # --------------------------------------------------------------------------- month names
 
-LEVANTINE = [
-    "كانون الثاني",
-    "شباط",
-    "آذار",
-    "نيسان",
-    "أيار",
-    "حزيران",
-    "تموز",
-    "آب",
-    "أيلول",
-    "تشرين الأول",
-    "تشرين الثاني",
-    "كانون الأول",
-]
-EGYPTIAN_GULF = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
-ALGERIAN_TUNISIAN = [
-    "جانفي",
-    "فيفري",
-    "مارس",
-    "أفريل",
-    "ماي",
-    "جوان",
-    "جويلية",
-    "أوت",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
-MOROCCAN = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "ماي",
-    "يونيو",
-    "يوليوز",
-    "غشت",
-    "شتنبر",
-    "أكتوبر",
-    "نونبر",
-    "دجنبر",
-]
-# Spellings sites use besides the canonical ones (hamza-less alef, ة/ه endings, ى).
-VARIANTS = [
-    ("اذار", 3),
-    ("ايار", 5),
-    ("ايلول", 9),
-    ("ابريل", 4),
-    ("إبريل", 4),
-    ("يونية", 6),
-    ("يونيه", 6),
-    ("يولية", 7),
-    ("يوليه", 7),
-    ("اغسطس", 8),
-    ("اكتوبر", 10),
-    ("تشرين الاول", 10),
-    ("كانون الاول", 12),
-    ("كانون الثانى", 1),
-    ("افريل", 4),
-    ("اوت", 8),
-    ("تشرين أول", 10),
-    ("تشرين ثاني", 11),
-    ("كانون ثاني", 1),
-]
-MONTH_CASES = [
-    (dialect, name, month)
-    for dialect, names in (
-        ("levantine", LEVANTINE),
-        ("egyptian-gulf", EGYPTIAN_GULF),
-        ("algerian-tunisian", ALGERIAN_TUNISIAN),
-        ("moroccan", MOROCCAN),
-    )
-    for month, name in enumerate(names, start=1)
-] + [("variant", name, month) for name, month in VARIANTS]
+# Two tables of month names, tested against each other rather than written a third time: the
+# parser's (crawler.dates.MONTH_NAMES, every spelling it reads) and the layout generator's
+# (bench/layoutgen/dates.py, the spellings its pages print by region).
+_HAMZA_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+
+
+def _arabic(name: str) -> bool:
+    return not name.isascii() and not any("a" <= c.lower() <= "z" for c in name)
+
+
+def _variants(name: str) -> list[tuple[str, str]]:
+    """How pages spell one printed name besides as written: hamza-less alef, harakat and a
+    shadda, tatweel, alef maqsura for a final yeh, the other of ة/ه."""
+    out = [("as-written", name)]
+    if not _arabic(name):
+        return [*out, ("upper", name.upper())]
+    if name.translate(_HAMZA_FORMS) != name:
+        out.append(("no-hamza", name.translate(_HAMZA_FORMS)))
+    out.append(("harakat", name[0] + "\u064e" + name[1:] + "\u0651"))
+    out.append(("tatweel", name[0] + "\u0640\u0640" + name[1:]))
+    if name.endswith("ي"):
+        out.append(("alef-maqsura", name[:-1] + "ى"))
+    if name[-1] in "ةه":
+        out.append(("ta-ha", name[:-1] + ("ه" if name[-1] == "ة" else "ة")))
+    return out
+
+
+def _month_tables() -> list[tuple[str, list[tuple[int, str]]]]:
+    parser = [(month, name) for month, names in MONTH_NAMES.items() for name in names]
+    generator = [
+        (f"layoutgen-{region}", list(enumerate(names, start=1)))
+        for region, names in LAYOUTGEN_MONTHS.items()
+    ]
+    return [("parser", parser), *generator]
+
+
+MONTH_CASES = sorted(
+    {
+        (f"{table}-{form}", spelled, month)
+        for table, pairs in _month_tables()
+        for month, name in pairs
+        for form, spelled in _variants(name)
+    }
+)
 
 
 @pytest.mark.parametrize("digits", ["western", "eastern", "persian"])
