@@ -142,20 +142,40 @@ def _in_chrome(page: Page, el: HtmlElement) -> bool:
     holds the headline nor sits in an <article>, or before a menu that comes before the
     headline. That is where sites print today's date (with its Hijri twin); a story's own date
     is under or beside its headline."""
-    headline = page.headline
-    above = set(headline.iterancestors()) | {headline} if headline is not None else set()
+    above, cut = _chrome_marks(page)
+    if el in above:
+        return False
     for node in (el, *el.iterancestors()):
         if node in above or node.tag in ("article", "main"):
             break  # the headline's own header, or the story's region
         if node.tag == "header" or (node.get("role") or "").lower() == "banner":
             return True
-    if headline is None:
-        return False
-    order = page.order
-    at, pos = order.get(headline, -1), order.get(el, -1)
-    if not 0 <= pos < at:
-        return False
-    return any(pos < order.get(menu, -1) < at for menu in page.menus)
+    return page.order.get(el, cut) < cut
+
+
+def _chrome_marks(page: Page) -> tuple[set[HtmlElement], int]:
+    """(the headline and its ancestors, the document position of the last menu before it)."""
+    if "chrome" not in page.memo:
+        headline, order = page.headline, page.order
+        above = {headline, *headline.iterancestors()} if headline is not None else set()
+        at = order.get(headline, -1) if headline is not None else -1
+        cut = max((order.get(m, -1) for m in page.menus if order.get(m, -1) < at), default=-1)
+        page.memo["chrome"] = (above, cut)
+    return page.memo["chrome"]
+
+
+def _drop_chrome(page: Page, root: HtmlElement, copied: HtmlElement) -> None:
+    """Remove from `copied` (a deep copy of `root`) what `_in_chrome` calls the site header."""
+    doomed = [
+        twin
+        for el, twin in zip(root.iter(), copied.iter(), strict=True)
+        if isinstance(el.tag, str)
+        and _in_chrome(page, el)
+        and (el is root or not _in_chrome(page, el.getparent()))
+    ]
+    for twin in doomed:
+        if twin.getparent() is not None:
+            twin.drop_tree()
 
 
 Shown = tuple[datetime, D.Precision, str]
@@ -374,10 +394,12 @@ def _htmldate(page: Page, res: DateResult, now: datetime | None) -> datetime | N
     """htmldate's original-date guess, one more candidate when nothing else was found: it reads
     layouts nobody described, but falls back to Jan 1 / today, which the rejection rules and a
     same-day check throw away."""
-    region = copy.deepcopy(page.tree)
+    scope = copy.deepcopy(page.scope)
+    _drop_chrome(page, page.scope, scope)  # nor the site's "today" date
+    region = scope
     if page.scope is not page.tree:  # never a sidebar's date
         region = lxml.html.fromstring("<html><body></body></html>")
-        region.find("body").append(copy.deepcopy(page.scope))
+        region.find("body").append(scope)
     for el in list(region.iter("a", "marquee", "nav", "aside", "footer", "menu")):
         if el.getparent() is not None and (el.tag != "a" or _links_elsewhere(page, el)):
             el.drop_tree()  # teasers, tickers and menus carry other stories' dates
