@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "FLOATING",
     "Precision",
+    "date_end",
     "declared_offset",
     "find_date",
     "find_date_precise",
@@ -171,7 +172,7 @@ _TZ = (
 )
 _TIME_AFTER = (
     rf"(?:(?:t|\s*[,،\-–—|@]?\s*(?:(?:(?:علي|عند|في)\s+)?(?:تمام\s+)?(?:الساعه|الساعة)\s+"
-    rf"|(?:في|at)\s+)?)"
+    rf"|(?:في|at|à)\s+)?)"
     rf"(?P<th>\d{{1,2}})\s*(?::|h(?=\d))\s*(?P<tm>\d{{2}})(?:\s*:\s*(?P<ts>\d{{2}}))?(?:[.,]\d+)?"
     rf"(?:\s*{_AMPM})?(?:\s*\(?\s*{_TZ}\s*\)?)?)?"
 )
@@ -459,6 +460,18 @@ def _candidates(text: str, locale: str) -> list[tuple[str, datetime | None, Prec
         for m in _SCAN.finditer(norm)
         if not _hijri(m)
     ]
+
+
+def date_end(text: str, *, locale: str = "ar") -> int | None:
+    """Where the first date in `text` ends, as an index into normalize_date_text(text) (a
+    line that carries two dates is cut there); None when it has none."""
+    norm = normalize_date_text(text)
+    if not any(c.isdigit() for c in norm):
+        return None
+    for m in _SCAN.finditer(norm):
+        if not _hijri(m) and _from_match(m, locale) is not None:
+            return m.end()
+    return None
 
 
 # --------------------------------------------------------------------------- public API

@@ -294,3 +294,110 @@ def test_the_storys_own_header_date_is_kept() -> None:
         f"<div class='entry-content'>{PARA}</div></article></body></html>"
     )
     assert extract_article(html, URL_X, UNKNOWN, now=LATER)["published_at"] == "2024-01-25T00:00:00"
+
+
+# --- the wrong day: other stories' dates, datelines, update lines (issue 16) ------------------
+STORY = "وزير الاقتصاد يعلن خطة لدعم الصادرات"
+
+
+def related(kind: str) -> str:
+    """A related-stories list whose dates sit beside the links, not in them."""
+    items = []
+    for i, (iso_date, shown) in enumerate(
+        (
+            ("2024-08-03T10:00:00+03:00", "3 أغسطس 2024"),
+            ("2024-07-28T09:00:00+03:00", "28 يوليو 2024"),
+        )
+    ):
+        date = f"<time datetime='{iso_date}'>{shown}</time>" if kind == "time" else shown
+        link = f"<a href='/news/{i}'>خبر آخر عن موضوع مختلف رقم {i}</a>"
+        items.append(f"<li><span class='date'>{date}</span> {link}</li>")
+    return f"<div class='k1'><h3>أخبار ذات صلة</h3><ul>{''.join(items)}</ul></div>"
+
+
+def story(
+    header: str, lead: str = "", recall: str = "", inside: str = "", outside: str = ""
+) -> str:
+    return (
+        f"<html><body>{MENU}<div class='w'><h1>{STORY}</h1><div class='m'>{header}</div>"
+        f"<div class='b'><p>{lead}{PARA}</p><p>{PARA} {recall}</p><p>{PARA}</p></div>{inside}"
+        f"</div>{outside}</body></html>"
+    )
+
+
+def published(html: str) -> str | None:
+    return extract_article(html, URL_X, UNKNOWN, now=LATER)["published_at"]
+
+
+@pytest.mark.parametrize("kind", ["time", "span"])
+@pytest.mark.parametrize("where", ["inside", "outside"])
+@pytest.mark.parametrize(
+    "header", ["<span>10 أغشت 2024</span>", "<span class='date'>10 أغسطس 2024</span>"]
+)
+def test_a_related_storys_date_beside_its_link_is_not_the_publication_date(
+    kind: str, where: str, header: str
+) -> None:
+    """Related, most-read and 'read also' cards print their date beside the headline link:
+    the card links to another story by its headline, so none of its dates is ours."""
+    html = story(header, **{where: related(kind)})
+    assert published(html) == "2024-08-10T00:00:00"
+
+
+@pytest.mark.parametrize(
+    ("header", "lead", "recall", "expected"),
+    [
+        # Gulf papers: Hijri + Gregorian header, the wire filed the evening before
+        (
+            "<span>الأحد 27 جمادى الأولى 1445هـ - 10 ديسمبر 2023م</span>",
+            "الرياض 26 جمادى الأولى 1445 هـ الموافق 09 ديسمبر 2023 م واس - ",
+            "وكان المشروع قد أطلق رسمياً في 3 نوفمبر 2023.",
+            "2023-12-10T00:00:00",
+        ),
+        # Petra's dateline names a day and month only
+        (
+            "<span>10 كانون الأول 2023</span>",
+            "عمّان 9 كانون الأول (بترا)- ",
+            "",
+            "2023-12-10T00:00:00",
+        ),
+        # a Mauritanian spelling, and a sentence recalling an earlier date in it
+        (
+            "<span>الأحد 10 دجمبر 2023</span>",
+            "",
+            "وكان المشروع قد أطلق رسمياً في 3 دجمبر 2023.",
+            "2023-12-10T00:00:00",
+        ),
+        # Iraq's May
+        (
+            "<span>10 مايس 2023</span>",
+            "",
+            "وعقد الاجتماع السابق في 3 مايس 2023.",
+            "2023-05-10T00:00:00",
+        ),
+    ],
+)
+def test_datelines_and_recalled_dates_are_not_the_publication_date(
+    header: str, lead: str, recall: str, expected: str
+) -> None:
+    assert published(story(header, lead=lead, recall=recall, outside=related("span"))) == expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "<span>آخر تحديث: 11 ديسمبر 2023 | نشر في: 10 ديسمبر 2023</span>",
+        "<span>آخر تحديث 11 ديسمبر 2023</span><span>10 ديسمبر 2023</span>",
+    ],
+)
+def test_an_update_line_before_the_publication_date(header: str) -> None:
+    art = extract_article(story(header), URL_X, UNKNOWN, now=LATER)
+    assert (art["published_at"], art["modified_at"]) == (
+        "2023-12-10T00:00:00",
+        "2023-12-11T00:00:00",
+    )
+
+
+def test_a_french_date_with_an_h_clock() -> None:
+    """Maghrebi pages print French dates and «10h30»."""
+    assert published(story("<span>10 décembre 2023 à 10h30</span>")) == "2023-12-10T10:30:00"
+    assert published(story("<span>10 ديسمبر 2023 - 10h30</span>")) == "2023-12-10T10:30:00"

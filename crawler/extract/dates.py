@@ -190,10 +190,10 @@ def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> l
     roots = [page.scope] + ([page.tree] if tree_wide and page.scope is not page.tree else [])
     for root, selector in ((r, sel) for r in roots for sel in selectors):
         for el in page.select(selector, root):
-            if id(el) in seen or _in_topbar(page, el):
+            if id(el) in seen or _in_topbar(page, el) or _in_card(page, el):
                 continue
             seen.add(id(el))
-            text = squash(el.text_content())
+            text = _spaced_text(el)
             if not text or len(text) > 120 or _is_update(text) or _RELATIVE.search(text):
                 continue
             found = _find(page, text, now)
@@ -216,15 +216,30 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "op
 _NOT_THE_STORY = frozenset({"marquee", "nav", "aside", "menu", "amp-sidebar"})
 
 
+def _spaced_text(el: HtmlElement) -> str:
+    """The element's text with its pieces apart: CSS, not spaces, separates two spans on the
+    screen, and «آخر تحديث 11 ديسمبر 2023» glued to «10 ديسمبر 2023» is '202310'."""
+    return squash(" ".join(el.itertext()))
+
+
 def _is_update(text: str) -> bool:
     return bool(_UPDATE_LABEL.search(D.normalize_date_text(text)))
 
 
-def _split_update(text: str) -> tuple[str, str]:
-    """('نشر في X', 'آخر تحديث Y') from one line carrying both."""
+def _split_update(text: str, locale: str = "ar") -> tuple[str, str]:
+    """('نشر في X', 'آخر تحديث Y') from one line carrying both, in either order: the update
+    part runs from its label to a publication label or, without one, to the end of its own
+    date ('آخر تحديث 11 ديسمبر 2023 10 ديسمبر 2023': the second date is the publication)."""
     norm = D.normalize_date_text(text)
     m = _UPDATE_LABEL.search(norm)
-    return (norm, "") if m is None else (norm[: m.start()], norm[m.start() :])
+    if m is None:
+        return norm, ""
+    before, rest = norm[: m.start()], norm[m.start() :]
+    published = _PUBLISHED_LABEL.search(rest, len(m[0]))
+    end = published.start() if published else D.date_end(rest, locale=locale)
+    if end is None:
+        return before, rest
+    return f"{before} {rest[end:]}".strip(), rest[:end]
 
 
 def _lines(page: Page, root: HtmlElement) -> list[tuple[HtmlElement, str]]:
@@ -236,7 +251,7 @@ def _lines(page: Page, root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     def walk(el: HtmlElement) -> None:
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or _teaser_node(page, el):
             return
-        text = squash(el.text_content())
+        text = _spaced_text(el)
         if not text:
             return
         if len(text) <= MAX_LINE and not any(_teaser_node(page, d) for d in el.iterdescendants()):
@@ -282,7 +297,26 @@ def _teaser(page: Page, el: HtmlElement) -> bool:
     for node in (el, *el.iterancestors("a")):
         if node.tag == "a" and _links_elsewhere(page, node):
             return True
-    return in_navigation(page, el) or is_hidden(el)
+    return _in_card(page, el) or in_navigation(page, el) or is_hidden(el)
+
+
+CARD_DEPTH = 5  # a related/most-read card is a few levels deep: li > time, div > h4 > a + span
+HEADLINE_WORDS = 4  # a link this long is another story's headline, not an author or a section
+
+
+def _in_card(page: Page, el: HtmlElement) -> bool:
+    """In another story's card: the date's enclosing block, below the story's own region,
+    links to another story by its headline (related stories, most read, a 'read also' box;
+    their <time> sits beside the link, not in it)."""
+    above, _ = _chrome_marks(page)
+    body = page.container
+    for depth, node in enumerate(el.iterancestors()):
+        if depth >= CARD_DEPTH or node in above or node is body or node.tag in ("body", "html"):
+            return False
+        for a in node.iter("a"):
+            if len(a.text_content().split()) >= HEADLINE_WORDS and _links_elsewhere(page, a):
+                return True
+    return False
 
 
 def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Shown]]:
@@ -314,7 +348,7 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
             continue
         if _teaser(page, el):
             continue
-        before, after = _split_update(text)
+        before, after = _split_update(text, page.rules.locale)
         if after:
             found = _find(page, after, now)
             if found:
