@@ -401,3 +401,19 @@ def test_a_french_date_with_an_h_clock() -> None:
     """Maghrebi pages print French dates and «10h30»."""
     assert published(story("<span>10 décembre 2023 à 10h30</span>")) == "2023-12-10T10:30:00"
     assert published(story("<span>10 ديسمبر 2023 - 10h30</span>")) == "2023-12-10T10:30:00"
+
+
+def test_comment_dates_after_the_body_are_not_the_publication_date() -> None:
+    """Blogger prints the day above the post title; the comments under a short body carry
+    their own times, nearer to the headline than the 40 elements a date may sit below it."""
+    comments = "".join(
+        f"<li><b>قارئ {i}</b> <span>{12 + i} ديسمبر 2023 01:5{i}</span><p>شكراً على الخبر</p></li>"
+        for i in range(3)
+    )
+    html = (
+        f"<html><head><title>{STORY} - مدونة الخبر</title></head><body>{MENU}<div class='w'>"
+        f"<h2><span>١٠.١٢.٢٠٢٣</span></h2><div><h3>{STORY}</h3>"
+        f"<div class='b'>{PARA * 3}</div></div>"
+        f"<div><h3>التعليقات</h3><ol>{comments}</ol></div></div></body></html>"
+    )
+    assert published(html) == "2023-12-10T00:00:00"

@@ -309,9 +309,12 @@ def _in_card(page: Page, el: HtmlElement) -> bool:
     links to another story by its headline (related stories, most read, a 'read also' box;
     their <time> sits beside the link, not in it)."""
     above, _ = _chrome_marks(page)
-    body = page.container
+    if "story_blocks" not in page.memo:
+        body = page.container
+        page.memo["story_blocks"] = {body, *body.iterancestors()} if body is not None else set()
+    story = page.memo["story_blocks"]  # the body and what holds it: the story's own region
     for depth, node in enumerate(el.iterancestors()):
-        if depth >= CARD_DEPTH or node in above or node is body or node.tag in ("body", "html"):
+        if depth >= CARD_DEPTH or node in above or node in story or node.tag in ("body", "html"):
             return False
         for a in node.iter("a"):
             if len(a.text_content().split()) >= HEADLINE_WORDS and _links_elsewhere(page, a):
@@ -323,8 +326,9 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
     """(published, modified) dates shown by the headline or at the body's edges.
 
     Class names are not used: a labelled line ('نُشر في', 'تم نشره', 'تاريخ النشر') anywhere
-    in the article region, then the nearest dated line around the headline (up to the body),
-    then the first and last lines of the body. Teasers, menus and tickers are skipped and
+    in the article region, then the nearest dated line around the headline (up to the body,
+    never after its end: comments), then the first and last lines of the body. Teasers
+    (another story's card too), menus and tickers are skipped and
     'آخر تحديث' lines go to modified; relative times ('منذ 3 ساعات') are never dates.
     """
     published: list[tuple[int, Shown]] = []
@@ -340,6 +344,8 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
         lines += _lines(page, container)
     at = order.get(anchor, -1) if anchor is not None else -1
     body_start = order.get(container, -1) if container is not None else -1
+    # where the body ends: comments and the widgets after it carry other dates
+    body_end = body_start + sum(1 for _ in container.iterdescendants()) if body_start >= 0 else -1
     edge = _body_edges(container)
     for el, text in lines:
         if _RELATIVE.search(text):
@@ -361,7 +367,11 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
         pos = order.get(el, 0)
         if _PUBLISHED_LABEL.search(before):
             rank = 0
-        elif at >= 0 and at < pos and (body_start < 0 or pos <= body_start or pos - at <= 40):
+        elif (
+            at >= 0
+            and at < pos
+            and (body_start < 0 or pos <= body_start or (pos - at <= 40 and pos <= body_end))
+        ):
             rank = 1 + (pos - at)
         elif at >= 0 and 0 < at - pos <= 12:
             rank = 100 + (at - pos)
