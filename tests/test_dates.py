@@ -16,6 +16,8 @@ from crawler.dates import (
     MONTH_NAMES,
     find_date,
     find_date_precise,
+    from_iso,
+    is_floating,
     normalize_date_text,
     parse_date,
     parse_date_precise,
@@ -702,3 +704,38 @@ def test_parse_date_precise_formats_and_precision(
     if found:
         assert (found[0].replace(tzinfo=None).isoformat(), found[1]) == (expected, precision)
     assert find_date_precise(f"نشر في {text} | اقرأ أيضاً", tz="UTC", now=NOW) == found
+
+
+# --------------------------------------------------------------------------- floating times
+
+
+def test_a_floating_local_time_is_stored_without_an_offset_and_compared_as_utc() -> None:
+    """No clock known (tz None): the wall time stays as shown, never passed off as UTC."""
+    local = parse_date("10 يوليو 2023 09:15", tz=None, now=NOW)
+    assert local is not None and is_floating(local)
+    assert to_iso(local, None) == "2023-07-10T09:15:00"
+    assert to_iso(local, "Asia/Amman") == "2023-07-10T09:15:00+03:00"  # the clock, once known
+    declared = parse_date("2023-07-10T09:15:00+03:00", tz=None, now=NOW)
+    assert declared is not None and to_iso(declared, None) == "2023-07-10T09:15:00+03:00"
+    assert from_iso("2023-07-10T09:15:00") == datetime(2023, 7, 10, 9, 15, tzinfo=UTC)
+
+
+def test_since_filter_takes_a_floating_published_at() -> None:
+    """`-a since=` compared an offset-less published_at with an aware date: a TypeError."""
+    from crawler.record import ArticleItem
+    from pipelines.validate import ValidatePipeline
+
+    pipeline = ValidatePipeline(min_words=1, stats=None)
+    pipeline.since = datetime(2023, 7, 11, tzinfo=UTC)
+    item = ArticleItem(
+        url="https://news.example/a/1",
+        site="demo",
+        found_via="feed",
+        title="عنوان",
+        body="نص " * 30,
+        word_count=30,
+        language="ar",
+        page_kind="article",
+        published_at="2023-07-10T09:15:00",
+    )
+    assert pipeline.reason(item) == "before_since"
