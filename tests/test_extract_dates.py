@@ -417,3 +417,45 @@ def test_comment_dates_after_the_body_are_not_the_publication_date() -> None:
         f"<div><h3>التعليقات</h3><ol>{comments}</ol></div></div></body></html>"
     )
     assert published(html) == "2023-12-10T00:00:00"
+
+
+# --- floors on the layout fuzzer's date families (bench/layouts.py --families new) -----------
+DATE_FAMILIES = (
+    "zone_declared",
+    "zone_cctld",
+    "hijri_dateline",
+    "regional_months",
+    "agency_site",
+    "live_blog",
+)
+
+
+def _same(ours: str | None, gold: dict) -> bool:
+    """The gold's instant when it has one ('instant', and 'local': a wall time on a ccTLD
+    site), our value carrying an offset; the wall time or the day otherwise."""
+    if not ours:
+        return False
+    got, want = datetime.fromisoformat(ours), datetime.fromisoformat(gold["published_at"])
+    if gold["published_precision"] == "day":
+        return got.date() == want.date()
+    if gold["published_precision"] == "minute":
+        return got.replace(tzinfo=None, second=0) == want.replace(tzinfo=None, second=0)
+    return got.tzinfo is not None and got == want
+
+
+def test_the_fuzzers_date_families_stay_at_their_measured_floor() -> None:
+    """Measured after issue 16's date work: every page of every date family. On main
+    agency_site was 0 of 10 here (bench/layouts.py --families new: agency_site 1/45,
+    zone_cctld 4/45, a wall time on a .jo/.ma/.eg site read as UTC)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from layoutgen import generate
+
+    pages = generate(20261130, 10 * len(DATE_FAMILIES), list(DATE_FAMILIES))
+    right = {family: 0 for family in DATE_FAMILIES}
+    for page in pages:
+        art = extract_article(page.html, page.url, UNKNOWN, now=None)
+        right[page.family] += _same(art["published_at"], page.gold)
+    assert right == {family: 10 for family in DATE_FAMILIES}
