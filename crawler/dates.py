@@ -166,9 +166,47 @@ _AMPM = (
     r"(?P<ampm>صباحا|صباح|فجرا|ص|مساءا|مساء|ظهرا|عصرا|م"
     r"|a\.?\s?m\.?|p\.?\s?m\.?)(?!\w)"
 )
+# A time a page labels with a place's clock ('بتوقيت مكة المكرمة', 'بتوقيت القاهرة'; KSA):
+# written normalised (alef forms -> ا). Names of two places (عمان: Amman and Oman; طرابلس:
+# Tripoli of Libya and of Lebanon) are left out.
+_PLACE_ZONES = {
+    "مكة المكرمة": "Asia/Riyadh",
+    "مكة": "Asia/Riyadh",
+    "السعودية": "Asia/Riyadh",
+    "الرياض": "Asia/Riyadh",
+    "القاهرة": "Africa/Cairo",
+    "مصر": "Africa/Cairo",
+    "دمشق": "Asia/Damascus",
+    "سوريا": "Asia/Damascus",
+    "بيروت": "Asia/Beirut",
+    "لبنان": "Asia/Beirut",
+    "القدس": "Asia/Hebron",
+    "فلسطين": "Asia/Hebron",
+    "الدوحة": "Asia/Qatar",
+    "قطر": "Asia/Qatar",
+    "ابوظبي": "Asia/Dubai",
+    "دبي": "Asia/Dubai",
+    "الامارات": "Asia/Dubai",
+    "الكويت": "Asia/Kuwait",
+    "بغداد": "Asia/Baghdad",
+    "العراق": "Asia/Baghdad",
+    "المنامة": "Asia/Bahrain",
+    "البحرين": "Asia/Bahrain",
+    "مسقط": "Asia/Muscat",
+    "صنعاء": "Asia/Aden",
+    "الخرطوم": "Africa/Khartoum",
+    "الرباط": "Africa/Casablanca",
+    "المغرب": "Africa/Casablanca",
+    "الجزائر": "Africa/Algiers",
+    "تونس": "Africa/Tunis",
+    "نواكشوط": "Africa/Nouakchott",
+    "موسكو": "Europe/Moscow",
+}
+_PLACE = "|".join(_name_pattern(n) for n in sorted(_PLACE_ZONES, key=len, reverse=True))
 _TZ = (
     r"(?P<tz>z|(?:gmt|utc)\s*(?P<tzo1>[+-]\d{1,2}(?::?\d{2})?)?|(?P<tzo2>[+-]\d{2}:?\d{2})"
-    r"|بتوقيت\s+(?:غرينتش|جرينتش|غرينيتش))(?!\w)"
+    r"|ت\.?\s?غ\.?|(?:ب\s?)?توقيت\s+(?:غرينتش|جرينتش|غرينيتش)"
+    rf"|(?:ب\s?)?توقيت\s+(?P<place>{_PLACE})|(?P<abbr>ksa))(?!\w)"
 )
 _TIME_AFTER = (
     rf"(?:(?:t|\s*[,،\-–—|@]?\s*(?:(?:(?:علي|عند|في)\s+)?(?:تمام\s+)?(?:الساعه|الساعة)\s+"
@@ -409,11 +447,14 @@ def _from_match(m: re.Match[str], locale: str) -> datetime | None:
     else:
         y, mo, d = int(m["fy"]), _MONTH_BY_NAME[" ".join(m["fm"].lower().split())], int(m["fd"])
 
-    tzinfo: timezone | None = None
+    tzinfo: tzinfo | None = None
     if m["th"] is not None:
         h, mi, s = int(m["th"]), int(m["tm"]), int(m["ts"] or 0)
         h = _hour24(h, m["ampm"])
-        if m["tz"]:
+        if m["place"] or m["abbr"]:
+            place = " ".join((m["place"] or "السعودية").split())
+            tzinfo = _zone(_PLACE_ZONES[place])
+        elif m["tz"]:
             offset = m["tzo1"] or m["tzo2"]
             try:
                 tzinfo = _offset(offset) if offset else UTC

@@ -206,6 +206,29 @@ def test_the_declared_language_region_is_the_last_evidence() -> None:
     assert clock_of(html) == ("2023-07-10T09:15:00", "unknown")
 
 
+def test_a_content_language_meta_is_a_declared_region() -> None:
+    head = "<meta http-equiv='Content-Language' content='ar-SA'>"
+    assert clock_of(page(head, shown_at("10 يوليو 2023 09:15"))) == (
+        "2023-07-10T09:15:00+03:00",
+        "lang",
+    )
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ("10 يوليو 2023 09:15 بتوقيت مكة المكرمة", "2023-07-10T09:15:00+03:00"),
+        ("10 يوليو 2023 - 09:15 (بتوقيت القاهرة)", "2023-07-10T09:15:00+03:00"),
+        ("10 يناير 2023 - 09:15 (بتوقيت القاهرة)", "2023-01-10T09:15:00+02:00"),
+        ("10 يوليو 2023 09:15 ت.غ", "2023-07-10T09:15:00+00:00"),
+        ("10 يوليو 2023 09:15 KSA", "2023-07-10T09:15:00+03:00"),
+    ],
+)
+def test_a_time_labelled_with_a_places_clock_is_declared(shown: str, expected: str) -> None:
+    """Al Jazeera's «بتوقيت مكة المكرمة», «ت.غ» (GMT), KSA: the page names its clock."""
+    assert clock_of(page(meta_line=shown_at(shown))) == (expected, "declared")
+
+
 def test_no_evidence_stores_the_local_time_without_an_offset_never_as_utc() -> None:
     art = extract_article(
         page(meta_line=shown_at("10 يوليو 2023 09:15")), URL_X, UNKNOWN, now=LATER

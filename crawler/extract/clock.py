@@ -12,7 +12,8 @@ wrong by hours on every Arab site. A reader looks for the site's own clock, stro
    other dates; otherwise the offset itself is;
 2. the country of the domain (.sy → Asia/Damascus, crawler.zones);
 3. the zone configured for the site (config.yaml `timezone`);
-4. the region of the language the page declares (<html lang="ar-EG">, og:locale ar_EG);
+4. the region of the language the page declares (<html lang="ar-EG">, og:locale ar_EG, a
+   content-language meta);
 5. nothing: the clock is unknown, and a local time stays a floating wall time, stored without
    an offset (crawler.dates.FLOATING), never passed off as UTC.
 A configured zone that is one of the country's zones (Asia/Hebron for a .ps site) is taken

@@ -76,6 +76,7 @@ _SAME_DAY = (timedelta(hours=-14), timedelta(hours=38))
 _UTC_LABEL = re.compile(r"(?:Z|[+-]00:?00|\bGMT|\bUTC)$", re.I)
 _HAS_TIME = re.compile(r"\d{1,2}\s*(?:[:：]|h(?=\d))\s*\d{2}")
 _LIVE_BLOG = frozenset({"LiveBlogPosting"})
+_LANG_METAS = ("og:locale", "content-language", "dc.language", "language")
 
 
 @dataclass
@@ -583,7 +584,7 @@ def extract_dates(
     res.clock = page_clock(
         [*published_raw, *modified_raw, *hinted],
         page.url,
-        lang=(page.tree.get("lang"), page.meta("og:locale")),
+        lang=(page.tree.get("lang"), *(page.meta(key) for key in _LANG_METAS)),
         configured=page.rules.timezone,
     )
     tz = res.clock.tz
