@@ -482,3 +482,13 @@ def test_the_fuzzers_date_families_stay_at_their_measured_floor() -> None:
         art = extract_article(page.html, page.url, UNKNOWN, now=None)
         right[page.family] += _same(art["published_at"], page.gold)
     assert right == {family: 10 for family in DATE_FAMILIES}
+
+
+def test_a_storys_own_header_beside_its_headline_is_not_the_site_header() -> None:
+    """A <header> with no menu and no link home is the story's, even when the h1 is outside it."""
+    html = (
+        f"<html><body><header><a href='/'>الخبر</a>{MENU}</header><div class='post'>"
+        "<header><span class='date'>الخميس 25 يناير 2024</span></header>"
+        f"<h1>عنوان الخبر هنا</h1><div class='entry-content'>{PARA}</div></div></body></html>"
+    )
+    assert extract_article(html, URL_X, UNKNOWN, now=LATER)["published_at"] == "2024-01-25T00:00:00"

@@ -139,10 +139,10 @@ def _in_topbar(page: Page, el: HtmlElement) -> bool:
 
 
 def _in_chrome(page: Page, el: HtmlElement) -> bool:
-    """Above the story in the site's own header: inside a <header>/role=banner that neither
-    holds the headline nor sits in an <article>, or before a menu that comes before the
-    headline. That is where sites print today's date (with its Hijri twin); a story's own date
-    is under or beside its headline."""
+    """Above the story in the site's own header: inside a <header>/role=banner that holds a
+    menu or the link home but not the headline, outside any <article>, or before a menu that
+    comes before the headline. That is where sites print today's date (with its Hijri twin);
+    a story's own date is under or beside its headline."""
     above, cut = _chrome_marks(page)
     if el in above:
         return False
@@ -150,8 +150,19 @@ def _in_chrome(page: Page, el: HtmlElement) -> bool:
         if node in above or node.tag in ("article", "main"):
             break  # the headline's own header, or the story's region
         if node.tag == "header" or (node.get("role") or "").lower() == "banner":
-            return True
+            return _site_header(page, node)
     return page.order.get(el, cut) < cut
+
+
+def _site_header(page: Page, header: HtmlElement) -> bool:
+    """The site's masthead, not a story's header: it holds a menu or a link to the home page."""
+    if any(menu is header or header in menu.iterancestors() for menu in page.menus):
+        return True
+    home = urlsplit(page.url)._replace(path="/", query="", fragment="").geturl()
+    return any(
+        (page.absolute(a.get("href")) or "").split("?")[0].rstrip("/") == home.rstrip("/")
+        for a in header.iter("a")
+    )
 
 
 def _chrome_marks(page: Page) -> tuple[set[HtmlElement], int]:
