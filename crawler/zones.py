@@ -14,13 +14,14 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from crawler.article_patterns import is_domain_name
+
 __all__ = [
     "ARAB_CCTLDS",
     "GENERIC_CCTLDS",
     "country_of",
     "country_zones",
     "domain_country",
-    "is_host_name",
     "lang_country",
 ]
 
@@ -29,11 +30,6 @@ ARAB_CCTLDS = frozenset("ae bh dj dz eg iq jo km kw lb ly ma mr om ps qa sa sd s
 # Country codes sold as generic domains (lbcgroup.tv is Lebanese, not from Tuvalu).
 GENERIC_CCTLDS = frozenset("ai cc co fm gg io la me nu tk to tv ws".split())
 _LANG_REGION = re.compile(r"ar[-_]([a-z]{2})")
-
-
-def is_host_name(host: str) -> bool:
-    """A DNS name, not an IP address (an address has no country)."""
-    return bool(host) and not re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host)
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +49,7 @@ def country_zones() -> dict[str, list[str]]:
 def domain_country(url: str) -> str | None:
     """The country of a URL's ccTLD (.sy → sy); None for generic and sold-as-generic ones."""
     host = (urlsplit(url).hostname or "").lower()
-    tld = host.rsplit(".", 1)[-1] if is_host_name(host) else ""
+    tld = host.rsplit(".", 1)[-1] if is_domain_name(host) else ""
     if len(tld) == 2 and tld in country_zones() and tld not in GENERIC_CCTLDS:
         return tld
     return None

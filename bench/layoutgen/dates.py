@@ -1,6 +1,7 @@
 """Dates as Arabic news pages print them, and the machine-readable forms CMSs declare.
 
-Month names by region (Egyptian/Gulf, Levantine, Moroccan, Algerian/Tunisian), doubled names
+Month names by region (Egyptian/Gulf, Levantine, Moroccan, Algerian/Tunisian, Mauritanian), in
+every spelling in use (SPELLINGS, the one table of month names), doubled names
 ("17 مارس/ آذار 2020"), hyphen-joined ("17-يونيو-2019"), Hijri + Gregorian pairs, Eastern Arabic
 digits, 12-hour clocks with ص/م. The tabular Hijri calendar is enough here: the Hijri half is
 something the extractor must not be fooled by, not a gold value.
@@ -215,9 +216,10 @@ def spelled_date(rng: random.Random, when: datetime, region: str, with_time: boo
     month = rng.choice(SPELLINGS[region][when.month - 1])
     day = f"{when.day:02d}" if rng.random() < 0.4 else str(when.day)
     text = f"{day} {month} {when.year}"
-    if region == "levantine" and rng.random() < 0.35:  # «كانون الأول/ديسمبر»
+    if region == "levantine" and rng.random() < 0.35:  # «كانون الأول/ديسمبر», «آذار (مارس)»
         other = rng.choice(SPELLINGS["egyptian"][when.month - 1])
-        text = f"{day} {month}/{other} {when.year}"
+        form = rng.choice(("{a}/{b}", "{a} / {b}", "{a} ({b})", "{b} ({a})"))
+        text = f"{day} {form.format(a=month, b=other)} {when.year}"
     if rng.random() < 0.4:
         text = f"{WEEKDAYS[when.weekday()]}{rng.choice(('، ', ' '))}{text}"
     if with_time:

@@ -5,14 +5,16 @@ Liveblog plugin: schema.org LiveBlogPosting JSON-LD with coverageStartTime / cov
 and one BlogPosting per update in liveBlogUpdate; a «مباشر» badge and «آخر تحديث» (the
 latest update's time, not the publication) under the headline; an intro, then timestamped
 updates (a <time datetime> with a clock or «منذ 5 دقائق», sometimes a heading), newest first
-as most Arab news sites order them or oldest first; a «تحميل المزيد» button. Gold: body = the
+as most Arab news sites order them or oldest first, sometimes a pinned «مثبّت» update first,
+as `<article>`s with ad slots between them or as an `<ol>` timeline; «رابط التحديث» links; a
+«تحميل المزيد» button. Gold: body = the
 intro and every update's text in page order without the timestamps; published = the
 coverage start.
 
 opinion_column imitates the column pages of Asharq Al-Awsat, Al-Araby Al-Jadeed and Al-Quds
 Al-Arabi: an author box (photo with the name in alt, the columnist's name linked to /writers/N,
 a bio line, «كل مقالات الكاتب»), a pull quote repeating a sentence of the text inside the
-body, the «المقال يعبر عن رأي كاتبه» disclaimer, «مقالات أخرى للكاتب» with dates; JSON-LD
+body (often with the text field split in two containers around it and an ad), the «المقال يعبر عن رأي كاتبه» disclaimer, «مقالات أخرى للكاتب» with dates; JSON-LD
 OpinionNewsArticle. Gold: author = the columnist (not the bio, not the link text), section =
 the opinion section, body without the pull quote and disclaimer.
 """
@@ -65,18 +67,29 @@ def live_blog(story: Story, k: Namer) -> tuple[str, str]:
     newest_first = rng.random() < 0.65
     shown = list(reversed(updates)) if newest_first else updates
     story.paragraphs = [intro]
+    if rng.random() < 0.25:  # a pinned update first, out of time order («مثبّت»)
+        shown.insert(0, shown.pop(rng.randrange(1, len(shown))))
+        pinned = True
+    else:
+        pinned = False
+    timeline = rng.random() < 0.3  # an <ol> timeline of <li> updates, not <article>s
     items = []
     for i, (at, heading, paras) in enumerate(shown):
         story.paragraphs += ([heading] if heading else []) + paras
-        clock = _update_clock(story, at, newest=newest_first and i < 2)
+        clock = _update_clock(story, at, newest=newest_first and i < 2 and not pinned)
         stamp = f'<time datetime="{at.isoformat(timespec="seconds")}"{k.cls()}>{e(clock)}</time>'
-        inner = [el(k, "div", stamp)]
+        inner = [el(k, "div", stamp + (el(k, "span", "مثبّت") if pinned and not i else ""))]
         if heading:
             inner.append(el(k, rng.choice(("h3", "h2", "strong")), e(heading)))
         inner += [f"<p>{e(p)}</p>" for p in paras]
         if rng.random() < 0.3:
             inner.append(share_bar(k))
-        items.append(el(k, "article", "\n".join(inner), f' id="post-{rng.randint(10**5, 10**6)}"'))
+        if rng.random() < 0.3:
+            inner.append(f'<a href="{story.url}#post-{i}"{k.cls()}>رابط التحديث</a>')
+        tag = "li" if timeline else "article"
+        items.append(el(k, tag, "\n".join(inner), f' id="post-{rng.randint(10**5, 10**6)}"'))
+        if not timeline and i % 4 == 3:
+            items.append(el(k, "div", "", ' data-ad-slot="liveblog-inline" aria-hidden="true"'))
 
     start_iso = story.date_machine()
     author_shown = rng.random() < 0.4
@@ -95,7 +108,12 @@ def live_blog(story: Story, k: Namer) -> tuple[str, str]:
             el(k, "span", e(rng.choice(("بدأت التغطية: ", "نُشر في ", "")) + story.date_shown()))
         )
     head.append(el(k, "span", e("آخر تحديث: " + dates.shown_date(rng, last, story.region, True))))
-    body = [el(k, "header", "\n".join(head)), el(k, "p", e(intro)), el(k, "div", "\n".join(items))]
+    updates_html = (
+        f"<ol{k.cls()}>" + "\n".join(items) + "</ol>"
+        if timeline
+        else el(k, "div", "\n".join(items))
+    )
+    body = [el(k, "header", "\n".join(head)), el(k, "p", e(intro)), updates_html]
     body.append(f'<button type="button"{k.cls()}>تحميل المزيد</button>')
     crumb = ""
     if story.section_mode == "breadcrumb":
@@ -182,7 +200,17 @@ def opinion_column(story: Story, k: Namer) -> tuple[str, str]:
     paras = [f"<p>{e(p)}</p>" for p in story.paragraphs]
     quote = rng.choice(story.paragraphs[1:]).split(". ")[0].removesuffix(".")
     pull = el(k, rng.choice(("blockquote", "aside", "div")), f"<p>«{e(quote)}»</p>")
-    paras.insert(rng.randint(2, len(paras) - 1), pull)
+    at = rng.randint(2, len(paras) - 1)
+    if rng.random() < 0.4:  # the CMS splits the text field around the quote (and an ad)
+        ad = (
+            el(k, "div", "", ' data-ad-slot="inread" aria-hidden="true"')
+            if rng.random() < 0.5
+            else ""
+        )
+        text = el(k, "div", "\n".join(paras[:at])) + pull + ad + el(k, "div", "\n".join(paras[at:]))
+    else:
+        paras.insert(at, pull)
+        text = el(k, "div", "\n".join(paras))
     header = []
     if story.section_mode == "above_title":
         header.append(el(k, "div", link(k, story, story.section)))
@@ -190,7 +218,7 @@ def opinion_column(story: Story, k: Namer) -> tuple[str, str]:
     if where in ("top", "both"):
         header.append(_author_box(k, story, href, bio, full=where == "top"))
     header.append(common.date(k, story))
-    article = [el(k, "header", "\n".join(header)), el(k, "div", "\n".join(paras))]
+    article = [el(k, "header", "\n".join(header)), text]
     article.append(
         el(
             k,
