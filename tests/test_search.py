@@ -243,7 +243,7 @@ def test_build_match(query: str, expected: str) -> None:
 
 
 def test_parse_query_marks_prefix_terms() -> None:
-    terms = parse_query("الخارجية وز*")
+    terms = parse_query("الخارجية وز*").terms
     assert [(t.tokens, t.prefix) for t in terms] == [(("خارجيه",), False), (("وز",), True)]
 
 
