@@ -97,19 +97,23 @@ def require_utf8(ctx: click.Context, param: click.Parameter, value: str | None) 
 # CVE-2021-42574). The marks (LRM, RLM, ALM) only affect their neighbours and stay.
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 _UNPRINTABLE = re.compile(f"[{CONTROL_CHARACTERS}\t\n{BIDI_CONTROLS}]")
+_UNPRINTABLE_BUT_NEWLINE = re.compile(f"[{CONTROL_CHARACTERS}\t{BIDI_CONTROLS}]")
 # In JSON text the C0 controls are already escapes; DEL, C1 and the bidi controls are not.
 _UNPRINTABLE_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}]")
 
 
-def shown(value: object) -> str:
-    """``value`` as one line of terminal output: control characters (tab and newline too) and
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def shown(value: object, *, lines: bool = False) -> str:
+    """``value`` as terminal output: control characters (tab, and newline unless ``lines``) and
     bidi controls are written as escapes (``\\x1b``, ``\\u202e``), so text from a page can
     neither drive the terminal with escape sequences nor reorder or fake the lines around it.
     Stored text has no control characters (pipelines/normalise.py), but a database may hold
-    rows from before that, or from another tool."""
-    return _UNPRINTABLE.sub(
-        lambda m: m.group().encode("unicode_escape").decode("ascii"), f"{value}"
-    )
+    rows from before that, or from another tool. ``lines``: a block of several lines, such as a
+    table, whose newlines are its own."""
+    return (_UNPRINTABLE_BUT_NEWLINE if lines else _UNPRINTABLE).sub(_escape, f"{value}")
 
 
 def shown_json(value: Any, *, indent: int | None = None) -> str:

@@ -13,6 +13,7 @@ from crawler.commands import (
     db_option,
     require_sites,
     resolve_db,
+    shown,
     sites_option,
     verbose,
 )
@@ -125,7 +126,7 @@ def command(
         jobs = build_jobs([config.sites[s] for s in names], runner.run, started, now)
         for job in jobs:
             when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
-            print(list_line(config.sites[job["id"]], when))
+            print(shown(list_line(config.sites[job["id"]], when)))
         return 0
 
     check_database_target(database)  # the daemon creates the file, but not in a directory's place
@@ -139,9 +140,11 @@ def command(
         outcomes = run_once(runner, names)
         for outcome in outcomes:
             print(
-                f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
-                + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
-                + f", log {outcome.log_path}"
+                shown(
+                    f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
+                    + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
+                    + f", log {outcome.log_path}"
+                )
             )
         return 1 if any(o.status == STATUS_FAILED for o in outcomes) else 0
     daemon = Daemon(config, runner, names)

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 ARABIC_CODEPAGES = ("cp1256", "iso8859_6")
 ARABIC_SHARE = 0.6  # of the non-ASCII letters, decoded as Arabic letters
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
-_ARABIC_CODEC_NAMES = frozenset(codecs.lookup(c).name for c in ARABIC_CODEPAGES)
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff]")
 
 SAMPLE_BYTES = 200_000  # detection and the plausibility checks read this much of a page
 SNIFF_BYTES = 8192  # like grep and git: a NUL byte in the first 8 KB means binary data
@@ -44,15 +44,16 @@ SNIFF_BYTES = 8192  # like grep and git: a NUL byte in the first 8 KB means bina
 # windows-1256 word) is still UTF-8: at most one bad sequence per this many good non-ASCII
 # characters. Windows-1256 Arabic read as UTF-8 is almost all bad sequences.
 UTF8_BAD_RATIO = 100
-# Among the words that have non-ASCII letters, the share with no ASCII letter at all above which a
-# single-byte Latin decoding is mojibake: Arabic bytes make whole words of accented capitals
-# (ÚäæÇä ÚÑÈí), while French or Spanish words mix accents into ASCII letters (café, está).
-MOJIBAKE_WORD_SHARE = 0.5
+# Among the words that have non-ASCII letters, the share made of one script's letters alone above
+# which the text is written in that script (see _whole_words).
+WHOLE_WORD_SHARE = 0.5
 _WORD = re.compile(r"[^\W\d_]+")
+_LATIN_LETTER = re.compile(r"[\u00c0-\u024f]")  # Latin-1 letters, Latin Extended-A and -B
 
 
 def _arabic_codepage(data: bytes) -> str | None:
-    """The Arabic code page under which the non-ASCII bytes read as Arabic letters, if any."""
+    """The Arabic code page under which the bytes read as Arabic, if any: most non-ASCII letters
+    are Arabic letters, and most words with them are Arabic words (see _whole_words)."""
     best, best_share = None, ARABIC_SHARE
     for codec in ARABIC_CODEPAGES:
         try:
@@ -63,9 +64,22 @@ def _arabic_codepage(data: bytes) -> str | None:
         if not high:
             return None
         share = sum(1 for ch in high if _ARABIC_LETTER.match(ch)) / len(high)
-        if share > best_share:
+        if share > best_share and _whole_words(text, _ARABIC_SCRIPT):
             best, best_share = codec, share
     return best
+
+
+def _whole_words(text: str, script: re.Pattern[str]) -> bool:
+    """Whether most words with non-ASCII letters are made of ``script`` letters alone.
+
+    Arabic words are, and so is their Latin mojibake (ÚäæÇä ÚÑÈí for عنوان عربي), while the
+    accents of French, Spanish or German sit in ASCII words (café, está, für): their bytes can
+    look like Arabic letters in windows-1256 (á ل, í ي, ä ن), but never make Arabic words."""
+    accented = [w for w in _WORD.findall(text) if not w.isascii()]
+    if not accented:
+        return False
+    whole = sum(1 for w in accented if all(script.match(ch) for ch in w))
+    return whole / len(accented) > WHOLE_WORD_SHARE
 
 
 def _utf16(sample: bytes) -> str | None:
@@ -92,7 +106,7 @@ def _mostly_utf8(data: bytes) -> bool:
         pass
     text = data.decode("utf-8", "replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad  # the other non-ASCII characters
     return good >= bad * UTF8_BAD_RATIO
 
 
@@ -108,16 +122,6 @@ def _has_multibyte_utf8(data: bytes) -> bool:
     return True
 
 
-def _latin_mojibake(text: str) -> bool:
-    """Whether ``text`` reads like Arabic bytes decoded with a Latin code page (see
-    MOJIBAKE_WORD_SHARE)."""
-    accented = [w for w in _WORD.findall(text) if not w.isascii()]
-    if not accented:
-        return False
-    whole = sum(1 for w in accented if not any(ch.isascii() for ch in w))
-    return whole / len(accented) > MOJIBAKE_WORD_SHARE
-
-
 @cache
 def _single_byte(codec: str) -> bool:
     return not is_multi_byte_encoding(codecs.lookup(codec).name.replace("-", "_"))
@@ -127,7 +131,8 @@ def _fits(data: bytes, codec: str) -> str | None:
     """The page decoded with its declared ``codec``, or None when the bytes say it is wrong:
     they do not decode (beyond a few bad UTF-8 sequences), the markup does not read as markup
     (an ASCII page declaring UTF-16), or a single-byte code page, which decodes anything, is
-    contradicted by valid multi-byte UTF-8 or turns Arabic bytes into Latin mojibake."""
+    contradicted by valid multi-byte UTF-8 or gives Latin mojibake of bytes that read as Arabic
+    in an Arabic code page (ÚäæÇä ÚÑÈí for عنوان عربي)."""
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
@@ -142,11 +147,7 @@ def _fits(data: bytes, codec: str) -> str | None:
         sample = data[:SAMPLE_BYTES]
         if _has_multibyte_utf8(sample):
             return None
-        if (
-            codecs.lookup(codec).name not in _ARABIC_CODEC_NAMES
-            and _arabic_codepage(sample)
-            and _latin_mojibake(text[:SAMPLE_BYTES])
-        ):
+        if _whole_words(text[:SAMPLE_BYTES], _LATIN_LETTER) and _arabic_codepage(sample):
             return None
     return text
 
