@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import khabar
+from crawler.extract import decode
 from crawler.extract.article import extract_article
-from crawler.extract.decode import decode_html, is_binary
+from crawler.extract.decode import decode_html
 
 TITLE = "عنوان عربي عن الأخبار"
 BODY = "هذا نص المقال الذي يحتوي على كلمات عربية كثيرة عن الأحداث في المنطقة. " * 12
@@ -120,7 +121,7 @@ UTF16 = {
 def test_utf16_pages_decode_with_or_without_a_bom(data: bytes) -> None:
     text, codec = decode_html(data, None)
     assert codec.startswith("utf-16") and TITLE in text and "\0" not in text
-    assert not is_binary(data)
+    assert not decode.is_binary(data)
 
 
 def test_an_ascii_page_that_declares_utf16_is_read_as_what_it_is() -> None:
@@ -135,7 +136,7 @@ def test_an_ascii_page_that_declares_utf16_is_read_as_what_it_is() -> None:
     ids=["png", "gif"],
 )
 def test_binary_data_is_still_binary(data: bytes) -> None:
-    assert is_binary(data)
+    assert decode.is_binary(data)
 
 
 @pytest.mark.parametrize("data", UTF16.values(), ids=UTF16)
