@@ -44,8 +44,10 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def get(db: Path, path: str, *, allow_sql: bool = True):
+    options = {} if allow_sql else {"allow_sql": False}  # the default is what `khabar serve` runs
+
     async def go():
-        return await make_datasette(db, allow_sql=allow_sql).client.get(path)
+        return await make_datasette(db, **options).client.get(path)
 
     return asyncio.run(go())
 
