@@ -89,7 +89,8 @@ def read_page(page: Path, limit: int = settings.DOWNLOAD_MAXSIZE) -> bytes:
 @click.option(
     "--encoding",
     callback=check_encoding,
-    help="the page's charset, trusted like an HTTP header (default: declared, else detected)",
+    help="the page's charset, taken like an HTTP header: used unless the bytes contradict it "
+    "(default: declared, else detected)",
 )
 @click.option(
     "--all-fields", is_flag=True, help="also print the diagnostic fields (date source, ...)"
