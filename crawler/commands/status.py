@@ -6,7 +6,6 @@ command can feed monitoring as is (a Nagios-style check, a systemd timer, a cron
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +13,14 @@ from pathlib import Path
 
 import click
 
-from crawler.commands import db_option, require_sites, resolve_db, sites_option
+from crawler.commands import (
+    db_option,
+    require_sites,
+    resolve_db,
+    shown,
+    shown_json,
+    sites_option,
+)
 from crawler.config import KhabarConfig, load_config
 from crawler.distributed.status import current_status, site_json, status_lines
 from crawler.health import Health, HealthPolicy, assess
@@ -167,10 +173,9 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
         if distributed is not None:
             for entry in out:
                 entry["distributed"] = site_json(distributed, str(entry["site"]))
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(shown_json(out, indent=2) + "\n")
     else:
-        print(render_table(rows, now))
+        print(shown(render_table(rows, now), lines=True))
         for line in status_lines(distributed):  # distributed mode's queues, workers
-            print(line)
+            print(shown(line))
     return 0 if all(r.health.healthy for r in rows) else 1
