@@ -5,6 +5,7 @@ in crawler.commands: shown, shown_json). The crawl end to end: tests/test_hostil
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,14 @@ from click.testing import CliRunner
 
 from crawler.arabic import strip_controls
 from crawler.cli import khabar
+from crawler.cli import main as khabar_main
 from crawler.commands import shown, shown_json
 from crawler.record import ArticleItem
 from pipelines.normalise import NormalisePipeline, tidy_fields
+from storage.store import open_database
 from tests.support.faults import make_article
+from tests.test_scheduler import write_config
+from tests.test_status import add_run, healthy
 
 OSC_TITLE = "\x1b]0;OWNED\x07"  # sets the terminal's window title
 CLEAR = "\x1b[2J"  # clears the screen
@@ -117,3 +122,26 @@ def test_khabar_extract_prints_the_record_as_the_crawl_would_store_it(tmp_path: 
     assert record["body"].endswith("31m")
     assert not any(ord(ch) < 0x20 and ch != "\n" for ch in result.stdout)
     assert not any(0x7F <= ord(ch) <= 0x9F for ch in result.stdout)
+
+
+def test_khabar_status_escapes_what_the_database_holds(tmp_path: Path, monkeypatch, capsys):
+    """A finish reason is written by khabar, but a database may hold anything: the table and the
+    JSON print it escaped, the JSON still parses to the same text."""
+    monkeypatch.setenv("KHABAR_CONFIG", str(write_config(tmp_path)))
+    monkeypatch.setenv("KHABAR_DB", str(tmp_path / "khabar.sqlite"))
+    db = open_database(tmp_path / "khabar.sqlite")
+    try:
+        healthy(db, "sana")
+        healthy(db, "alwatan")
+        for minutes in (50, 30, 10):
+            add_run(db, "alwatan", timedelta(minutes=minutes), "failed", reason=f"x{OSC_TITLE}")
+    finally:
+        db.close()
+    assert khabar_main(["status"]) == 1
+    table = capsys.readouterr().out
+    assert "(latest: x\\x1b]0;OWNED\\x07)" in table and "\x1b" not in table
+    assert khabar_main(["status", "--json"]) == 1
+    out = capsys.readouterr().out
+    rows = {row["site"]: row for row in json.loads(out)}
+    assert rows["alwatan"]["reason"].endswith(f"(latest: x{OSC_TITLE})")
+    assert "\x07" not in out and "\x1b" not in out
