@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import click
 
 from crawler import settings
-from crawler.commands import UserError
+from crawler.commands import UserError, shown
 from crawler.config import DEFAULT_CONFIG, SITE_NAME_RE, ConfigError, load_config
 from crawler.discover import (
     Discovery,
@@ -102,11 +102,11 @@ def command(
             "pattern that fits them; write the entry by hand"
         )
     sampled = sample_articles(found, proposal, fetcher, samples)
-    click.echo(_summary(found, proposal))
-    click.echo(_sample_table(sampled))
+    click.echo(shown(_summary(found, proposal), lines=True))  # text from the site's pages
+    click.echo(shown(_sample_table(sampled), lines=True))
     entry = entry_yaml(proposal, found, date.today().isoformat())
     click.echo("Proposed entry (under `sites:` in config.yaml):\n")
-    click.echo(entry)
+    click.echo(shown(entry, lines=True))
     if write:
         write_entry(path, entry, proposal)
         click.echo(f"Written to {path}. Crawl it with: scrapy crawl {name}")
