@@ -5,6 +5,9 @@ in crawler.commands: shown, shown_json). The crawl end to end: tests/test_hostil
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,7 +21,10 @@ from crawler.commands import shown, shown_json
 from crawler.record import ArticleItem
 from pipelines.normalise import NormalisePipeline, tidy_fields
 from storage.store import open_database
+from tests.conftest import PROJECT_ROOT
 from tests.support.faults import make_article
+from tests.support.replay import ReplayServer, ReplaySite
+from tests.support.sites import wordpress_site
 from tests.test_scheduler import write_config
 from tests.test_status import add_run, healthy
 
@@ -145,3 +151,37 @@ def test_khabar_status_escapes_what_the_database_holds(tmp_path: Path, monkeypat
     rows = {row["site"]: row for row in json.loads(out)}
     assert rows["alwatan"]["reason"].endswith(f"(latest: x{OSC_TITLE})")
     assert "\x07" not in out and "\x1b" not in out
+
+
+ADD_SITE_ARGS = ("https://www.akhbar-misr.com.eg/", "--delay", "0", "--samples", "2")
+
+
+def test_khabar_add_site_escapes_the_sites_own_text(tmp_path: Path) -> None:
+    """og:site_name, titles and bylines of the sampled articles go to stdout: escaped."""
+    made = wordpress_site()
+    hostile = ReplaySite("hostile-misr")
+    for url in made.site.urls:
+        resource = made.site.get(url)
+        body = resource.read().replace("أخبار مصر".encode(), f"أخبار{OSC_TITLE} مصر".encode())
+        hostile.add(url, body, resource.content_type, resource.status, resource.headers)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "database: khabar.sqlite\nsites:\n  - name: placeholder\n"
+        "    domains: [placeholder.example]\n"
+        "    feeds: [https://placeholder.example/feed/]\n"
+        "    article_patterns: ['^https://placeholder\\\\.example/\\\\d+$']\n",
+        encoding="utf-8",
+    )
+    with ReplayServer([hostile]) as server:
+        proc = subprocess.run(
+            [sys.executable, "-m", "crawler.cli", "add-site", *ADD_SITE_ARGS],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **server.env(), "KHABAR_CONFIG": str(config)},
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+    assert proc.returncode == 0, proc.stderr
+    assert "أخبار\\x1b]0;OWNED\\x07 مصر" in proc.stdout
+    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
