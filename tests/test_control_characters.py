@@ -1,13 +1,10 @@
 """Control characters from pages (issue 17 #3): removed from display text at normalise, by one
-definition (crawler.arabic.strip_controls), and escaped wherever khabar prints text (the helpers
-in crawler.commands: shown, shown_json). The crawl end to end: tests/test_hostile_text.py."""
+definition (crawler.arabic.strip_controls), and escaped wherever khabar prints text
+(crawler.terminal: printable, printable_json). The crawl end to end: tests/test_hostile_text.py."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,14 +14,11 @@ from click.testing import CliRunner
 from crawler.arabic import strip_controls
 from crawler.cli import khabar
 from crawler.cli import main as khabar_main
-from crawler.commands import shown, shown_json
 from crawler.record import ArticleItem
+from crawler.terminal import printable, printable_json
 from pipelines.normalise import NormalisePipeline, tidy_fields
 from storage.store import open_database
-from tests.conftest import PROJECT_ROOT
 from tests.support.faults import make_article
-from tests.support.replay import ReplayServer, ReplaySite
-from tests.support.sites import wordpress_site
 from tests.test_scheduler import write_config
 from tests.test_status import add_run, healthy
 
@@ -90,21 +84,21 @@ def test_the_normalise_pipeline_stores_the_clean_text() -> None:
         ("سطر\nسطر مزيف\tعمود", "سطر\\nسطر مزيف\\tعمود"),  # a value cannot fake a line
         ("\u202eمقلوب\u202c \u2066معزول\u2069", "\\u202eمقلوب\\u202c \\u2066معزول\\u2069"),
         ("\u200fعربي\u061c 123", "\u200fعربي\u061c 123"),  # bidi marks only affect neighbours
-        (None, "None"),
+        ("سطر\u2028سطر", "سطر\\u2028سطر"),
     ],
 )
-def test_shown_escapes_what_could_drive_a_terminal(value: object, expected: str) -> None:
-    assert shown(value) == expected
+def test_printable_on_one_line_escapes_what_could_drive_a_terminal(value: str, expected: str):
+    assert printable(value, one_line=True) == expected
 
 
-def test_shown_lines_keeps_the_blocks_own_newlines() -> None:
-    assert shown(f"أ {CLEAR}\nب\t{CSI_C1}", lines=True) == "أ \\x1b[2J\nب\\t\\x9b31m"
+def test_printable_keeps_a_blocks_own_newlines_and_tabs() -> None:
+    assert printable(f"أ {CLEAR}\nب\t{CSI_C1}") == "أ \\x1b[2J\nب\t\\x9b31m"
 
 
-def test_shown_json_means_the_same_and_has_no_raw_control() -> None:
-    value = {"title": f"{OSC_TITLE}{CSI_C1}\u202eعنوان\x7f", "n": [1, "\n"]}
+def test_printable_json_means_the_same_and_has_no_raw_control() -> None:
+    value = {"title": f"{OSC_TITLE}{CSI_C1}\u202eعنوان\x7f\u2028", "n": [1, "\n"]}
     for indent in (None, 2):
-        text = shown_json(value, indent=indent)
+        text = printable_json(value, indent=indent)
         assert json.loads(text) == value
         assert not any(0x7F <= ord(ch) <= 0x9F or 0x202A <= ord(ch) <= 0x202E for ch in text)
         assert not any(ord(ch) < 0x20 and ch != "\n" for ch in text)
@@ -151,37 +145,3 @@ def test_khabar_status_escapes_what_the_database_holds(tmp_path: Path, monkeypat
     rows = {row["site"]: row for row in json.loads(out)}
     assert rows["alwatan"]["reason"].endswith(f"(latest: x{OSC_TITLE})")
     assert "\x07" not in out and "\x1b" not in out
-
-
-ADD_SITE_ARGS = ("https://www.akhbar-misr.com.eg/", "--delay", "0", "--samples", "2")
-
-
-def test_khabar_add_site_escapes_the_sites_own_text(tmp_path: Path) -> None:
-    """og:site_name, titles and bylines of the sampled articles go to stdout: escaped."""
-    made = wordpress_site()
-    hostile = ReplaySite("hostile-misr")
-    for url in made.site.urls:
-        resource = made.site.get(url)
-        body = resource.read().replace("أخبار مصر".encode(), f"أخبار{OSC_TITLE} مصر".encode())
-        hostile.add(url, body, resource.content_type, resource.status, resource.headers)
-    config = tmp_path / "config.yaml"
-    config.write_text(
-        "database: khabar.sqlite\nsites:\n  - name: placeholder\n"
-        "    domains: [placeholder.example]\n"
-        "    feeds: [https://placeholder.example/feed/]\n"
-        "    article_patterns: ['^https://placeholder\\\\.example/\\\\d+$']\n",
-        encoding="utf-8",
-    )
-    with ReplayServer([hostile]) as server:
-        proc = subprocess.run(
-            [sys.executable, "-m", "crawler.cli", "add-site", *ADD_SITE_ARGS],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **server.env(), "KHABAR_CONFIG": str(config)},
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-    assert proc.returncode == 0, proc.stderr
-    assert "أخبار\\x1b]0;OWNED\\x07 مصر" in proc.stdout
-    assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout

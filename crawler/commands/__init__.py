@@ -2,22 +2,17 @@
 
 A command's function returns its exit status (an int, None = 0); crawler.cli turns that into the
 process exit. Problems a user can cause raise UserError (one ``khabar: ...`` line, exit 2), never
-a traceback. Options used by several commands are defined once here, and so is ``shown`` /
-``shown_json``: every value from a page or a database goes through one of them on its way to
-standard output.
+a traceback. Options used by several commands are defined once here.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from crawler.arabic import CONTROL_CHARACTERS
 from storage.paths import database_path
 
 if TYPE_CHECKING:
@@ -90,37 +85,6 @@ def require_utf8(ctx: click.Context, param: click.Parameter, value: str | None) 
         except UnicodeEncodeError:
             raise click.BadParameter(f"{value!a} is not valid UTF-8") from None
     return value
-
-
-# The explicit bidi embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): a
-# terminal that lays out bidi text lets them reorder the rest of the line ("Trojan Source",
-# CVE-2021-42574). The marks (LRM, RLM, ALM) only affect their neighbours and stay.
-BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_UNPRINTABLE = re.compile(f"[{CONTROL_CHARACTERS}\t\n{BIDI_CONTROLS}]")
-_UNPRINTABLE_BUT_NEWLINE = re.compile(f"[{CONTROL_CHARACTERS}\t{BIDI_CONTROLS}]")
-# In JSON text the C0 controls are already escapes; DEL, C1 and the bidi controls are not.
-_UNPRINTABLE_IN_JSON = re.compile(f"[\x7f-\x9f{BIDI_CONTROLS}]")
-
-
-def _escape(match: re.Match[str]) -> str:
-    return match.group().encode("unicode_escape").decode("ascii")
-
-
-def shown(value: object, *, lines: bool = False) -> str:
-    """``value`` as terminal output: control characters (tab, and newline unless ``lines``) and
-    bidi controls are written as escapes (``\\x1b``, ``\\u202e``), so text from a page can
-    neither drive the terminal with escape sequences nor reorder or fake the lines around it.
-    Stored text has no control characters (pipelines/normalise.py), but a database may hold
-    rows from before that, or from another tool. ``lines``: a block of several lines, such as a
-    table, whose newlines are its own."""
-    return (_UNPRINTABLE_BUT_NEWLINE if lines else _UNPRINTABLE).sub(_escape, f"{value}")
-
-
-def shown_json(value: Any, *, indent: int | None = None) -> str:
-    """``value`` as JSON (non-ASCII letters as themselves) in which no character could drive a
-    terminal: the JSON means the same, with DEL, C1 and bidi controls as ``\\uXXXX`` escapes."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return _UNPRINTABLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def verbose() -> bool:

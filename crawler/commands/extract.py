@@ -15,12 +15,13 @@ import click
 from w3lib.encoding import resolve_encoding
 
 from crawler import settings
-from crawler.commands import UserError, require_sites, shown_json, site_option
+from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
 from crawler.extract.article import extract_article
 from crawler.extract.decode import is_binary
 from crawler.extract.rules import ExtractionRules
 from crawler.record import SHOWN_FIELDS
+from crawler.terminal import printable_json
 from pipelines.normalise import tidy_fields
 
 EPILOG = """\
@@ -108,5 +109,5 @@ def command(page: Path, url: str, site: str | None, encoding: str | None, all_fi
         rules = owner.extraction if owner else ExtractionRules()
     record = tidy_fields(extract_article(read_page(page), url, rules, http_encoding=encoding))
     fields = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
-    sys.stdout.write(shown_json(fields, indent=2) + "\n")
+    sys.stdout.write(printable_json(fields, indent=2) + "\n")
     return 0

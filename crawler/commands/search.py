@@ -14,11 +14,10 @@ from crawler.commands import (
     require_sites,
     require_utf8,
     resolve_db,
-    shown,
-    shown_json,
     site_option,
 )
 from crawler.config import load_config
+from crawler.terminal import printable, printable_json
 from storage.readonly import connect_readonly
 from storage.search import MAX_QUERY_WORDS, RANK_WINDOW, parse_query, search
 
@@ -87,12 +86,14 @@ def command(query: str, site: str | None, as_json: bool, limit: int, db: Path | 
     out = sys.stdout
     for hit in hits:
         if as_json:
-            out.write(shown_json({k: v for k, v in hit.as_dict().items() if k != "rank"}) + "\n")
+            out.write(printable_json({k: v for k, v in hit.as_dict().items() if k != "rank"}))
+            out.write("\n")
         else:
-            out.write(
-                f"{shown(hit.published_at or '-')}  {shown(hit.site)}  {shown(hit.title or '')}\n"
+            date, source, title, url, snippet = (
+                printable(value or "", one_line=True)
+                for value in (hit.published_at or "-", hit.site, hit.title, hit.url, hit.snippet)
             )
-            out.write(f"  {shown(hit.url)}\n  {shown(hit.snippet)}\n\n")
+            out.write(f"{date}  {source}  {title}\n  {url}\n  {snippet}\n\n")
     if not hits:
         if not as_json:
             print("no match", file=sys.stderr)

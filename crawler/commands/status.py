@@ -13,19 +13,13 @@ from pathlib import Path
 
 import click
 
-from crawler.commands import (
-    db_option,
-    require_sites,
-    resolve_db,
-    shown,
-    shown_json,
-    sites_option,
-)
+from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
 from crawler.distributed.status import current_status, site_json, status_lines
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
 from crawler.sparkline import new_articles_per_day, sparkline
+from crawler.terminal import printable, printable_json
 from storage.readonly import open_readonly
 from storage.runs import site_activity
 
@@ -173,9 +167,9 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
         if distributed is not None:
             for entry in out:
                 entry["distributed"] = site_json(distributed, str(entry["site"]))
-        sys.stdout.write(shown_json(out, indent=2) + "\n")
+        sys.stdout.write(printable_json(out, indent=2) + "\n")
     else:
-        print(shown(render_table(rows, now), lines=True))
+        print(printable(render_table(rows, now)))
         for line in status_lines(distributed):  # distributed mode's queues, workers
-            print(shown(line))
+            print(printable(line, one_line=True))
     return 0 if all(r.health.healthy for r in rows) else 1
