@@ -156,3 +156,12 @@ def test_khabar_extract_of_a_mislabelled_page(tmp_path: Path, data: bytes, http:
     result = CliRunner().invoke(khabar, args)
     assert result.exit_code == 0, result.output
     assert f'"title": "{TITLE}"' in result.stdout and '"language": "ar"' in result.stdout
+
+
+@pytest.mark.parametrize(("data", "http"), WRONG.values(), ids=WRONG)
+def test_add_site_reads_a_mislabelled_home_page_as_the_crawl_does(data: bytes, http: str | None):
+    """The site's name and menus come from its home page, decoded by the same function."""
+    from crawler.discover import Fetched
+
+    content_type = f"text/html; charset={http}" if http else "text/html"
+    assert TITLE in Fetched("https://example.test/", 200, data, content_type).text()
