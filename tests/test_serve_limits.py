@@ -229,3 +229,24 @@ def test_an_address_other_machines_reach_is_said_and_sql_is_off_unless_asked(
     )
     assert ("run SQL on it (--allow-sql)" in warning) == allow_sql
     assert status == (200 if allow_sql else 403) and table == 200
+
+
+def test_a_query_string_over_64_kb_is_refused_before_datasette_reads_it(db: Path) -> None:
+    """Datasette parses the query string for each part of a page: a 10,000-term search URL
+    (100 KB) is 414, one line, and never reaches Datasette; 6,000 terms (60 KB) are searched."""
+    assert get(db, "/news/search?site=&" + urlencode({"q": "د* " * 6000})).status_code == 200
+    reached, sent = [], []
+
+    async def datasette(scope, receive, send):
+        reached.append(scope)
+
+    async def send(message):
+        sent.append(message)
+
+    wrapped = khabar_arabic.asgi_wrapper(None)(datasette)
+    query = urlencode({"site": "", "q": "د* " * 10000}).encode()
+    scope = {"type": "http", "method": "GET", "path": "/news/search", "query_string": query}
+    asyncio.run(wrapped(scope, None, send))
+    assert not reached
+    assert sent[0]["status"] == 414
+    assert sent[1]["body"] == b"khabar serve: the URL's query is over 64 KB\n"

@@ -18,7 +18,8 @@
   in the heading, the search box, and the facet, sort and pagination links. build_match never
   returns invalid FTS5, so punctuation-only queries are an empty result, not a 400.
 * ``asgi_wrapper`` answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that could
-  write (Datasette's or a future plugin's) is reachable, whatever the open mode, and drops
+  write (Datasette's or a future plugin's) is reachable, whatever the open mode, 414 to a query
+  string over MAX_QUERY_STRING_BYTES, and drops
   ``_searchmode`` so ``_searchmode=raw`` cannot hand FTS5 syntax to MATCH: the parameter Datasette
   would read, i.e. after percent-decoding (``%5Fsearchmode=raw`` is the same parameter).
 * ``render_cell`` wraps Arabic text cells in ``<div dir="rtl" lang="ar">``; a small stylesheet
@@ -49,7 +50,7 @@ _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE
 MAX_VALUE_BYTES = 32 * 2**20  # any one string or blob (SQLITE_LIMIT_LENGTH)
 MAX_RESULT_BYTES = 32 * 2**20  # the text and blobs of all rows one query returns
 MAX_SQL_BYTES = 100_000  # one SQL statement (SQLITE_LIMIT_SQL_LENGTH)
-MAX_FUNCTION_CHARS = 500_000  # read of each argument of our functions: ~0.3 s of khabar_fts
+MAX_FUNCTION_CHARS = 500_000  # read of each argument of our functions: at most ~0.5 s of khabar_fts
 
 
 class ResultTooLarge(sqlite3.OperationalError):
@@ -107,17 +108,21 @@ def without_search_mode(query_string: bytes) -> bytes:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def _refuse(send) -> None:
-    """405 for any method that could change state: the server is read-only end to end."""
-    body = b"khabar serve is read-only\n"
+# Datasette reads the query string again for each part of a page (~90 times for a table), so its
+# length is work per request; a search is at most MAX_QUERY_WORDS words, and SQL a few KB.
+MAX_QUERY_STRING_BYTES = 64 * 1024
+
+
+async def _refuse(send, status: int, text: str, headers: tuple[tuple[bytes, bytes], ...] = ()):
+    body = f"khabar serve: {text}\n".encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 405,
+            "status": status,
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
-                (b"allow", b"GET, HEAD, OPTIONS"),
                 (b"content-length", str(len(body)).encode()),
+                *headers,
             ],
         }
     )
@@ -129,10 +134,15 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def read_only(scope, receive, send):
             if scope.get("type") == "http":
-                if scope.get("method", "GET") not in READ_METHODS:
-                    await _refuse(send)
+                if scope.get("method", "GET") not in READ_METHODS:  # it is read-only end to end
+                    await _refuse(send, 405, "read-only", ((b"allow", b"GET, HEAD, OPTIONS"),))
                     return
                 query_string = scope.get("query_string", b"")
+                if len(query_string) > MAX_QUERY_STRING_BYTES:
+                    await _refuse(
+                        send, 414, f"the URL's query is over {MAX_QUERY_STRING_BYTES // 1024} KB"
+                    )
+                    return
                 kept = without_search_mode(query_string)
                 if kept != query_string:
                     scope = dict(scope, query_string=kept)
