@@ -1,8 +1,9 @@
 """Arabic text normalisation for matching: deduplication fingerprints and full-text search.
 
-Everything here produces a *matching form*. Stored display text is never altered: callers keep the
-original string and pass it through these pure functions when they need a key, a fingerprint or
-an FTS column.
+Everything here but ``strip_controls`` produces a *matching form*. Stored display text keeps its
+spelling: callers keep the original string and pass it through these pure functions when they
+need a key, a fingerprint or an FTS column. ``strip_controls`` is the one cleaning display text
+gets (pipelines/normalise.py), and CONTROL_CHARACTERS the one definition of what it removes.
 """
 
 from __future__ import annotations
@@ -10,7 +11,39 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["arabic_ratio", "fts_text", "fts_tokens", "normalize"]
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "arabic_ratio",
+    "fts_text",
+    "fts_tokens",
+    "normalize",
+    "strip_controls",
+]
+
+# --- display text ---------------------------------------------------------------------------------
+
+# The C0 controls but tab and newline, DEL and the C1 controls, as a regex character range. No text
+# needs them, and from a hostile page they would reach a terminal as escape sequences (ESC ] 0 ;
+# … BEL sets the window title, ESC [ 2 J clears the screen, OSC 52 writes the clipboard).
+CONTROL_CHARACTERS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROLS = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def _drop_control(match: re.Match[str]) -> str:
+    return " " if match.group().isspace() else ""  # CR, VT, FF, the separators, NEL: a space
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without CONTROL_CHARACTERS; those that are whitespace become a space, so words
+    stay apart, and CR LF is a newline.
+
+    Bidi marks and isolates stay: Arabic text uses them (RLM around Latin words and numbers), and
+    what a terminal must not see of them is decided where text is printed.
+    """
+    if not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(_drop_control, text.replace("\r\n", "\n"))
+
 
 # --- normalize ------------------------------------------------------------------------------------
 

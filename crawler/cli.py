@@ -9,6 +9,7 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import logging
 import os
@@ -21,6 +22,14 @@ import click
 from crawler.commands import UserError
 
 COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "add_site", "writer")
+# Errors only a write can give: output to a full device (`> /dev/full`), a full disk or quota.
+WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of what is still buffered does
+    not raise again (and print "Exception ignored" after our one line)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 class KhabarGroup(click.Group):
@@ -49,10 +58,8 @@ class KhabarGroup(click.Group):
             raise UserError(f"config error: {exc}") from None
         except (NoDatabaseError, DatabasePathError) as exc:
             raise UserError(str(exc)) from None
-        except BrokenPipeError:
-            # `khabar extract … | head`: the reader left. Point stdout at /dev/null so the
-            # interpreter's final flush does not raise again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except BrokenPipeError:  # `khabar extract … | head`: the reader left
+            _stdout_to_devnull()
             ctx.exit(141)
 
 
@@ -83,14 +90,25 @@ def _exit_with(ctx: click.Context, status: int | None, **_: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """The `khabar` entry point: run one command, return its exit status."""
     try:
-        return int(
-            khabar.main(
-                args=list(argv) if argv is not None else None,
-                prog_name="khabar",
-                standalone_mode=False,
-            )
-            or 0
+        status = khabar.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="khabar",
+            standalone_mode=False,
         )
+        sys.stdout.flush()  # what is still buffered fails here, where it is handled below
+        return int(status or 0)
+    except BrokenPipeError:  # the reader left after the last write
+        _stdout_to_devnull()
+        return 141
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            raise
+        _stdout_to_devnull()
+        click.echo(f"khabar: cannot write the output: {exc.strerror}", err=True)
+        return 1
+    except click.exceptions.NoArgsIsHelpError as exc:  # `khabar` alone: the help, as it is
+        exc.show()
+        return exc.exit_code
     except click.UsageError as exc:
         # click's form is three lines (usage, hint, error); a mistyped option gets one.
         where = exc.ctx.command_path if exc.ctx else "khabar"

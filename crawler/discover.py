@@ -30,7 +30,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from scrapy import Selector
 from scrapy.utils.sitemap import Sitemap
 from trafilatura.feeds import FeedParameters, determine_feed
-from w3lib.encoding import html_to_unicode, http_content_type_encoding
+from w3lib.encoding import http_content_type_encoding
 from w3lib.url import safe_url_string
 
 from crawler.article_patterns import (
@@ -43,6 +43,7 @@ from crawler.article_patterns import (
 )
 from crawler.dates import parse_machine_date
 from crawler.extract.article import extract_article
+from crawler.extract.decode import decode_html
 from crawler.extract.rules import ExtractionRules
 from crawler.extract.sources import SOURCED_FIELDS
 from crawler.sitemaps import news_entries
@@ -106,8 +107,9 @@ class Fetched:
         return 200 <= self.status < 300 and bool(self.body)
 
     def text(self) -> str:
-        """The body decoded as browsers do (BOM, HTTP charset, <meta charset>, else UTF-8)."""
-        return html_to_unicode(self.content_type, self.body)[1]
+        """The body decoded as the crawl decodes it: BOM, then the HTTP or <meta> charset when
+        the bytes bear it out, else as detected (crawler.extract.decode)."""
+        return decode_html(self.body, http_content_type_encoding(self.content_type))[0]
 
 
 class PoliteFetcher:

@@ -7,6 +7,11 @@ syntax: every word becomes a quoted FTS5 string, so quotes, AND/OR/NOT/NEAR, par
 colons and stars typed by a user are data, not operators. Two small conveniences survive:
 text between double quotes is searched as a phrase, and a word ending in ``*`` is a prefix.
 
+A query is searched as its distinct terms, at most MAX_QUERY_WORDS words of them: ranking and
+snippets cost grows with the square of the number of terms, and 6,400 copies of one prefix took
+ten seconds. The steps are ``parse_query`` (typed chunks → index tokens → distinct, capped terms)
+and ``Query.match`` (the FTS5 expression); Datasette's SQL functions use the same two.
+
 Snippets are cut from the ORIGINAL body (with its hamzas and harakat), around the first word
 whose matching form is a query term, because the indexed text is the unreadable matching form.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,7 +28,15 @@ from typing import Any
 from crawler.arabic import fts_tokens
 from storage.schema import ARTICLE_SITE_INDEX
 
-__all__ = ["SearchHit", "build_match", "parse_query", "search", "snippet"]
+__all__ = [
+    "MAX_QUERY_WORDS",
+    "Query",
+    "SearchHit",
+    "build_match",
+    "parse_query",
+    "search",
+    "snippet",
+]
 
 # bm25 column weights for (title, body): a hit in the title counts ten times a hit in the body.
 TITLE_WEIGHT = 10.0
@@ -34,6 +48,10 @@ ELLIPSIS = "…"
 # A double-quoted phrase (the closing quote may be missing) or a bare run of non-space, each
 # optionally followed by '*'.
 _CHUNK = re.compile(r'"([^"]*)"?(\*?)|([^\s"]+)')
+
+# The most words of a query that are searched: its distinct terms in the order typed, each word of
+# a phrase counting, until this many (a sentence's worth; no search needs more).
+MAX_QUERY_WORDS = 32
 
 
 @dataclass(frozen=True)
@@ -50,39 +68,67 @@ class Term:
         return quoted + ("*" if self.prefix else "")
 
 
-def parse_query(query: str) -> list[Term]:
-    """Split a user query into terms: "quoted phrases", bare words, trailing-* prefixes.
+@dataclass(frozen=True)
+class Query:
+    """A user query as it is searched: its distinct terms, in the order typed, holding at most
+    MAX_QUERY_WORDS words; ``truncated`` when the query had more (the rest is not searched)."""
 
-    Every word is normalised and clitic-peeled exactly like the index (crawler.arabic.fts_tokens);
-    a bare chunk that normalises to several tokens (e.g. ``شمال-سوريا``) becomes a phrase.
-    """
-    terms: list[Term] = []
+    terms: tuple[Term, ...]
+    truncated: bool = False
+
+    def match(self) -> str:
+        """The FTS5 MATCH expression: quoted terms joined by implicit AND, or ``'""'`` (an empty
+        phrase, which matches nothing) when there is no term."""
+        return " ".join(t.fts() for t in self.terms) if self.terms else '""'
+
+
+def _chunks(query: str) -> Iterator[tuple[str, bool]]:
+    """The query as typed: (text, is a prefix) for each "quoted phrase" or bare word."""
     for match in _CHUNK.finditer(query):
         phrase, phrase_star, bare = match.groups()
         if bare is not None:
-            prefix = bare.endswith("*")
-            tokens = fts_tokens(bare.rstrip("*"))
+            yield bare.rstrip("*"), bare.endswith("*")
         else:
-            prefix = bool(phrase_star)
-            tokens = fts_tokens(phrase)
-        if tokens:
-            terms.append(Term(tuple(tokens), prefix))
-    return terms
+            yield phrase, bool(phrase_star)
+
+
+# ~5 MB at most. Words repeat, so 20 snippets cost ~1 ms, not ~10, and a query of one word typed
+# 10,000 times is read in milliseconds.
+@lru_cache(maxsize=50_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """The index tokens of one word or phrase (crawler.arabic.fts_tokens)."""
+    return tuple(fts_tokens(word))
+
+
+@lru_cache(maxsize=64)  # Datasette's khabar_snippet parses the same query once per row
+def parse_query(query: str) -> Query:
+    """Split a user query into terms: "quoted phrases", bare words, trailing-* prefixes.
+
+    Every word is normalised and clitic-peeled exactly like the index (crawler.arabic.fts_tokens);
+    a bare chunk that normalises to several tokens (e.g. ``شمال-سوريا``) becomes a phrase. A term
+    typed twice is searched once; past MAX_QUERY_WORDS words the query is cut (in a phrase, after
+    its words that fit) and the rest is not even read.
+    """
+    terms: dict[Term, None] = {}
+    room = MAX_QUERY_WORDS
+    for text, prefix in _chunks(query):
+        tokens = _word_tokens(text)
+        term = Term(tokens, prefix)
+        if not tokens or term in terms:
+            continue
+        if len(tokens) > room:
+            if room:
+                terms[Term(tokens[:room])] = None
+            return Query(tuple(terms), truncated=True)
+        terms[term] = None
+        room -= len(tokens)
+    return Query(tuple(terms))
 
 
 def build_match(query: str) -> str:
-    """The FTS5 MATCH expression for a user query: quoted terms joined by implicit AND.
-
-    Returns ``'""'`` (an empty phrase, which matches nothing) when the query has no words, so
-    callers can always bind the result; applying it to its own output gives the same string.
-    """
-    terms = parse_query(query)
-    return " ".join(t.fts() for t in terms) if terms else '""'
-
-
-@lru_cache(maxsize=50_000)  # ~5 MB at most; words repeat, so 20 snippets cost ~1 ms, not ~10
-def _word_tokens(word: str) -> tuple[str, ...]:
-    return tuple(fts_tokens(word))
+    """The FTS5 MATCH expression for a user query (see Query.match); applying it to its own
+    output gives the same string, so callers can always bind the result."""
+    return parse_query(query).match()
 
 
 def snippet(
@@ -99,7 +145,7 @@ def snippet(
     words = text.split()
     exact: set[str] = set()
     prefixes: list[str] = []
-    for term in parse_query(query):
+    for term in parse_query(query).terms:
         exact.update(term.tokens[:-1] if term.prefix else term.tokens)
         if term.prefix:
             prefixes.append(term.tokens[-1])
@@ -192,10 +238,10 @@ def search(
 
     ``conn`` is any connection to a khabar database (read-only is enough).
     """
-    terms = parse_query(query)
-    if not terms:
+    parsed = parse_query(query)
+    if not parsed.terms:
         return []
-    match = " ".join(t.fts() for t in terms)
+    match = parsed.match()
     window = max(RANK_WINDOW, limit)
     params: dict[str, Any] = {"match": match, "window": window + 1, "site": site}
     site_join = ""

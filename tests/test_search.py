@@ -243,7 +243,7 @@ def test_build_match(query: str, expected: str) -> None:
 
 
 def test_parse_query_marks_prefix_terms() -> None:
-    terms = parse_query("الخارجية وز*")
+    terms = parse_query("الخارجية وز*").terms
     assert [(t.tokens, t.prefix) for t in terms] == [(("خارجيه",), False), (("وز",), True)]
 
 
@@ -395,3 +395,40 @@ def test_site_search_reads_sites_from_the_index_and_works_without_it(
         assert [h.id for h in search(conn, "الخارجية", site="sana")] == hits
     finally:
         conn.close()
+
+
+# --- many terms (issue 17 #14): each searched once, at most MAX_QUERY_WORDS words ----------------
+
+
+def test_a_term_typed_twice_is_searched_once() -> None:
+    assert build_match("دمشق دمشق ودمشق") == '"دمشق"'
+    assert build_match("د* د* د*") == '"د"*'
+    assert build_match('"وزير الخارجية" "وزير الخارجية" وزير') == '"زير خارجيه" "زير"'
+    assert build_match("دمشق دمشق*") == '"دمشق" "دمشق"*'  # a word and a prefix differ
+
+
+def test_a_query_is_cut_after_max_query_words_words() -> None:
+    cap = storage.search.MAX_QUERY_WORDS
+    words = [f"word{i}" for i in range(cap + 10)]
+    parsed = parse_query(" ".join(words))
+    assert parsed.truncated
+    assert [t.tokens for t in parsed.terms] == [(w,) for w in words[:cap]]
+    assert not parse_query(" ".join(words[:cap])).truncated
+    # a phrase counts its words: the one that does not fit is cut where the room ends
+    phrase = parse_query(" ".join(words[: cap - 2]) + ' "aa bb cc dd"')
+    assert phrase.truncated and phrase.terms[-1].tokens == ("aa", "bb")
+    capped = build_match(" ".join(words))
+    assert build_match(capped) == capped  # still idempotent, for Datasette's links
+
+
+def test_thousands_of_copies_search_what_one_does(conn) -> None:
+    for query in ("د*", "دمشق", '"وزير الخارجية"'):
+        once = [hit.id for hit in search(conn, query)]
+        assert once
+        assert [hit.id for hit in search(conn, " ".join([query] * 6400))] == once
+
+
+def test_no_query_reaches_fts5_with_more_than_max_query_words_words() -> None:
+    cap = storage.search.MAX_QUERY_WORDS
+    huge = " ".join(f"ب{i}* ج{i}" for i in range(5000))
+    assert build_match(huge).count('"') == 2 * cap

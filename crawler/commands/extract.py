@@ -1,9 +1,13 @@
-"""`khabar extract PAGE.html --url URL [--site NAME]`: one page's article record as JSON."""
+"""`khabar extract PAGE.html --url URL [--site NAME]`: one page's article record as JSON.
+
+The record is what the crawl would store: extracted, then tidied like the normalise pipeline
+(control characters removed). A page is read up to the crawl's own limit (DOWNLOAD_MAXSIZE), so
+`khabar extract /dev/zero` is one line, not a process that eats the machine's memory.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,13 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from w3lib.encoding import resolve_encoding
 
+from crawler import settings
 from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
 from crawler.extract.article import extract_article
+from crawler.extract.decode import is_binary
 from crawler.extract.rules import ExtractionRules
 from crawler.record import SHOWN_FIELDS
-
-SNIFF_BYTES = 8192  # like grep and git: a NUL byte in the first 8 KB means binary data
+from crawler.terminal import printable_json
+from pipelines.normalise import tidy_fields
 
 EPILOG = """\
 \b
@@ -58,17 +64,27 @@ def check_encoding(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
-def read_page(page: Path) -> bytes:
-    """The page's bytes; UserError for an unreadable, empty or binary file."""
+def read_page(page: Path, limit: int = settings.DOWNLOAD_MAXSIZE) -> bytes:
+    """The page's bytes, at most ``limit``; UserError for an unreadable, empty, binary or larger
+    file (read no further than one byte past the limit: standard input may never end)."""
     stdin = str(page) == "-"
     name = "standard input" if stdin else str(page)
     try:
-        data = sys.stdin.buffer.read() if stdin else page.read_bytes()
+        if stdin:
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with page.open("rb") as file:
+                data = file.read(limit + 1)
     except OSError as exc:
         raise UserError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise UserError(
+            f"{name} is larger than {limit / 2**20:g} MB, the most a crawl fetches of a page "
+            "(DOWNLOAD_MAXSIZE); not extracted"
+        )
     if not data.strip():
         raise UserError(f"{name} is empty")
-    if b"\0" in data[:SNIFF_BYTES]:
+    if is_binary(data):
         raise UserError(f"{name} is not an HTML page (binary data)")
     return data
 
@@ -87,7 +103,8 @@ def read_page(page: Path) -> bytes:
 @click.option(
     "--encoding",
     callback=check_encoding,
-    help="the page's charset, trusted like an HTTP header (default: declared, else detected)",
+    help="the page's charset, taken like an HTTP header: used unless the bytes contradict it "
+    "(default: declared, else detected)",
 )
 @click.option(
     "--timezone",
@@ -119,8 +136,7 @@ def command(
         rules = owner.extraction if owner else ExtractionRules()
     if timezone:
         rules = dataclasses.replace(rules, timezone=timezone)
-    record = extract_article(read_page(page), url, rules, http_encoding=encoding)
-    shown = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
-    json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    record = tidy_fields(extract_article(read_page(page), url, rules, http_encoding=encoding))
+    fields = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
+    sys.stdout.write(printable_json(fields, indent=2) + "\n")
     return 0

@@ -25,6 +25,7 @@ from crawler.scheduler import (
     list_line,
     run_once,
 )
+from crawler.terminal import printable
 from storage.paths import check_database_target
 from storage.readonly import open_readonly
 from storage.runs import last_started, reap_abandoned
@@ -125,7 +126,7 @@ def command(
         jobs = build_jobs([config.sites[s] for s in names], runner.run, started, now)
         for job in jobs:
             when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
-            print(list_line(config.sites[job["id"]], when))
+            print(printable(list_line(config.sites[job["id"]], when), one_line=True))
         return 0
 
     check_database_target(database)  # the daemon creates the file, but not in a directory's place
@@ -139,9 +140,12 @@ def command(
         outcomes = run_once(runner, names)
         for outcome in outcomes:
             print(
-                f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
-                + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
-                + f", log {outcome.log_path}"
+                printable(
+                    f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
+                    + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
+                    + f", log {outcome.log_path}",
+                    one_line=True,
+                )
             )
         return 1 if any(o.status == STATUS_FAILED for o in outcomes) else 0
     daemon = Daemon(config, runner, names)

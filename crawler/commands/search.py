@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -18,24 +17,29 @@ from crawler.commands import (
     site_option,
 )
 from crawler.config import load_config
+from crawler.terminal import printable, printable_json
 from storage.readonly import connect_readonly
-from storage.search import RANK_WINDOW, search
+from storage.search import MAX_QUERY_WORDS, RANK_WINDOW, parse_query, search
 
 MAX_LIMIT = 1_000_000  # above this, a number is a typo, not a wish (and SQLite's int is 64-bit)
 
-HELP = f"""Search titles and bodies of the stored articles. Prints url, site, published_at, title
-and a snippet of the original text around the first hit. A query with at most {RANK_WINDOW:,}
+HELP = f"""Search titles and bodies of the stored articles. Prints each hit's published date, site
+and title on one line, then its URL and a snippet of the original text around the first hit
+(--json: one object per line). A query with at most {RANK_WINDOW:,}
 matches lists them best match first (bm25, title hits weigh more), newer first among equals; a
 more frequent one lists its {RANK_WINDOW:,} most recently stored matches, those with a hit in the
 title first, then newest first (ranking every match would take seconds in a large archive). The
-database is opened read-only."""
+database is opened read-only. Exit status: 0 when something matched, 1 when nothing did (like
+grep), 2 for a mistake."""
 
-EPILOG = """\
+EPILOG = f"""\
 \b
 The query is normalised like the index: hamza forms, alef maksura, teh marbuta, harakat,
 tatweel and the prefixes و ف ب ك ل ال are folded, so الاسلام finds الإسلام and والخارجية
 finds الخارجية. Words are ANDed; "double quotes" search a phrase; a trailing * is a prefix.
 FTS operators typed in the query (AND, OR, NEAR, quotes, parentheses) are searched as words.
+A word typed twice is searched once, and at most the first {MAX_QUERY_WORDS} different words are
+searched (each word of a phrase counts).
 
 \b
 examples:
@@ -65,6 +69,12 @@ examples:
 def command(query: str, site: str | None, as_json: bool, limit: int, db: Path | None) -> int:
     if site:
         require_sites(load_config(), [site])
+    if parse_query(query).truncated:
+        click.echo(
+            f"khabar: the query has more than {MAX_QUERY_WORDS} different words; "
+            f"only the first {MAX_QUERY_WORDS} are searched",
+            err=True,
+        )
     path = resolve_db(db)
     conn = connect_readonly(path)
     try:
@@ -76,11 +86,16 @@ def command(query: str, site: str | None, as_json: bool, limit: int, db: Path | 
     out = sys.stdout
     for hit in hits:
         if as_json:
-            record = {k: v for k, v in hit.as_dict().items() if k != "rank"}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(printable_json({k: v for k, v in hit.as_dict().items() if k != "rank"}))
+            out.write("\n")
         else:
-            out.write(f"{hit.published_at or '-'}  {hit.site}  {hit.title or ''}\n")
-            out.write(f"  {hit.url}\n  {hit.snippet}\n\n")
-    if not hits and not as_json:
-        print("no match", file=sys.stderr)
+            date, source, title, url, snippet = (
+                printable(value or "", one_line=True)
+                for value in (hit.published_at or "-", hit.site, hit.title, hit.url, hit.snippet)
+            )
+            out.write(f"{date}  {source}  {title}\n  {url}\n  {snippet}\n\n")
+    if not hits:
+        if not as_json:
+            print("no match", file=sys.stderr)
+        return 1
     return 0

@@ -1,4 +1,4 @@
-"""`khabar serve [--port N] [--host H] [--snapshot]`: browse the database in Datasette, read-only.
+"""`khabar serve [--port N] [--host H] [--snapshot] [--allow-sql]`: the database in Datasette.
 
 The database is opened read-only (SQLite ``mode=ro``: it follows the WAL, so articles appear as
 running crawls store them), never ``immutable=1`` on a file something may write, which SQLite
@@ -8,11 +8,16 @@ gets (SQLite cannot open it mode=ro there; see storage.readonly). Served with th
 metadata (titles, facets, canned queries) and our plugin (Arabic-aware ``_search``, SQL
 functions for the canned search, right-to-left cells) from storage/datasette/. Datasette 0.65
 has no write API, and we define no writable canned query.
+
+Every request is bounded in time and memory (SETTINGS, and the plugin's per-connection limits),
+but a server reachable from other machines is more than a local convenience: there, running one's
+own SQL is off unless --allow-sql asks for it, and the start-up says who can reach what.
 """
 
 from __future__ import annotations
 
 import copy
+import ipaddress
 import socket
 from functools import cache
 from pathlib import Path
@@ -31,16 +36,22 @@ METADATA_DB_KEY = "khabar"  # the database key used in metadata.yaml
 SETTINGS = {
     "default_page_size": 50,
     "truncate_cells_html": 0,  # long Arabic cells are clamped by CSS, not cut mid-word
+    # What one request may cost: SQLite time (between VM steps), rows, a CSV export, and the
+    # threads all requests share (so at most this many slow queries at once; the rest wait).
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
+    "max_returned_rows": 1000,
+    "max_csv_mb": 100,
+    "num_sql_threads": 3,
 }
 
 EPILOG = """\
 \b
 examples:
   khabar serve                      # http://127.0.0.1:8001/
-  khabar serve --port 8080 --host 0.0.0.0
   khabar serve --snapshot           # a copy nothing writes: immutable, no locking
+  khabar serve --host 0.0.0.0       # other machines too: anyone who reaches the port reads all
+  khabar serve --host 0.0.0.0 --allow-sql   # ... and may run their own SQL (read-only)
 """
 
 
@@ -66,11 +77,12 @@ def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
     return metadata
 
 
-def make_datasette(db_path: Path, *, snapshot: bool = False):  # -> datasette.app.Datasette
+def make_datasette(db_path: Path, *, snapshot: bool = False, allow_sql: bool = True):
     """The Datasette instance `khabar serve` runs (also used by the tests' client).
 
     Read-only (``mode=ro``) by default, following the WAL written by running crawls; ``snapshot``
-    opens the file ``immutable=1``, only for files nothing writes.
+    opens the file ``immutable=1``, only for files nothing writes. Without ``allow_sql`` only the
+    tables, rows, facets, searches and canned queries answer: no SQL of the visitor's own.
     """
     from datasette.app import Datasette
 
@@ -80,7 +92,7 @@ def make_datasette(db_path: Path, *, snapshot: bool = False):  # -> datasette.ap
         immutables=[path] if snapshot else [],
         metadata=load_metadata(Path(path).stem),
         plugins_dir=str(PLUGINS_DIR),
-        settings=SETTINGS,
+        settings={**SETTINGS, "default_allow_sql": allow_sql},
         cors=False,
     )
 
@@ -103,6 +115,16 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def url_of(sock: socket.socket) -> str:
+    """The address a browser would open for the bound socket (IPv6 in brackets)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+def is_loopback(sock: socket.socket) -> bool:
+    return ipaddress.ip_address(sock.getsockname()[0]).is_loopback
+
+
 @click.command(
     "serve",
     short_help="browse and search the database in Datasette (read-only)",
@@ -118,11 +140,19 @@ def listen(host: str, port: int) -> socket.socket:
     is_flag=True,
     help="open immutable (no locking, no WAL): only for a file nothing writes, e.g. a copy",
 )
-def command(host: str, port: int, db: Path | None, snapshot: bool) -> int:
+@click.option(
+    "--allow-sql",
+    is_flag=True,
+    help="let visitors run their own SQL (read-only) when --host is reachable from other "
+    "machines; on a loopback address it is always allowed",
+)
+def command(host: str, port: int, db: Path | None, snapshot: bool, allow_sql: bool) -> int:
     """Open the database in Datasette, read-only, with khabar's metadata: Arabic and English
     titles, facets (site, section, author, day), canned queries (Arabic search, latest per site,
     today's articles, duplicate groups) and an Arabic-aware search box on the articles table.
-    New articles appear as running crawls store them."""
+    New articles appear as running crawls store them. Served on a loopback address (the
+    default) anyone on this machine may also run their own SQL; on any other address that needs
+    --allow-sql. Every request is bounded in time and memory."""
     import uvicorn
 
     path = resolve_db(db)
@@ -133,9 +163,21 @@ def command(host: str, port: int, db: Path | None, snapshot: bool) -> int:
         snapshot, mode = True, "snapshot: its directory is not writable, so nothing writes it"
     else:
         mode = "read-only"
-    ds = make_datasette(path, snapshot=snapshot)
     sock = listen(host, port)
-    print(f"khabar: serving {path} ({mode}) at http://{host}:{port}/", flush=True)
+    local = is_loopback(sock)
+    ds = make_datasette(path, snapshot=snapshot, allow_sql=local or allow_sql)
+    print(f"khabar: serving {path} ({mode}) at {url_of(sock)}", flush=True)
+    if not local:
+        reach = (
+            f"khabar: warning: {host} is reachable from other machines: anyone who can reach "
+            f"port {port} can read the whole database"
+        )
+        click.echo(
+            f"{reach} and run SQL on it (--allow-sql)"
+            if allow_sql
+            else f"{reach}; their own SQL is off (--allow-sql turns it on)",
+            err=True,
+        )
     server = uvicorn.Server(uvicorn.Config(ds.app(), log_level="warning", lifespan="on"))
     server.run(sockets=[sock])
     return 0

@@ -7,7 +7,6 @@ command can feed monitoring as is (a Nagios-style check, a systemd timer, a cron
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +20,7 @@ from crawler.distributed.status import current_status, healthy, site_json, statu
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
 from crawler.sparkline import new_articles_per_day, sparkline
+from crawler.terminal import printable, printable_json
 from storage.readonly import open_readonly
 from storage.runs import site_activity
 
@@ -170,10 +170,9 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
         if distributed is not None:
             for entry in out:
                 entry["distributed"] = site_json(distributed, str(entry["site"]))
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(printable_json(out, indent=2) + "\n")
     else:
-        print(render_table(rows, now))
+        print(printable(render_table(rows, now)))
         for line in status_lines(distributed):  # distributed mode's queues, workers
-            print(line)
+            print(printable(line, one_line=True))
     return 0 if all(r.health.healthy for r in rows) and healthy(distributed) else 1

@@ -4,6 +4,13 @@
   matching form the index holds, crawler.arabic.fts_text), ``khabar_match(query)`` (a safe FTS5
   MATCH expression, storage.search.build_match) and ``khabar_snippet(body, query)`` (a window of
   the original text around the first hit).
+* The same hook bounds what one request can cost. Datasette's ``sql_time_limit_ms`` interrupts
+  SQLite between VM steps only: it covers neither building a huge value in one step
+  (``randomblob(1000000000)``: 22 s and 1.8 GB before this), nor our Python functions, nor the
+  memory of the rows fetched. So each connection gets SQLite's own limits (MAX_VALUE_BYTES for any
+  string or blob, MAX_SQL_BYTES for a statement), our functions read at most MAX_FUNCTION_CHARS
+  of each argument (a query is searched as at most storage.search.MAX_QUERY_WORDS words), and the
+  rows one query returns are cut off with an error past MAX_RESULT_BYTES.
 * The same hook replaces Datasette's own ``escape_fts(text)``, which its table search wraps
   around ``_search`` / ``_search_<column>``: the FTS index holds normalised text, so the query
   must be normalised the same way (storage.search.build_match) or الإسلام misses every row.
@@ -11,8 +18,10 @@
   in the heading, the search box, and the facet, sort and pagination links. build_match never
   returns invalid FTS5, so punctuation-only queries are an empty result, not a 400.
 * ``asgi_wrapper`` answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that could
-  write (Datasette's or a future plugin's) is reachable, whatever the open mode, and drops
-  ``_searchmode`` so ``_searchmode=raw`` cannot hand FTS5 syntax to MATCH.
+  write (Datasette's or a future plugin's) is reachable, whatever the open mode, 414 to a query
+  string over MAX_QUERY_STRING_BYTES, and drops
+  ``_searchmode`` so ``_searchmode=raw`` cannot hand FTS5 syntax to MATCH: the parameter Datasette
+  would read, i.e. after percent-decoding (``%5Fsearchmode=raw`` is the same parameter).
 * ``render_cell`` wraps Arabic text cells in ``<div dir="rtl" lang="ar">``; a small stylesheet
   (served by ``register_routes``) clamps long bodies in tables.
 """
@@ -20,7 +29,10 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import Response, hookimpl
@@ -33,21 +45,59 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 CSS_PATH = "/-/khabar/khabar.css"
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 
+# Per request, whatever the SQL. A stored value is never near these: the crawl refuses pages over
+# 10 MB (DOWNLOAD_MAXSIZE), and an article body is a few KB.
+MAX_VALUE_BYTES = 32 * 2**20  # any one string or blob (SQLITE_LIMIT_LENGTH)
+MAX_RESULT_BYTES = 32 * 2**20  # the text and blobs of all rows one query returns
+MAX_SQL_BYTES = 100_000  # one SQL statement (SQLITE_LIMIT_SQL_LENGTH)
+MAX_FUNCTION_CHARS = 500_000  # read of each argument of our functions: at most ~0.5 s of khabar_fts
 
-def _or_empty(fn):
-    return lambda *args: fn(*("" if a is None else str(a) for a in args))
+
+class ResultTooLarge(sqlite3.OperationalError):
+    """Raised while fetching: Datasette shows it like any SQLite error (400, with the message)."""
+
+
+def _bounded(fn: Callable[..., str]) -> Callable[..., str]:
+    """``fn`` for SQLite: NULL as "", and each argument cut to MAX_FUNCTION_CHARS, because SQLite
+    cannot interrupt a Python function and Datasette's time limit does not see it running."""
+    return lambda *args: fn(*("" if a is None else str(a)[:MAX_FUNCTION_CHARS] for a in args))
+
+
+def _budgeted(row_factory: Callable[[sqlite3.Cursor, tuple], Any]) -> Callable[..., Any]:
+    """Datasette's row factory, counting the bytes of text and blobs each query has fetched: one
+    connection runs one query at a time, and each query has its own cursor."""
+    spent: dict[str, Any] = {"cursor": None, "bytes": 0}
+
+    def make_row(cursor: sqlite3.Cursor, row: tuple) -> Any:
+        if cursor is not spent["cursor"]:
+            spent["cursor"], spent["bytes"] = cursor, 0
+        spent["bytes"] += sum(len(v) for v in row if isinstance(v, str | bytes))
+        if spent["bytes"] > MAX_RESULT_BYTES:
+            raise ResultTooLarge(
+                f"the result is larger than {MAX_RESULT_BYTES // 2**20} MB: "
+                "ask for fewer rows or columns"
+            )
+        return row_factory(cursor, row)
+
+    return make_row
 
 
 @hookimpl(trylast=True)  # after Datasette's own sql_functions plugin, so our escape_fts wins
 def prepare_connection(conn):
-    conn.create_function("khabar_fts", 1, _or_empty(fts_text), deterministic=True)
-    conn.create_function("khabar_match", 1, _or_empty(build_match), deterministic=True)
-    conn.create_function("khabar_snippet", 2, _or_empty(snippet), deterministic=True)
-    conn.create_function("escape_fts", 1, _or_empty(build_match), deterministic=True)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
+    conn.row_factory = _budgeted(conn.row_factory or (lambda cursor, row: row))
+    conn.create_function("khabar_fts", 1, _bounded(fts_text), deterministic=True)
+    conn.create_function("khabar_match", 1, _bounded(build_match), deterministic=True)
+    conn.create_function("khabar_snippet", 2, _bounded(snippet), deterministic=True)
+    conn.create_function("escape_fts", 1, _bounded(build_match), deterministic=True)
 
 
 def without_search_mode(query_string: bytes) -> bytes:
-    """The query string without ``_searchmode`` (raw mode would pass FTS5 syntax to MATCH)."""
+    """The query string without ``_searchmode`` (raw mode would pass FTS5 syntax to MATCH).
+
+    Names are compared percent-decoded, as Datasette's ``request.args`` reads them; values and
+    the other parameters keep their bytes (latin-1 both ways)."""
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
     kept = [(key, value) for key, value in pairs if key != "_searchmode"]
     if len(kept) == len(pairs):
@@ -58,17 +108,21 @@ def without_search_mode(query_string: bytes) -> bytes:
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-async def _refuse(send) -> None:
-    """405 for any method that could change state: the server is read-only end to end."""
-    body = b"khabar serve is read-only\n"
+# Datasette reads the query string again for each part of a page (~90 times for a table), so its
+# length is work per request; a search is at most MAX_QUERY_WORDS words, and SQL a few KB.
+MAX_QUERY_STRING_BYTES = 64 * 1024
+
+
+async def _refuse(send, status: int, text: str, headers: tuple[tuple[bytes, bytes], ...] = ()):
+    body = f"khabar serve: {text}\n".encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 405,
+            "status": status,
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
-                (b"allow", b"GET, HEAD, OPTIONS"),
                 (b"content-length", str(len(body)).encode()),
+                *headers,
             ],
         }
     )
@@ -80,11 +134,18 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def read_only(scope, receive, send):
             if scope.get("type") == "http":
-                if scope.get("method", "GET") not in READ_METHODS:
-                    await _refuse(send)
+                if scope.get("method", "GET") not in READ_METHODS:  # it is read-only end to end
+                    await _refuse(send, 405, "read-only", ((b"allow", b"GET, HEAD, OPTIONS"),))
                     return
-                if b"_searchmode" in scope.get("query_string", b""):
-                    scope = dict(scope, query_string=without_search_mode(scope["query_string"]))
+                query_string = scope.get("query_string", b"")
+                if len(query_string) > MAX_QUERY_STRING_BYTES:
+                    await _refuse(
+                        send, 414, f"the URL's query is over {MAX_QUERY_STRING_BYTES // 1024} KB"
+                    )
+                    return
+                kept = without_search_mode(query_string)
+                if kept != query_string:
+                    scope = dict(scope, query_string=kept)
             await app(scope, receive, send)
 
         return read_only
