@@ -15,10 +15,9 @@ from crawler.dates import to_iso
 
 from . import fields
 from .body import extract_body
-from .clean import clean_copy
 from .dates import extract_dates
 from .decode import decode_html
-from .kind import page_kind
+from .kind import is_live_blog, page_kind
 from .language import detect_language
 from .page import Page, parse_html
 from .rules import ExtractionRules
@@ -55,8 +54,17 @@ def extract_article(
     found = extract_dates(page, hints, now)
     sources["published_at"], sources["modified_at"] = found.source, found.modified_source
 
-    cleaned, generic = clean_copy(page)
-    paragraphs, method = extract_body(cleaned, rules, url, (title, kicker, byline_shown), generic)
+    cleaned = page.clean_copy()
+    paragraphs, method = extract_body(
+        cleaned.tree,
+        rules,
+        url,
+        (title, kicker, byline_shown),
+        cleaned.bodies,
+        headline=cleaned.twin(page.headline),
+        authors=(author, byline_shown),
+        live_blog=is_live_blog(page),
+    )
     sources["body"] = method if paragraphs else None
     if author is None:
         author, sources["author"] = fields.author(page, paragraphs, hints.get("feed_author"))

@@ -7,7 +7,6 @@ meta line or a caption here never costs a field.
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import re
 from functools import lru_cache
@@ -15,8 +14,9 @@ from functools import lru_cache
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.dates import normalize_date_text
+
 from . import selectors as S
-from .page import Page
 from .rules import ExtractionRules
 
 logger = logging.getLogger(__name__)
@@ -176,25 +176,29 @@ def clean_tree(
     return tree
 
 
-def clean_copy(page: Page) -> tuple[HtmlElement, list[HtmlElement]]:
-    """A copy of the page with the clutter removed (fields read the untouched tree), and the
-    generic body containers left in it.
+_CLOCK = (
+    r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?"
+    r"(?:\s*(?:ص|م|صباحا|مساء|مساءا|ظهرا|am|pm|a\.m\.|p\.m\.))?"
+)
+_ZONE = r"(?:gmt|utc|بتوقيت\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
+_AGO = (
+    r"(?:منذ|قبل)\s+(?:\d+\s+)?(?:ثانية|ثوان|ثواني|دقيقة|دقيقتين|دقائق|ساعة|ساعتين|ساعات"
+    r"|يوم|يومين|ايام)"
+)
+_DAY_DATE = (
+    r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
+    r"|\d{1,2}\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[,،]?\s+\d{4}"  # a day, a month's name, a year
+)
+_STAMP_LINE = re.compile(
+    rf"^(?:(?:اخر\s+تحديث|تحديث|نشر|محدث|الساعة|الساعه)\s*:?\s*)?"
+    rf"(?:[^\W\d_]+\s*[,،]?\s*)?"  # a weekday
+    rf"(?:(?:{_DAY_DATE})\s*(?:[-–—|،,@]|الساعة|الساعه)?\s*)?"
+    rf"(?:(?:{_CLOCK})(?:\s*\(?{_ZONE}\)?)?|{_AGO})$",
+    re.IGNORECASE,
+)
 
-    The copy's elements stand at the same positions as the page's, so the body containers the
-    page's index found are the copy's without another walk of the whole tree; clutter removal
-    only drops whole subtrees, so the containers of the cleaned copy are those still in it.
-    """
-    cleaned = copy.deepcopy(page.tree)
-    twins = list(cleaned.iter())
 
-    def twin(found: list[HtmlElement]) -> list[HtmlElement]:
-        return [twins[page.order[el]] for el in found]
-
-    generic = twin(page.select_group(S.BODY_GROUP))
-    bodies = list(generic)
-    site = page.rules.selectors.get("body")
-    if site:
-        with contextlib.suppress(Exception):  # a broken site selector must not stop extraction
-            bodies += twin(page.select(site))
-    clean_tree(cleaned, page.rules, bodies, twin(page.select_group(S.CLUTTER_GROUP)))
-    return cleaned, [el for el in generic if cleaned in el.iterancestors() or el is cleaned]
+def is_timestamp_line(line: str) -> bool:
+    """True for a line that is only a clock time, perhaps after a date ('10:45 ص',
+    'الأحد 12 مايو 2024 - 10:45', 'منذ 5 دقائق'): a live blog's update stamp, never prose."""
+    return bool(_STAMP_LINE.match(normalize_date_text(squash(line))))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +14,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from . import selectors as S
+from .clean import clean_tree
+from .container import densest_block, pick_container
 from .jsonld import articles, json_ld_objects
 from .matcher import SelectorGroup, TreeIndex
 from .rules import ExtractionRules
@@ -105,9 +109,10 @@ class Page:
         """The article body container of the raw page: the site's selector, a generic one, else
         the densest block of paragraphs (class names unknown), or None."""
         if not self._container:
-            from .body import densest_block, page_container
-
-            found = page_container(self)
+            site = self.rules.selectors.get("body") or None
+            found = pick_container(
+                self.select(site) if site else [], lambda: self.select_group(S.BODY_GROUP)
+            )
             self._container.append(found if found is not None else densest_block(self.tree))
         return self._container[0]
 
@@ -181,6 +186,29 @@ class Page:
             self._groups[group] = sorted(found, key=self.order.__getitem__)
         return list(self._groups[group])
 
+    def clean_copy(self) -> CleanCopy:
+        """A copy of the page with the clutter removed (fields read the untouched tree).
+
+        The copy's elements stand at the same positions as the page's, so the body containers
+        the page's index found are the copy's without another walk of the whole tree; clutter
+        removal only drops whole subtrees, so the containers of the cleaned copy are those
+        still in it.
+        """
+        cleaned = copy.deepcopy(self.tree)
+        twins = list(cleaned.iter())
+
+        def twin(found: list[HtmlElement]) -> list[HtmlElement]:
+            return [twins[self.order[el]] for el in found]
+
+        generic = twin(self.select_group(S.BODY_GROUP))
+        bodies = list(generic)
+        site = self.rules.selectors.get("body")
+        if site:
+            with contextlib.suppress(Exception):  # a broken site selector must not stop it
+                bodies += twin(self.select(site))
+        clean_tree(cleaned, self.rules, bodies, twin(self.select_group(S.CLUTTER_GROUP)))
+        return CleanCopy(cleaned, [el for el in generic if _within(el, cleaned)], twins, self)
+
     @classmethod
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
         metas: dict[str, list[str]] = {}
@@ -233,3 +261,24 @@ class Page:
         if not link or link.startswith(("data:", "javascript:")):
             return None
         return urljoin(self.base_url or self.url, link)
+
+
+def _within(el: HtmlElement, root: HtmlElement) -> bool:
+    return el is root or root in el.iterancestors()
+
+
+@dataclass
+class CleanCopy:
+    """The page with its clutter removed, which the body is read from."""
+
+    tree: HtmlElement
+    bodies: list[HtmlElement]  # the generic body containers (S.BODY_GROUP) still in it
+    twins: list[HtmlElement]  # twins[i] is the copy of page.elements[i], dropped or not
+    page: Page
+
+    def twin(self, el: HtmlElement | None) -> HtmlElement | None:
+        """The copy of the page's element `el`, or None when the cleaning dropped it."""
+        if el is None:
+            return None
+        copied = self.twins[self.page.order[el]]
+        return copied if _within(copied, self.tree) else None

@@ -1,0 +1,197 @@
+"""trafilatura as a second opinion on our container's body: which lines to believe.
+
+Our container reading knows Arabic news layouts (it keeps short datelines and every paragraph
+the editor wrote); trafilatura knows the rest of the web. On page types nobody configured our
+container can be a fragment: one update of a live blog, half of an opinion column split by an
+author box or a pull quote, a framework page whose lead paragraphs sit in a sibling element.
+Both readings come from the same cleaned page (share bars, «اقرأ أيضاً» boxes, comments and
+related stories are already gone) and pass the same line filters. The rule, in `reconcile`:
+
+1. A line of one reading is *confirmed* when the other holds it (equal, or inside one of its
+   lines: trafilatura joins and splits a little differently).
+2. Agreement: when trafilatura's unconfirmed text is small (under MIN_EXTRA_CHARS, or a tenth
+   of ours), ours stands: the two saw the same article and ours is the more exact copy.
+3. Ours is a fragment: each unconfirmed line of trafilatura's is found in the page and kept
+   only if it reads as the article's own text: it stands after the headline and inside the
+   article scope (the lowest element holding the headline and our container: text above the
+   headline is navigation, a ticker, a breadcrumb); its block is not mostly link text (teaser
+   lists, «كل مقالات الكاتب»); it is not in an author box (a small box holding a link to an
+   author page, or the author's name: the bio line). The kept lines join ours in page order
+   (`container+trafilatura`).
+4. Ours is not the article: when trafilatura confirms under a fifth of our text and what it
+   keeps is several times ours, its lines alone are the body (`trafilatura`).
+
+`without_repeats` then drops a pull quote's copy of a sentence the body already has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from .clean import squash
+from .container import link_chars, serialise_blocks
+from .sources import Source
+
+MIN_EXTRA_CHARS = 150  # a paragraph or two: less than this outside ours changes nothing
+AGREE_SHARE = 0.1  # trafilatura's unconfirmed text under this share of ours: agreement
+NOT_OURS_CONFIRMED = 0.2  # trafilatura confirms less of ours than this ...
+NOT_OURS_RATIO = 3  # ... and keeps this many times our text: ours is not the article
+LINK_LINE = 0.5  # a line whose block is at least this much link text is a link, not prose
+AUTHOR_BOX_CHARS = 400  # an author box is small: name, photo, a bio line, a link
+AUTHOR_BOX_LEVELS = 3  # how far above a line's block an author box may start
+MIN_REPEAT_CHARS = 40  # a shorter line may repeat (a dateline, a subheading)
+MAX_LINES_COMPARED = 2000  # an article has far fewer lines; a page of link lists may not
+AUTHOR_HREF = re.compile(
+    r"/(?:author|authors|writer|writers|kuttab|kottab|columnists?|opinion-writers|profile"
+    r"|kateb|katib)(?:/|$|\?|-)|[?&]author=",
+    re.IGNORECASE,
+)
+_QUOTES = "«»\"“”„'‘’ "
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the article sits in the cleaned page, to place trafilatura's extra lines."""
+
+    scope: HtmlElement  # the lowest element holding the headline and our container
+    headline: HtmlElement | None  # the element showing the title, if it is in the page
+    authors: tuple[str, ...] = ()  # the byline's names: their box is not the body
+
+
+def _key(line: str) -> str:
+    return squash(line).strip(_QUOTES)
+
+
+class _Text:
+    """A reading's lines, answering "do you hold this line?" (equal, or inside a line)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.keys = {_key(ln) for ln in lines}
+        self.joined = "\n".join(_key(ln) for ln in lines)
+
+    def holds(self, line: str) -> bool:
+        key = _key(line)
+        return key in self.keys or (len(key) >= MIN_REPEAT_CHARS and key in self.joined)
+
+
+def reconcile(
+    ours: list[str], theirs: list[str], place: Placement, source: Source
+) -> tuple[list[str], Source]:
+    """The body from our lines (read by `source`) and trafilatura's, by the rule in the module
+    docs: (lines, `source` | CONTAINER_TRAFILATURA | TRAFILATURA)."""
+    ours_text, theirs_text = _Text(ours), _Text(theirs)
+    extra = [t for t in theirs if not ours_text.holds(t)]
+    ours_chars = sum(map(len, ours))
+    if sum(map(len, extra)) < max(MIN_EXTRA_CHARS, AGREE_SHARE * ours_chars):
+        return ours, source
+    page = serialise_blocks(place.scope)
+    prose = _Prose(page, place)
+    kept: dict[int, str] = {}
+    for t in extra:
+        for i, text in _place(t, page):
+            if i not in kept and not ours_text.holds(text) and prose.at(i):
+                kept[i] = text
+    if sum(map(len, kept.values())) < MIN_EXTRA_CHARS:
+        return ours, source
+    confirmed = sum(len(o) for o in ours if theirs_text.holds(o))
+    kept_chars = sum(map(len, kept.values()))
+    if confirmed < NOT_OURS_CONFIRMED * ours_chars and kept_chars >= NOT_OURS_RATIO * ours_chars:
+        return [text for _, text in sorted(kept.items())], Source.TRAFILATURA
+    return _merge(ours, kept, page), Source.CONTAINER_TRAFILATURA
+
+
+def _place(line: str, page: list[tuple[str, HtmlElement]]) -> list[tuple[int, str]]:
+    """Where trafilatura's `line` is in the page: [(index of the page line, text)]. A page line
+    equal to it, or holding it (its text is trafilatura's, without what the page line adds),
+    else the page lines it holds (trafilatura joined them); [] when it is not in the scope."""
+    key = _key(line)
+    for i, (text, _) in enumerate(page):
+        if _key(text) == key:
+            return [(i, text)]
+    if len(key) < MIN_REPEAT_CHARS:
+        return []
+    for i, (text, _) in enumerate(page):
+        if key in _key(text):
+            return [(i, line)]
+    return [
+        (i, text)
+        for i, (text, _) in enumerate(page)
+        if len(_key(text)) >= MIN_REPEAT_CHARS and _key(text) in key
+    ]
+
+
+class _Prose:
+    """Rule 3's tests for a page line: after the headline, not a link, not an author box."""
+
+    def __init__(self, page: list[tuple[str, HtmlElement]], place: Placement) -> None:
+        self.page, self.place = page, place
+        shown = (
+            [j for j, (_, b) in enumerate(page) if _inside(b, place.headline)]
+            if place.headline is not None
+            else []
+        )
+        self.after = shown[-1] if shown else -1
+
+    def at(self, i: int) -> bool:
+        if i <= self.after:
+            return False
+        block = self.page[i][1]
+        if link_chars(block) >= LINK_LINE * max(len(squash(block.text_content())), 1):
+            return False
+        return not _in_author_box(block, self.place)
+
+
+def _inside(el: HtmlElement, root: HtmlElement) -> bool:
+    return el is root or root in el.iterancestors()
+
+
+def _in_author_box(block: HtmlElement, place: Placement) -> bool:
+    box: HtmlElement | None = block
+    for _ in range(AUTHOR_BOX_LEVELS + 1):
+        if box is None or box is place.scope:
+            return False
+        text = squash(box.text_content())
+        if len(text) > AUTHOR_BOX_CHARS:
+            return False
+        if any(AUTHOR_HREF.search(a.get("href") or "") for a in box.iter("a")):
+            return True
+        if any(name in text for name in place.authors):
+            return True
+        box = box.getparent()
+    return False
+
+
+def _merge(ours: list[str], kept: dict[int, str], page: list[tuple[str, HtmlElement]]) -> list[str]:
+    """Our lines and the kept page lines in page order; a line of ours not found in the page
+    (a standfirst from outside the scope) stays right after the one before it."""
+    keyed: dict[str, int] = {}
+    for i, (text, _) in enumerate(page):
+        keyed.setdefault(_key(text), i)
+    placed: list[tuple[float, int, str]] = []
+    last = -1.0
+    for n, line in enumerate(ours):
+        at = keyed.get(_key(line))
+        last = float(at) if at is not None and at > last else last + 1e-6
+        placed.append((last, n, line))
+    placed += [(float(i), len(ours) + n, text) for n, (i, text) in enumerate(sorted(kept.items()))]
+    return [line for _, _, line in sorted(placed)]
+
+
+def without_repeats(lines: list[str]) -> list[str]:
+    """The lines without a pull quote's (or a highlight box's) copy of a sentence: a line of
+    MIN_REPEAT_CHARS or more that stands inside a longer line of the body is dropped. A line
+    repeated whole stays: the page printed it twice as a paragraph, and we do not guess which
+    copy the reader should lose."""
+    keys = [_key(ln) for ln in lines]
+    counts = Counter(keys)
+    # one scan of the body per line, so only on bodies of article size
+    joined = "\n".join(keys) if len(keys) <= MAX_LINES_COMPARED else ""
+    return [
+        line
+        for line, key in zip(lines, keys, strict=True)
+        if len(key) < MIN_REPEAT_CHARS or joined.count(key) <= counts[key]
+    ]
