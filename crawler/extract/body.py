@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+import lxml.html
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
 from . import selectors as S
@@ -36,6 +38,8 @@ from .second_opinion import MIN_EXTRA_CHARS, Placement, reconcile, without_repea
 from .sources import Source
 
 logger = logging.getLogger(__name__)
+
+UPDATE_LEVELS = 3  # how far above one update's text the repeated update element may be
 
 
 def find_container(
@@ -111,6 +115,14 @@ def _page_body(tree: HtmlElement) -> HtmlElement:
     return body if body is not None else tree
 
 
+def _document_of(el: HtmlElement) -> HtmlElement:
+    """A page holding only a copy of `el`: trafilatura reads a bare element as a fragment,
+    dropping headings, not as the page it is part of."""
+    html = lxml.html.Element("html")
+    etree.SubElement(html, "body").append(copy.deepcopy(el))
+    return html
+
+
 def _prose_chars(el: HtmlElement) -> int:
     """Characters of text under `el` that are not link text."""
     return len(squash(el.text_content())) - link_chars(el)
@@ -142,28 +154,32 @@ def extract_body(
     `headline`: the element of `clean` showing the title; `authors`: names shown as the
     byline, whose author box is not the body; `live_blog`: read every update)."""
     drop = tuple(drop)
-    lines, container, source = _our_lines(clean, rules, drop, generic, live_blog)
+    lines, container, source = _our_lines(clean, rules, drop, generic, headline, live_blog)
     if container is None:
         return filter_lines(trafilatura_lines(clean, url), rules, drop), Source.TRAFILATURA
     scope = article_scope(clean, container, headline)
     if _needs_second_opinion(scope, container, lines):
         alone = scope.tag == "body" or scope is clean
         theirs = filter_lines(
-            trafilatura_lines(clean if alone else copy.deepcopy(scope), url), rules, drop
+            trafilatura_lines(clean if alone else _document_of(scope), url), rules, drop
         )
         placement = Placement(scope, headline, tuple(a for a in authors if a))
         lines, source = reconcile(lines, theirs, placement, source)
     return without_repeats(lines), source
 
 
-def live_updates(container: HtmlElement, generic: list[HtmlElement]) -> list[HtmlElement]:
+def live_updates(
+    container: HtmlElement, generic: list[HtmlElement], headline: HtmlElement | None
+) -> list[HtmlElement]:
     """The updates of the live blog whose one update `container` is, in page order: the
-    nearest element above it (or itself) repeated by its siblings (same tag, same class or
-    itemprop; two at least holding a paragraph), else the generic containers that hold no
-    other, else `container` alone."""
-    for el in (container, *container.iterancestors()):
+    nearest element above it (or itself, UPDATE_LEVELS at most, below anything holding the
+    headline) repeated by its siblings (same tag, same class or itemprop; two at least holding
+    a paragraph), else the generic containers that hold no other, else `container` alone."""
+    for el in (container, *container.iterancestors())[: UPDATE_LEVELS + 1]:
         parent = el.getparent()
         if parent is None or el.tag in ("body", "html"):
+            break
+        if headline is not None and (el is headline or el in headline.iterancestors()):
             break
         shape = (el.tag, el.get("class"), el.get("itemprop"))
         if shape[1] is None and shape[2] is None:
@@ -189,28 +205,34 @@ def _our_lines(
     rules: ExtractionRules | None,
     drop: tuple[str | None, ...],
     generic: list[HtmlElement] | None,
+    headline: HtmlElement | None,
     live_blog: bool,
 ) -> tuple[list[str], HtmlElement | None, Source]:
-    """Our reading: the container's lines (with a standfirst printed outside it; on a live
-    blog, every update's), else the densest block's; (lines, the element read, SITE_RULE or
+    """Our reading: the container's lines (with a standfirst printed outside it), else the
+    densest block's; on a live blog, every update's. (lines, the element read, SITE_RULE or
     CONTAINER), or no element."""
-    container = find_container(clean, rules, generic)
-    if container is not None:
+
+    def candidates() -> Iterator[tuple[HtmlElement, bool]]:
+        found = find_container(clean, rules, generic)
+        if found is not None:
+            yield found, True
+        dense = densest_block(clean)  # a walk of the whole page: only when needed
+        if dense is not None:
+            yield dense, False
+
+    for container, known in candidates():
         if live_blog:
-            updates = live_updates(container, S.BODY_GROUP(clean) if generic is None else generic)
+            generic = S.BODY_GROUP(clean) if generic is None else generic
+            updates = live_updates(container, generic if known else [], headline)
             container = _lowest_common(updates)
             lines = [line for update in updates for line in serialise(update)]
         else:
             lines = serialise(container)
-        lead = [ln for ln in lead_lines(clean, container) if ln not in lines]
-        lines = filter_lines([*lead, *lines], rules, drop)
+        if known:
+            lines = [*(ln for ln in lead_lines(clean, container) if ln not in lines), *lines]
+        lines = filter_lines(lines, rules, drop)
         if sum(len(x) for x in lines) >= MIN_CONTAINER_CHARS:
             site = rules.selectors.get("body") if rules else None
-            by_site = bool(site) and container in S.css(site)(clean)
+            by_site = known and bool(site) and container in S.css(site)(clean)
             return lines, container, Source.SITE_RULE if by_site else Source.CONTAINER
-    dense = densest_block(clean)
-    if dense is not None:
-        lines = filter_lines(serialise(dense), rules, drop)
-        if sum(len(x) for x in lines) >= MIN_CONTAINER_CHARS:
-            return lines, dense, Source.CONTAINER
     return [], None, Source.TRAFILATURA

@@ -123,6 +123,47 @@ def _drop_clutter(
         _drop(el)
 
 
+AUTHOR_BOX_CHARS = 400  # an author box is small: a photo, a name, a bio line, a link
+AUTHOR_BOX_LEVELS = 3  # how far above the author link the box may start
+_AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
+_HEADINGS = ("h1", "h2")
+
+
+def author_box(link: HtmlElement) -> HtmlElement | None:
+    """The columnist's card around a link to an author page: the nearest element above the
+    link (AUTHOR_BOX_LEVELS at most) that stays small, holds no headline, and shows more than
+    a byline does: a photo, a «كل مقالات الكاتب» link, or a second line of text (the bio)."""
+    box = link.getparent()
+    for _ in range(AUTHOR_BOX_LEVELS):
+        if box is None or box.tag in ("body", "html"):
+            return None
+        text = squash(box.text_content())
+        if len(text) > AUTHOR_BOX_CHARS or any(True for _ in box.iter(*_HEADINGS)):
+            return None
+        lines = [t for t in (squash(c.text_content()) for c in box) if t]
+        shows_more = (
+            any(True for _ in box.iter("img"))
+            or any(is_clutter_line(a.text_content()) for a in box.iter("a") if a is not link)
+            or len(lines) >= 2
+        )
+        if shows_more:
+            return box
+        box = box.getparent()
+    return None
+
+
+def _drop_author_boxes(tree: HtmlElement, protected: set[HtmlElement]) -> None:
+    """Author cards (photo, name, bio line, «كل مقالات الكاتب») are not the story; a body
+    container and what holds one are never dropped."""
+    links = [a for a in tree.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")]
+    for link in links:
+        if tree not in link.iterancestors():
+            continue  # inside a box dropped already
+        box = author_box(link)
+        if box is not None and box not in protected:
+            _drop(box)
+
+
 def clean_tree(
     tree: HtmlElement,
     rules: ExtractionRules | None = None,
@@ -155,6 +196,7 @@ def clean_tree(
     elif site_selectors:
         clutter = [el for el in clutter if tree in el.iterancestors() or el is tree]
     _drop_clutter(tree, clutter, protected, page_chars)
+    _drop_author_boxes(tree, protected | set(bodies or ()))
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
     verdicts: dict[str, bool] = {}  # wrappers around one line repeat its text: test it once
     for el in list(tree.iter(*_LINE_TAGS)):

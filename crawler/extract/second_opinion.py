@@ -32,7 +32,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from .clean import squash
+from . import selectors as S
+from .clean import AUTHOR_BOX_CHARS, AUTHOR_BOX_LEVELS, squash
 from .container import link_chars, serialise_blocks
 from .sources import Source
 
@@ -41,15 +42,9 @@ AGREE_SHARE = 0.1  # trafilatura's unconfirmed text under this share of ours: ag
 NOT_OURS_CONFIRMED = 0.2  # trafilatura confirms less of ours than this ...
 NOT_OURS_RATIO = 3  # ... and keeps this many times our text: ours is not the article
 LINK_LINE = 0.5  # a line whose block is at least this much link text is a link, not prose
-AUTHOR_BOX_CHARS = 400  # an author box is small: name, photo, a bio line, a link
-AUTHOR_BOX_LEVELS = 3  # how far above a line's block an author box may start
 MIN_REPEAT_CHARS = 40  # a shorter line may repeat (a dateline, a subheading)
 MAX_LINES_COMPARED = 2000  # an article has far fewer lines; a page of link lists may not
-AUTHOR_HREF = re.compile(
-    r"/(?:author|authors|writer|writers|kuttab|kottab|columnists?|opinion-writers|profile"
-    r"|kateb|katib)(?:/|$|\?|-)|[?&]author=",
-    re.IGNORECASE,
-)
+_AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
 _QUOTES = "«»\"“”„'‘’ "
 
 
@@ -157,7 +152,7 @@ def _in_author_box(block: HtmlElement, place: Placement) -> bool:
         text = squash(box.text_content())
         if len(text) > AUTHOR_BOX_CHARS:
             return False
-        if any(AUTHOR_HREF.search(a.get("href") or "") for a in box.iter("a")):
+        if any(_AUTHOR_PAGE.search(a.get("href") or "") for a in box.iter("a")):
             return True
         if any(name in text for name in place.authors):
             return True

@@ -113,6 +113,8 @@ CLUTTER_LINE_PATTERNS = (
     r"^ترحب\s+.{0,40}\s+بالنقاش.{0,500}$",
     r"^(?:طباعة|print)(?:\s+(?:email|إرسال|ارسال|البريد))?$",
     r"^(?:الكلمات\s+الدالة|كلمات\s+مفتاحية|الوسوم|تاجز)\s*:?.{0,300}$",
+    # a columnist's card: «كل مقالات الكاتب», «المزيد من مقالات سمير حداد»
+    r"^(?:كل|جميع|المزيد\s+من|مزيد\s+من)\s+(?:مقالات|كتابات)(?:\s+\S+){0,3}$",
 )
 
 # --- fields ---------------------------------------------------------------------------------
@@ -159,6 +161,11 @@ AUTHOR = (
     "a[href*='/authors/']",
     "a[href*='/writer/']",
     "a[href*='/writers/']",
+)
+# A link to an author's page: the box holding it with a photo or a bio is an author box.
+AUTHOR_PAGE_HREF = (
+    r"/(?:author|authors|writer|writers|kuttab|kottab|columnists?|opinion-writers|kateb|katib)"
+    r"(?:/|$|\?|-|_)|[?&]author="
 )
 # Labelled source lines: "المصدر : وكالات", "المصدر: (أبوظبي - البيان)".
 SOURCE_LINE = (".source", ".ref", ".news-source", ".article-source")

@@ -76,9 +76,11 @@ def _shell(title: str, head: str, main: str) -> bytes:
 </body></html>""".encode()
 
 
-def live_blog(seed: int = 1, updates: int = 6) -> tuple[bytes, list[str]]:
-    """A LiveBlogPosting: updates newest first, each a time, a heading, paragraphs and a share
-    bar, its text in an itemprop=articleBody of its own; one update far longer than the rest."""
+def live_blog(seed: int = 1, updates: int = 6, declared: bool = True) -> tuple[bytes, list[str]]:
+    """A live blog: updates newest first, each a time, a heading, paragraphs and a share bar;
+    one update far longer than the rest. `declared`: a schema.org LiveBlogPosting (JSON-LD and
+    microdata) whose every update has its own itemprop=articleBody; else the same updates
+    with hashed class names and no markup saying what they are."""
     rng = random.Random(seed)
     title = "مباشر: تطورات الأوضاع الميدانية والسياسية لحظة بلحظة"
     blocks: list[list[str]] = []
@@ -89,24 +91,34 @@ def live_blog(seed: int = 1, updates: int = 6) -> tuple[bytes, list[str]]:
         hour = 8 + n
         blocks.append([heading, *paras])
         body = "".join(f"<p>{p}</p>" for p in paras)
-        items.append(
-            f'<li class="lb-update" itemprop="liveBlogUpdate" itemscope '
-            f'itemtype="https://schema.org/BlogPosting">'
-            f'<div class="lb-update__time"><time datetime="2026-03-14T{hour:02d}:05:00+03:00">'
-            f"{hour:02d}:05</time></div>"
-            f'<h2 class="lb-update__title" itemprop="headline">{heading}</h2>'
-            f'<div class="lb-update__text" itemprop="articleBody">{body}</div>'
-            f'<div class="share-links"><a href="#">فيسبوك</a><a href="#">تويتر</a></div></li>'
-        )
+        if declared:
+            items.append(
+                f'<li class="lb-update" itemprop="liveBlogUpdate" itemscope '
+                f'itemtype="https://schema.org/BlogPosting">'
+                f'<div class="lb-update__time"><time datetime="2026-03-14T{hour:02d}:05:00'
+                f'+03:00">{hour:02d}:05</time></div>'
+                f'<h2 class="lb-update__title" itemprop="headline">{heading}</h2>'
+                f'<div class="lb-update__text" itemprop="articleBody">{body}</div>'
+                f'<div class="share-links"><a href="#">فيسبوك</a><a href="#">تويتر</a></div></li>'
+            )
+        else:
+            items.append(
+                f'<div class="Update_root__x7Kp2"><span class="Update_stamp__Qa1z9">'
+                f"{hour:02d}:05 بتوقيت مكة المكرمة</span>"
+                f'<h3 class="Update_title__m2Nb8">{heading}</h3>'
+                f'<div class="Update_text__Lk3s0">{body}</div></div>'
+            )
     head = (
         '<script type="application/ld+json">{"@context":"https://schema.org",'
         f'"@type":"LiveBlogPosting","headline":"{title}",'
         '"coverageStartTime":"2026-03-14T08:00:00+03:00",'
         '"datePublished":"2026-03-14T08:00:00+03:00"}</script>'
+        if declared
+        else ""
     )
+    scope = ' itemscope itemtype="https://schema.org/LiveBlogPosting"' if declared else ""
     main = (
-        f'<main class="page"><article class="liveblog" itemscope '
-        f'itemtype="https://schema.org/LiveBlogPosting">'
+        f'<main class="page"><article class="liveblog"{scope}>'
         f'<h1 class="liveblog__title">{title}</h1>'
         f'<div class="liveblog__status"><span>تغطية مستمرة</span> '
         f'<time datetime="2026-03-14T08:00:00+03:00">14 مارس 2026</time></div>'
@@ -116,10 +128,11 @@ def live_blog(seed: int = 1, updates: int = 6) -> tuple[bytes, list[str]]:
     return _shell(title, head, main), [line for block in reversed(blocks) for line in block]
 
 
-def opinion_column(seed: int = 2) -> tuple[bytes, list[str]]:
+def opinion_column(seed: int = 2, card_inside: bool = False) -> tuple[bytes, list[str]]:
     """An opinion column: kicker link to the opinion section, headline, the columnist's card
     (photo, name, bio line, «كل مقالات الكاتب»), the column split in two text blocks around a
-    pull quote that repeats one of its sentences, the card again at the end."""
+    pull quote that repeats one of its sentences, the card again at the end (`card_inside`:
+    at the end of the second text block)."""
     rng = random.Random(seed)
     title = "حين تصبح الأرقام أصدق من الخطابات"
     first, second = paragraphs(rng, 4), paragraphs(rng, 5)
@@ -139,7 +152,8 @@ def opinion_column(seed: int = 2) -> tuple[bytes, list[str]]:
         '<div class="opinion-article__date">الخميس 12 مارس 2026</div>'
         f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in first)}</div>'
         f'<blockquote class="opinion-article__quote"><p>{quote}</p></blockquote>'
-        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in second)}</div>'
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in second)}'
+        f"{card if card_inside else ''}</div>"
         f'<div class="opinion-article__footer">{card}</div></article></main>'
     )
     return _shell(title, "", main), [*first, *second]
@@ -187,5 +201,26 @@ def plain_story(seed: int = 4) -> tuple[bytes, list[str]]:
         f'<section class="more-news"><h3>أخبار ذات صلة</h3>{related}</section>'
         '<div id="comments"><p>تعليق: شكراً على هذا التقرير المفيد جداً والمفصل عن المحطة</p>'
         "</div></article></main>"
+    )
+    return _shell(title, "", main), body
+
+
+def misplaced_container(seed: int = 5) -> tuple[bytes, list[str]]:
+    """A story with hashed class names whose only generic body container is a short
+    "about us" box (entry-content) in the page's side column: the story is elsewhere."""
+    rng = random.Random(seed)
+    title = "تدشين أول خط للحافلات الكهربائية بين المدن الكبرى"
+    body = paragraphs(rng, 7)
+    about = (
+        "الموقع الإخباري منصة مستقلة تقدم الأخبار المحلية والعربية والدولية على مدار الساعة، "
+        "وتلتزم بالمعايير المهنية في نقل الخبر والتحقق منه قبل نشره، ويعمل فيها فريق من "
+        "المحررين والمراسلين في عدد من العواصم العربية."
+    )
+    main = (
+        '<div class="Layout_grid__Aa1"><main class="Layout_main__Bb2">'
+        f'<h1 class="Story_h__Cc3">{title}</h1>'
+        f'<div class="Story_text__Dd4">{"".join(f"<p>{p}</p>" for p in body)}</div></main>'
+        f'<aside class="Layout_side__Ee5"><div class="entry-content"><p>{about}</p></div></aside>'
+        "</div>"
     )
     return _shell(title, "", main), body
