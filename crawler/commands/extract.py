@@ -13,6 +13,7 @@ from w3lib.encoding import resolve_encoding
 from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
 from crawler.extract.article import extract_article
+from crawler.extract.parse_warnings import PARSE_WARNINGS
 from crawler.extract.rules import ExtractionRules
 from crawler.record import SHOWN_FIELDS
 
@@ -91,6 +92,8 @@ def command(page: Path, url: str, site: str | None, encoding: str | None, all_fi
         owner = config.site_for_url(url)
         rules = owner.extraction if owner else ExtractionRules()
     record = extract_article(read_page(page), url, rules, http_encoding=encoding)
+    for code in record["extract_warnings"]:
+        click.echo(f"khabar: warning: {PARSE_WARNINGS[code]}", err=True)
     shown = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
     json.dump(shown, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")

@@ -42,7 +42,8 @@ def extract_article(
     hints = dict(hints or {})
     sources: dict[str, Source | None] = {}
     text, encoding = decode_html(html, http_encoding)
-    tree = parse_html(text)
+    warnings: list[str] = []
+    tree = parse_html(text, warnings)
     page = Page.build(tree, url, rules)
 
     title, sources["title"] = fields.title(page)
@@ -84,6 +85,7 @@ def extract_article(
         "modified_at": to_iso(found.modified, tz) if found.modified else None,
         "date_source": field_sources.get("published_at"),
         "date_rejections": found.rejections,
+        "extract_warnings": warnings,
         "language": detect_language(body or (title or ""), tree.get("lang")),
         "body": body,
         "word_count": words,

@@ -10,6 +10,7 @@ this module knows neither.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from lxml.html import HtmlElement
 
@@ -55,20 +56,43 @@ INLINE_TAGS = frozenset({"font", "span", "b", "strong", "i", "em", "u", "small",
 MIN_RUN_CHARS = 30  # a paragraph, not a label, a date or a link list entry
 MIN_DENSE_RUNS = 3
 LINK_HEAVY = 0.3  # link text above this share of a block's text: a menu or a teaser list
+LINK_LIST_SHARE = 0.8  # a line this much link text is a link, not a sentence holding one
+MENU_LINKS = 5  # this many links side by side (or lines of links one after another): a list
 
 
-def serialise_blocks(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
+class Line(NamedTuple):
+    """A line of a serialised block: its text, the innermost block element holding it, how
+    many links it holds and the share of its characters that are link text."""
+
+    text: str
+    block: HtmlElement
+    links: int
+    link_share: float
+
+
+def serialise_blocks(root: HtmlElement) -> list[Line]:
     """Visible text of `root`, one line per block element or <br>, each with the innermost
-    block element holding it (`root` when none): where a line sits decides what it is."""
-    lines: list[tuple[str, HtmlElement]] = []
+    block element holding it (`root` when none) and its links: where a line sits and what it
+    is made of decide whether it is prose."""
+    lines: list[Line] = []
     buf: list[str] = []
     holders = [root]
+    count = {"chars": 0, "link_chars": 0, "links": 0, "in_link": 0}
+
+    def add(text: str) -> None:
+        buf.append(text)
+        size = len("".join(text.split()))  # whitespace between links is not text
+        count["chars"] += size
+        if count["in_link"]:
+            count["link_chars"] += size
 
     def flush() -> None:
         line = squash("".join(buf))
         if line:
-            lines.append((line, holders[-1]))
+            share = count["link_chars"] / max(count["chars"], 1)
+            lines.append(Line(line, holders[-1], count["links"], share))
         buf.clear()
+        count.update(chars=0, link_chars=0, links=0)
 
     def walk(el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -77,12 +101,17 @@ def serialise_blocks(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
             flush()
         if block:
             holders.append(el)
+        if tag == "a":
+            count["links"] += 1
+            count["in_link"] += 1
         if tag and tag != "br" and el.text:
-            buf.append(el.text)
+            add(el.text)
         for child in el:
             walk(child)
             if child.tail:
-                buf.append(child.tail)
+                add(child.tail)
+        if tag == "a":
+            count["in_link"] -= 1
         if block:
             flush()
             holders.pop()
@@ -92,9 +121,30 @@ def serialise_blocks(root: HtmlElement) -> list[tuple[str, HtmlElement]]:
     return lines
 
 
+def without_link_lists(lines: list[Line]) -> list[Line]:
+    """The lines without link lists: a line of link text holding MENU_LINKS links or more (a
+    row of tags), or a run of MENU_LINKS lines of link text (a list of stories, one a line).
+    A single linked line (a source, a lone "read also") is left to the clutter rules."""
+    linky = [ln.link_share >= LINK_LIST_SHARE for ln in lines]
+    out: list[Line] = []
+    n = 0
+    while n < len(lines):
+        if not linky[n]:
+            out.append(lines[n])
+            n += 1
+            continue
+        end = n
+        while end < len(lines) and linky[end]:
+            end += 1
+        if end - n < MENU_LINKS:
+            out += [ln for ln in lines[n:end] if ln.links < MENU_LINKS]
+        n = end
+    return out
+
+
 def serialise(root: HtmlElement) -> list[str]:
-    """Visible text of `root`, one line per block element or <br>."""
-    return [line for line, _ in serialise_blocks(root)]
+    """Visible text of `root`, one line per block element or <br>, link lists left out."""
+    return [line.text for line in without_link_lists(serialise_blocks(root))]
 
 
 def pick_container(

@@ -18,6 +18,7 @@ from .clean import clean_tree
 from .container import densest_block, pick_container
 from .jsonld import articles, json_ld_objects
 from .matcher import SelectorGroup, TreeIndex
+from .parse_warnings import MAX_LINKS
 from .rules import ExtractionRules
 
 MENU_LINKS = 5  # this many short links side by side make a menu, not a byline or a label
@@ -48,15 +49,72 @@ def _html_classes() -> etree.ElementNamespaceClassLookup:
 _HTML_CLASSES = _html_classes()
 
 
-def parse_html(text: str) -> HtmlElement:
-    """lxml parse of decoded text (XML declarations would make lxml refuse a str)."""
-    text = _XML_DECL.sub("", text, count=1)
+_WRAPPER_TAGS = re.compile(
+    r"</?(?:div|span|section|article|main|aside|header|footer|nav|figure|center|font|b|i|u|em"
+    r"|strong|small|big|sup|sub|label|ins|del|mark|abbr|cite|q|s)\b[^>]*>",
+    re.IGNORECASE,
+)
+_DROPPED_LINK = "khabar-dropped-link"
+
+
+def _parse(text: str) -> tuple[HtmlElement, bool]:
+    """The parsed page, and whether libxml2 stopped at its nesting limit (everything deeper
+    than 256 levels, and the rest of the page with it, is then missing)."""
     parser = etree.HTMLParser(remove_comments=False, remove_pis=True)
     parser.set_element_class_lookup(_HTML_CLASSES)
     try:
-        return lxml.html.document_fromstring(text, parser=parser)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except (ValueError, lxml.etree.ParserError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+        tree = lxml.html.document_fromstring("<html><body></body></html>")
+    too_deep = any("Excessive depth" in entry.message for entry in parser.error_log)
+    return tree, too_deep
+
+
+def parse_html(text: str, warnings: list[str] | None = None) -> HtmlElement:
+    """lxml parse of decoded text (XML declarations would make lxml refuse a str).
+
+    Bounded against hostile pages, never silently: past libxml2's nesting limit the page is
+    read again without its wrapper tags (the text comes back, its block structure flattened),
+    and links beyond MAX_LINKS are dropped; `warnings` gets the code of each
+    (parse_warnings.PARSE_WARNINGS).
+    """
+    text = _XML_DECL.sub("", text, count=1)
+    notes = warnings if warnings is not None else []
+    tree, too_deep = _parse(text)
+    if too_deep:
+        flat, still_deep = _parse(_WRAPPER_TAGS.sub(" ", text))
+        notes.append("nesting_limit" if still_deep else "nesting_flattened")
+        if len(flat.text_content()) > len(tree.text_content()):
+            tree = flat
+    links = list(tree.iter("a"))
+    if len(links) > MAX_LINKS:
+        _drop_with_emptied_holders(tree, links[MAX_LINKS:])
+        notes.append("link_flood")
+    return tree
+
+
+def _drop_with_emptied_holders(tree: HtmlElement, dropped: list[HtmlElement]) -> None:
+    """Remove `dropped` (their text with them, text between them kept), the elements left
+    holding nothing by it (the <li> of each link, two levels up at most) and the line breaks
+    that separated them: what stays costs no more than a page of MAX_LINKS links."""
+    for _ in range(3):
+        holders = {el.getparent() for el in dropped} - {None}
+        for el in dropped:
+            el.tag = _DROPPED_LINK
+            if el.tail is not None and not el.tail.strip():
+                el.tail = None  # 300,000 spaces would be one text every field reads
+            following = el.getnext()
+            while following is not None and following.tag == "br" and not following.tail:
+                following.tag = _DROPPED_LINK
+                following = following.getnext()
+        etree.strip_elements(tree, _DROPPED_LINK, with_tail=False)
+        dropped = [
+            el
+            for el in holders
+            if el.tag not in ("body", "html") and len(el) == 0 and not (el.text or "").strip()
+        ]
+        if not dropped:
+            return
 
 
 def _article_scope(page: Page, container: HtmlElement | None) -> HtmlElement:

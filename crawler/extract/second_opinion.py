@@ -14,7 +14,7 @@ related stories are already gone) and pass the same line filters. The rule, in `
 3. Ours is a fragment: each unconfirmed line of trafilatura's is found in the page and kept
    only if it reads as the article's own text: it stands after the headline and inside the
    article scope (the lowest element holding the headline and our container: text above the
-   headline is navigation, a ticker, a breadcrumb); its block is not mostly link text (teaser
+   headline is navigation, a ticker, a breadcrumb); it is not mostly link text (teaser
    lists, «كل مقالات الكاتب»); it is not in an author box (a small box holding a link to an
    author page, or the author's name: the bio line). The kept lines join ours in page order
    (`container+trafilatura`).
@@ -34,14 +34,14 @@ from lxml.html import HtmlElement
 
 from . import selectors as S
 from .clean import AUTHOR_BOX_CHARS, AUTHOR_BOX_LEVELS, squash
-from .container import link_chars, serialise_blocks
+from .container import Line, serialise_blocks
 from .sources import Source
 
 MIN_EXTRA_CHARS = 150  # a paragraph or two: less than this outside ours changes nothing
 AGREE_SHARE = 0.1  # trafilatura's unconfirmed text under this share of ours: agreement
 NOT_OURS_CONFIRMED = 0.2  # trafilatura confirms less of ours than this ...
 NOT_OURS_RATIO = 3  # ... and keeps this many times our text: ours is not the article
-LINK_LINE = 0.5  # a line whose block is at least this much link text is a link, not prose
+LINK_LINE = 0.5  # a line at least this much link text is a link, not prose
 MIN_REPEAT_CHARS = 40  # a shorter line may repeat (a dateline, a subheading)
 MAX_LINES_COMPARED = 2000  # an article has far fewer lines; a page of link lists may not
 _AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
@@ -99,22 +99,22 @@ def reconcile(
     return _merge(ours, kept, page), Source.CONTAINER_TRAFILATURA
 
 
-def _place(line: str, page: list[tuple[str, HtmlElement]]) -> list[tuple[int, str]]:
+def _place(line: str, page: list[Line]) -> list[tuple[int, str]]:
     """Where trafilatura's `line` is in the page: [(index of the page line, text)]. A page line
     equal to it, or holding it (its text is trafilatura's, without what the page line adds),
     else the page lines it holds (trafilatura joined them); [] when it is not in the scope."""
     key = _key(line)
-    for i, (text, _) in enumerate(page):
+    for i, (text, *_) in enumerate(page):
         if _key(text) == key:
             return [(i, text)]
     if len(key) < MIN_REPEAT_CHARS:
         return []
-    for i, (text, _) in enumerate(page):
+    for i, (text, *_) in enumerate(page):
         if key in _key(text):
             return [(i, line)]
     return [
         (i, text)
-        for i, (text, _) in enumerate(page)
+        for i, (text, *_) in enumerate(page)
         if len(_key(text)) >= MIN_REPEAT_CHARS and _key(text) in key
     ]
 
@@ -122,10 +122,10 @@ def _place(line: str, page: list[tuple[str, HtmlElement]]) -> list[tuple[int, st
 class _Prose:
     """Rule 3's tests for a page line: after the headline, not a link, not an author box."""
 
-    def __init__(self, page: list[tuple[str, HtmlElement]], place: Placement) -> None:
+    def __init__(self, page: list[Line], place: Placement) -> None:
         self.page, self.place = page, place
         shown = (
-            [j for j, (_, b) in enumerate(page) if _inside(b, place.headline)]
+            [j for j, line in enumerate(page) if _inside(line.block, place.headline)]
             if place.headline is not None
             else []
         )
@@ -134,9 +134,10 @@ class _Prose:
     def at(self, i: int) -> bool:
         if i <= self.after:
             return False
-        block = self.page[i][1]
-        if link_chars(block) >= LINK_LINE * max(len(squash(block.text_content())), 1):
+        line = self.page[i]
+        if line.link_share >= LINK_LINE:
             return False
+        block = line.block
         return not _in_author_box(block, self.place)
 
 
@@ -160,11 +161,11 @@ def _in_author_box(block: HtmlElement, place: Placement) -> bool:
     return False
 
 
-def _merge(ours: list[str], kept: dict[int, str], page: list[tuple[str, HtmlElement]]) -> list[str]:
+def _merge(ours: list[str], kept: dict[int, str], page: list[Line]) -> list[str]:
     """Our lines and the kept page lines in page order; a line of ours not found in the page
     (a standfirst from outside the scope) stays right after the one before it."""
     keyed: dict[str, int] = {}
-    for i, (text, _) in enumerate(page):
+    for i, (text, *_) in enumerate(page):
         keyed.setdefault(_key(text), i)
     placed: list[tuple[float, int, str]] = []
     last = -1.0
