@@ -1,6 +1,6 @@
 """Extraction bench: khabar vs plain trafilatura on every corpus page with gold.
 
-Usage: python bench/extraction.py [--generic] [--json PATH] [--repeat N]
+Usage: python bench/extraction.py [--generic] [--versus-trafilatura] [--json PATH] [--repeat N]
 
 --generic also runs khabar with every site's `extraction:` rules off (title suffixes,
 boilerplate, selectors; the site's locale, timezone and display name stay: they are site facts,
@@ -24,7 +24,12 @@ Metrics, only where the gold covers them (each gold.json's _gold_type):
 - published: same instant when the gold has an offset; same local wall time (site zone) when it
   has a time without offset; same local date when it is a bare date;
 - Persian pages (language fa in gold): the detected language instead of F1.
-Writes bench/results/extraction.json and prints its path.
+--versus-trafilatura adds, for each khabar run, every page's body F1 beside plain
+trafilatura's on the same page and the list of pages where ours is lower by more than 0.05
+(bench/layouts.py prints the same view for generated pages, with the same function).
+
+Writes bench/results/extraction.json and prints its path. Like bench/layouts.py it measures
+the crawler of the tree named first on PYTHONPATH, else this tree's.
 """
 
 from __future__ import annotations
@@ -45,13 +50,18 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# This tree's crawler, unless PYTHONPATH names another tree to measure (an extractor branch):
+# after the PYTHONPATH entries, before site-packages (which may hold an editable install).
+_given = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+if str(ROOT) not in sys.path:
+    sys.path.insert(1 + len(_given), str(ROOT))
 
 from crawler.extract.article import extract_article  # noqa: E402
 from crawler.extract.rules import ExtractionRules  # noqa: E402
 from tests.support.metrics import token_f1  # noqa: E402
 
 SCORED_FIELDS = ("title", "author", "section", "kicker", "published")
+VERSUS_MARGIN = 0.05  # "never clearly worse than trafilatura": ours lower by more is listed
 
 
 def corpus_dir() -> Path:
@@ -371,6 +381,47 @@ def print_side_by_side(report: dict[str, Any]) -> None:
         print(f"| {site} | " + " | ".join(_cell(summ, k) for k in keys[:-1]) + " |")
 
 
+def behind_trafilatura(
+    pairs: list[tuple[str, float, float]], margin: float = VERSUS_MARGIN
+) -> list[tuple[str, float, float]]:
+    """The (page, ours, trafilatura's) body F1s where ours is lower by more than `margin`,
+    worst first."""
+    behind = [p for p in pairs if round(p[2] - p[1], 4) > margin]
+    return sorted(behind, key=lambda p: p[1] - p[2])
+
+
+def format_versus(
+    pairs: list[tuple[str, float, float]], label: str, margin: float = VERSUS_MARGIN
+) -> str:
+    """Per page our body F1 beside trafilatura's, then every page where ours is lower."""
+    lines = [f"\n## body F1 per page: {label} vs trafilatura", "| page | ours | trafilatura | Δ |"]
+    lines.append("|---|---|---|---|")
+    lines += [f"| {n} | {o:.3f} | {t:.3f} | {o - t:+.3f} |" for n, o, t in pairs]
+    behind = behind_trafilatura(pairs, margin)
+    mean_ours = statistics.mean(o for _, o, _ in pairs) if pairs else 0.0
+    mean_tf = statistics.mean(t for _, _, t in pairs) if pairs else 0.0
+    lines.append(
+        f"\n{label}: body F1 mean {mean_ours:.4f} vs trafilatura {mean_tf:.4f} on {len(pairs)}"
+        f" pages; ours lower by more than {margin} on {len(behind)}:"
+    )
+    lines += [f"- {n}: ours {o:.3f}, trafilatura {t:.3f} ({o - t:+.3f})" for n, o, t in behind]
+    return "\n".join(lines)
+
+
+def print_versus(report: dict[str, Any]) -> None:
+    theirs = report["pages"]["trafilatura"]
+    for name in ("khabar", "khabar-generic"):
+        ours = report["pages"].get(name)
+        if ours is None:
+            continue
+        pairs = [
+            (o["page"], o["f1"], t["f1"])
+            for o, t in zip(ours, theirs, strict=True)
+            if "f1" in o and "f1" in t
+        ]
+        print(format_versus(pairs, name))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "extraction.json"))
@@ -380,9 +431,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also run with every site's extraction: rules off, and leave-one-site-out",
     )
+    ap.add_argument(
+        "--versus-trafilatura",
+        action="store_true",
+        help="per page body F1 beside trafilatura's; list pages where ours is lower by > 0.05",
+    )
     args = ap.parse_args(argv)
     report = run(args.repeat, generic=args.generic)
     print_table(report)
+    if args.versus_trafilatura:
+        print_versus(report)
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -332,3 +332,54 @@ def paragraphs(rng: random.Random, section: str) -> list[str]:
         if sentences:
             out.append(" ".join(sentences))
     return out
+
+
+# Opinion columns (bench/layoutgen/pagetypes.py): a columnist's first-person argument.
+OPINION_SECTIONS = ("مقالات", "آراء", "رأي", "مقالات الرأي", "كتّاب وآراء", "أقلام")
+COLUMNIST_BIOS = (
+    "كاتب وصحفي",
+    "كاتب ومحلل سياسي",
+    "أستاذ العلوم السياسية في جامعة {place}",
+    "باحث في الشؤون الاقتصادية",
+    "رئيس تحرير سابق وكاتب عمود أسبوعي",
+    "روائي وكاتب مقيم في {place}",
+)
+OPINION_SENTENCES = (
+    "لا أحد يستطيع أن ينكر أن {noun} صار امتحاناً حقيقياً لكل من يتحدث عن الإصلاح",
+    "قد يبدو الأمر للوهلة الأولى تفصيلاً إدارياً، لكنه في الحقيقة سؤال عن الثقة",
+    "والمفارقة أن الذين يرفعون الصوت اليوم هم أنفسهم من صمتوا حين كان الكلام ممكناً",
+    "أكتب هذه السطور وأنا أتذكر ما جرى في {place} قبل سنوات قليلة",
+    "ليس المطلوب معجزة، بل حد أدنى من الوضوح في القرار وفي تحمل مسؤوليته",
+    "والسؤال الذي لا يطرحه أحد بصوت عال هو: من يدفع الثمن في النهاية؟",
+    "لقد جربنا سياسة الانتظار طويلاً، وكانت النتيجة أن الأزمة كبرت ولم تصغر",
+    "ولعل أخطر ما في المشهد أن الناس فقدوا الرغبة في السؤال",
+    "يقول المسؤولون إن الظروف صعبة، وهذا صحيح، لكن الظروف لا تفسر كل شيء",
+    "ومن يراقب ما يجري في {place} يدرك أن الحلول الجزئية لم تعد تكفي",
+    "إن التجارب المشابهة في المنطقة تقول لنا شيئاً واحداً: التأجيل له كلفة",
+    "وفي تقديري أن الفرصة ما زالت قائمة إذا توفرت الإرادة",
+    "لا أدعي امتلاك الجواب، لكنني أعرف أن الصمت ليس جواباً",
+    "ربما يحتاج الأمر إلى شجاعة الاعتراف بالخطأ قبل أي خطة جديدة",
+    "وهنا بالضبط يكمن جوهر المشكلة التي نتحاشى تسميتها",
+    "ولن يتغير شيء ما دام النقاش العام محصوراً في العناوين",
+)
+OPINION_TITLES = (
+    "عن {noun}.. وما بعده",
+    "هل ينجح {noun}؟",
+    "{place} بين {noun} والواقع",
+    "في معنى {noun}",
+    "{noun} ليس نهاية الطريق",
+)
+
+
+def opinion_paragraphs(rng: random.Random) -> list[str]:
+    """A column: 5-8 paragraphs of 2-3 argued sentences, none repeated."""
+    pool = list(OPINION_SENTENCES)
+    rng.shuffle(pool)
+    nouns = [n for group in TITLE_NOUNS.values() for n in group]
+    out = []
+    for _ in range(rng.randint(5, 8)):
+        chosen = [pool.pop() for _ in range(min(len(pool), rng.randint(1, 2)))]
+        chosen = [c if c.endswith("؟") else c + "." for c in chosen]
+        chosen.append(sentence(rng, rng.choice(list(CLAUSES))))
+        out.append(" ".join(chosen).format(place=rng.choice(PLACES), noun=rng.choice(nouns)))
+    return out

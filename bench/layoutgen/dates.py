@@ -1,6 +1,7 @@
 """Dates as Arabic news pages print them, and the machine-readable forms CMSs declare.
 
-Month names by region (Egyptian/Gulf, Levantine, Moroccan, Algerian/Tunisian), doubled names
+Month names by region (Egyptian/Gulf, Levantine, Moroccan, Algerian/Tunisian, Mauritanian), in
+every spelling in use (SPELLINGS, the one table of month names), doubled names
 ("17 مارس/ آذار 2020"), hyphen-joined ("17-يونيو-2019"), Hijri + Gregorian pairs, Eastern Arabic
 digits, 12-hour clocks with ص/م. The tabular Hijri calendar is enough here: the Hijri half is
 something the extractor must not be fooled by, not a gold value.
@@ -11,27 +12,89 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
-MONTHS = {
+# Every Gregorian month spelling in use in the Arab world, by region: for each month, the
+# spelling the region's sites print most first, then the others real pages carry (hamza or madda
+# dropped, Egyptian «يونيه/يوليه», «كانون ثاني»). This is the one table of month names: MONTHS
+# (the first spelling of each month) is derived from it, and so is everything else that writes one.
+SPELLINGS: dict[str, tuple[tuple[str, ...], ...]] = {
+    # Egypt, Sudan, the Gulf, Yemen, Libya: the transliterated names.
     "egyptian": (
-        "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر"
-    ).split(),
-    "levantine": (
-        "كانون الثاني",
-        "شباط",
-        "آذار",
-        "نيسان",
-        "أيار",
-        "حزيران",
-        "تموز",
-        "آب",
-        "أيلول",
-        "تشرين الأول",
-        "تشرين الثاني",
-        "كانون الأول",
+        ("يناير",),
+        ("فبراير",),
+        ("مارس",),
+        ("أبريل", "إبريل", "ابريل"),
+        ("مايو",),
+        ("يونيو", "يونيه"),
+        ("يوليو", "يوليه"),
+        ("أغسطس", "اغسطس"),
+        ("سبتمبر",),
+        ("أكتوبر", "اكتوبر"),
+        ("نوفمبر",),
+        ("ديسمبر",),
     ),
-    "moroccan": ("يناير فبراير مارس أبريل ماي يونيو يوليوز غشت شتنبر أكتوبر نونبر دجنبر").split(),
-    "algerian": ("جانفي فيفري مارس أفريل ماي جوان جويلية أوت سبتمبر أكتوبر نوفمبر ديسمبر").split(),
+    # Syria, Lebanon, Jordan, Palestine, Iraq: the Syriac names.
+    "levantine": (
+        ("كانون الثاني", "كانون ثاني"),
+        ("شباط",),
+        ("آذار", "اذار"),
+        ("نيسان",),
+        ("أيار", "ايار"),
+        ("حزيران",),
+        ("تموز",),
+        ("آب", "اب"),
+        ("أيلول", "ايلول"),
+        ("تشرين الأول", "تشرين أول", "تشرين اول"),
+        ("تشرين الثاني", "تشرين ثاني"),
+        ("كانون الأول", "كانون أول"),
+    ),
+    # Morocco: French-derived spellings of the Latin names.
+    "moroccan": (
+        ("يناير",),
+        ("فبراير",),
+        ("مارس",),
+        ("أبريل", "ابريل"),
+        ("ماي",),
+        ("يونيو",),
+        ("يوليوز",),
+        ("غشت",),
+        ("شتنبر",),
+        ("أكتوبر", "اكتوبر"),
+        ("نونبر",),
+        ("دجنبر",),
+    ),
+    # Algeria and Tunisia: the French names.
+    "algerian": (
+        ("جانفي",),
+        ("فيفري",),
+        ("مارس",),
+        ("أفريل", "افريل"),
+        ("ماي",),
+        ("جوان",),
+        ("جويلية", "جويليه"),
+        ("أوت", "اوت"),
+        ("سبتمبر",),
+        ("أكتوبر", "اكتوبر"),
+        ("نوفمبر",),
+        ("ديسمبر",),
+    ),
+    # Mauritania: «أغشت», «شتمبر», «دجمبر».
+    "mauritanian": (
+        ("يناير",),
+        ("فبراير",),
+        ("مارس",),
+        ("إبريل", "أبريل"),
+        ("مايو",),
+        ("يونيو",),
+        ("يوليو",),
+        ("أغشت",),
+        ("سبتمبر", "شتمبر"),
+        ("أكتوبر",),
+        ("نوفمبر",),
+        ("دجمبر",),
+    ),
 }
+SPELLINGS["tunisian"] = SPELLINGS["algerian"]
+MONTHS = {region: tuple(m[0] for m in months) for region, months in SPELLINGS.items()}
 WEEKDAYS = ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد")
 HIJRI_MONTHS = (
     "محرم",
@@ -49,7 +112,16 @@ HIJRI_MONTHS = (
 )
 EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # Site time zones as fixed offsets (the page's wall clock).
-OFFSETS = {"levantine": 3, "egyptian": 2, "moroccan": 1, "algerian": 1, "gulf": 4, "saudi": 3}
+OFFSETS = {
+    "levantine": 3,
+    "egyptian": 2,
+    "moroccan": 1,
+    "algerian": 1,
+    "gulf": 4,
+    "saudi": 3,
+    "tunisian": 1,
+    "mauritanian": 0,
+}
 PUBLISHED_PREFIXES = ("", "", "نُشر في ", "تم نشره ", "نشر بتاريخ: ", "تاريخ النشر: ", "بتاريخ ")
 RELATIVE = ("منذ 3 ساعات", "منذ ساعتين", "منذ 45 دقيقة", "منذ يوم", "منذ 5 دقائق", "قبل ساعة")
 
@@ -137,3 +209,19 @@ def iso(when: datetime, rng: random.Random, utc_ok: bool = True) -> str:
         text = when.astimezone(UTC).isoformat(timespec="seconds")
         return text.replace("+00:00", "Z") if rng.random() < 0.5 else text
     return when.isoformat(timespec="seconds")
+
+
+def spelled_date(rng: random.Random, when: datetime, region: str, with_time: bool) -> str:
+    """A date as a region's sites print it, month in any of its spellings (SPELLINGS)."""
+    month = rng.choice(SPELLINGS[region][when.month - 1])
+    day = f"{when.day:02d}" if rng.random() < 0.4 else str(when.day)
+    text = f"{day} {month} {when.year}"
+    if region == "levantine" and rng.random() < 0.35:  # «كانون الأول/ديسمبر», «آذار (مارس)»
+        other = rng.choice(SPELLINGS["egyptian"][when.month - 1])
+        form = rng.choice(("{a}/{b}", "{a} / {b}", "{a} ({b})", "{b} ({a})"))
+        text = f"{day} {form.format(a=month, b=other)} {when.year}"
+    if rng.random() < 0.4:
+        text = f"{WEEKDAYS[when.weekday()]}{rng.choice(('، ', ' '))}{text}"
+    if with_time:
+        text += rng.choice((" - ", " | ", " الساعة ", " على الساعة ")) + clock(rng, when)
+    return text

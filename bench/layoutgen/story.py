@@ -61,6 +61,12 @@ class Story:
     published_forms: list[str] = field(default_factory=list)
     has_offset: bool = False
     shows_time: bool = False
+    # Set by the families of issue 16 (ROUND2 in __init__.py): the page's language, a site
+    # zone a reader knows from the host alone (its ccTLD), and gold a page type states by its
+    # own rule (a live blog's body is every update, an opinion column's author the columnist).
+    language: str = "ar"
+    zone_from_host: bool = False
+    gold_fixed: dict[str, Any] = field(default_factory=dict)
 
     @property
     def declared_section(self) -> str:
@@ -134,7 +140,9 @@ class Story:
         else:
             section = None
         precision = "instant" if self.has_offset else "minute" if self.shows_time else "day"
-        return {
+        if precision == "minute" and self.zone_from_host:
+            precision = "local"  # a wall time in the zone of the site's country: an instant
+        gold = {
             "title": self.title,
             "author": author,
             "section": section,
@@ -144,7 +152,7 @@ class Story:
             "published_forms": list(self.published_forms),
             "modified_at": self.modified.isoformat() if self.modified else None,
             "body": list(self.paragraphs),
-            "language": "ar",
+            "language": self.language,
             # Where the page shows (or only declares) each field: for failure analysis.
             "placement": {
                 "published": self.date_mode,
@@ -153,6 +161,8 @@ class Story:
                 "section": self.section_mode,
             },
         }
+        gold.update(self.gold_fixed)
+        return gold
 
 
 def new_story(rng: random.Random, family: str, index: int) -> Story:
