@@ -34,7 +34,7 @@ from .container import (
     serialise,
 )
 from .rules import ExtractionRules
-from .second_opinion import MIN_EXTRA_CHARS, Placement, reconcile, without_repeats
+from .second_opinion import AGREE_SHARE, MIN_EXTRA_CHARS, Placement, reconcile, without_repeats
 from .sources import Source
 
 logger = logging.getLogger(__name__)
@@ -70,12 +70,17 @@ def lead_lines(tree: HtmlElement, container: HtmlElement) -> list[str]:
     return []
 
 
-def trafilatura_lines(tree: HtmlElement, url: str | None) -> list[str]:
-    """trafilatura's main text of an (already cleaned) tree, one line per paragraph."""
+def trafilatura_lines(tree: HtmlElement, url: str | None, precise: bool = True) -> list[str]:
+    """trafilatura's main text of an (already cleaned) tree, one line per paragraph.
+
+    `precise` (favor_precision) is measured best where trafilatura alone reads the body; as a
+    second opinion its balanced mode is, because what it adds passes our own tests first
+    (it keeps a framework page's lead that precision mode drops, at the same cost on a scope).
+    """
     doc = trafilatura.bare_extraction(
         tree,
         url=url,
-        favor_precision=True,
+        favor_precision=precise,
         include_comments=False,
         include_tables=True,
         with_metadata=False,
@@ -99,12 +104,16 @@ def filter_lines(
 def article_scope(
     tree: HtmlElement, container: HtmlElement, headline: HtmlElement | None
 ) -> HtmlElement:
-    """The lowest element holding both the headline and the container (the page's <body>
-    when only that holds both); without a headline, the container's <article>, else <body>."""
+    """The lowest element holding both the headline and the container, and more than the
+    container (a container holding the headline is judged with its neighbours: it may be a
+    header with the lead); the page's <body> when only that holds both. Without a headline,
+    the container's <article>, else <body>."""
     if headline is not None:
         above = {container, *container.iterancestors()}
         for el in (headline, *headline.iterancestors()):
             if el in above:
+                if el is container and el.getparent() is not None:
+                    el = el.getparent()
                 return el if el.tag != "html" else _page_body(tree)
     article = next(container.iterancestors("article"), None)
     return article if article is not None else _page_body(tree)
@@ -134,7 +143,7 @@ def _needs_second_opinion(scope: HtmlElement, container: HtmlElement, ours: list
     if scope is container:
         return False
     outside = _prose_chars(scope) - _prose_chars(container)
-    return outside >= max(MIN_EXTRA_CHARS, 0.1 * sum(map(len, ours)))
+    return outside >= max(MIN_EXTRA_CHARS, AGREE_SHARE * sum(map(len, ours)))
 
 
 def extract_body(
@@ -161,7 +170,9 @@ def extract_body(
     if _needs_second_opinion(scope, container, lines):
         alone = scope.tag == "body" or scope is clean
         theirs = filter_lines(
-            trafilatura_lines(clean if alone else _document_of(scope), url), rules, drop
+            trafilatura_lines(clean if alone else _document_of(scope), url, precise=False),
+            rules,
+            drop,
         )
         placement = Placement(scope, headline, tuple(a for a in authors if a))
         lines, source = reconcile(lines, theirs, placement, source)

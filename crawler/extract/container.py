@@ -200,7 +200,8 @@ def link_heavy(el: HtmlElement, text: str) -> bool:
 def densest_block(tree: HtmlElement) -> HtmlElement | None:
     """The element holding the most paragraph text, found without class names: each <p>
     (or text run between <br>s) of prose scores for the element holding it, half for the one
-    above. Menus and link lists do not score; fewer than three paragraphs is not a body."""
+    above. Menus and link lists do not score; fewer than three paragraphs is not a body (the
+    fullest element that holds three is)."""
     score: dict[HtmlElement, float] = {}
     runs: dict[HtmlElement, int] = {}
     for el in tree.iter():
@@ -226,9 +227,7 @@ def densest_block(tree: HtmlElement) -> HtmlElement | None:
         if above is not None:
             score[above] = score.get(above, 0) + size / 2
             runs[above] = runs.get(above, 0) + count
-    if not score:
-        return None
-    best = max(score, key=score.__getitem__)
-    if runs[best] < MIN_DENSE_RUNS or link_heavy(best, squash(best.text_content())):
-        return None
-    return best
+    for best in sorted(score, key=score.__getitem__, reverse=True):
+        if runs[best] >= MIN_DENSE_RUNS:  # a lead of two paragraphs is not the body
+            return None if link_heavy(best, squash(best.text_content())) else best
+    return None
