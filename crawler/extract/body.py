@@ -34,7 +34,7 @@ from .container import (
     serialise,
 )
 from .rules import ExtractionRules
-from .second_opinion import AGREE_SHARE, MIN_EXTRA_CHARS, Placement, reconcile, without_repeats
+from .second_opinion import MIN_EXTRA_CHARS, Placement, reconcile, without_repeats
 from .sources import Source
 
 logger = logging.getLogger(__name__)
@@ -137,13 +137,12 @@ def _prose_chars(el: HtmlElement) -> int:
     return len(squash(el.text_content())) - link_chars(el)
 
 
-def _needs_second_opinion(scope: HtmlElement, container: HtmlElement, ours: list[str]) -> bool:
+def _needs_second_opinion(scope: HtmlElement, container: HtmlElement) -> bool:
     """Whether the scope holds enough prose outside our container for trafilatura's reading
     to change the body (see second_opinion.MIN_EXTRA_CHARS); when not, it is not asked."""
     if scope is container:
         return False
-    outside = _prose_chars(scope) - _prose_chars(container)
-    return outside >= max(MIN_EXTRA_CHARS, AGREE_SHARE * sum(map(len, ours)))
+    return _prose_chars(scope) - _prose_chars(container) >= MIN_EXTRA_CHARS
 
 
 def extract_body(
@@ -167,7 +166,7 @@ def extract_body(
     if container is None:
         return filter_lines(trafilatura_lines(clean, url), rules, drop), Source.TRAFILATURA
     scope = article_scope(clean, container, headline)
-    if _needs_second_opinion(scope, container, lines):
+    if _needs_second_opinion(scope, container):
         alone = scope.tag == "body" or scope is clean
         theirs = filter_lines(
             trafilatura_lines(clean if alone else _document_of(scope), url, precise=False),

@@ -9,13 +9,14 @@ related stories are already gone) and pass the same line filters. The rule, in `
 
 1. A line of one reading is *confirmed* when the other holds it (equal, or inside one of its
    lines: trafilatura joins and splits a little differently).
-2. Agreement: when trafilatura's unconfirmed text is small (under MIN_EXTRA_CHARS, or a tenth
-   of ours), ours stands: the two saw the same article and ours is the more exact copy.
+2. Agreement: when trafilatura's unconfirmed text is under a sentence (MIN_EXTRA_CHARS), ours
+   stands: the two saw the same article and ours is the more exact copy.
 3. Ours is a fragment: each unconfirmed line of trafilatura's is found in the page and kept
    only if it reads as the article's own text: it stands after the headline and inside the
    article scope (the lowest element holding the headline and our container: text above the
    headline is navigation, a ticker, a breadcrumb); it is not mostly link text (teaser
-   lists, «كل مقالات الكاتب»); it is not in an author box (a small box holding a link to an
+   lists, «كل مقالات الكاتب») nor a short line holding a date (the page's «تم نشره …» stamp);
+   it is not in an author box (a small box holding a link to an
    author page, or the author's name: the bio line). The kept lines join ours in page order
    (`container+trafilatura`).
 4. Ours is not the article: when trafilatura confirms under a fifth of our text and what it
@@ -32,16 +33,19 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from crawler.dates import find_date
+
 from . import selectors as S
 from .clean import AUTHOR_BOX_CHARS, AUTHOR_BOX_LEVELS, squash
 from .container import Line, serialise_blocks
 from .sources import Source
 
-MIN_EXTRA_CHARS = 150  # a paragraph or two: less than this outside ours changes nothing
-AGREE_SHARE = 0.1  # trafilatura's unconfirmed text under this share of ours: agreement
+MIN_EXTRA_CHARS = 60  # a sentence: less than this outside ours changes nothing (a framework
+# page's lead can be one sentence, whatever the length of the rest, so no share of ours)
 NOT_OURS_CONFIRMED = 0.2  # trafilatura confirms less of ours than this ...
 NOT_OURS_RATIO = 3  # ... and keeps this many times our text: ours is not the article
 LINK_LINE = 0.5  # a line at least this much link text is a link, not prose
+DATE_LINE_WORDS = 15  # a line this short holding a date is a dateline or a stamp
 MIN_REPEAT_CHARS = 40  # a shorter line may repeat (a dateline, a subheading)
 MAX_LINES_COMPARED = 2000  # an article has far fewer lines; a page of link lists may not
 _AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
@@ -81,14 +85,14 @@ def reconcile(
     ours_text, theirs_text = _Text(ours), _Text(theirs)
     extra = [t for t in theirs if not ours_text.holds(t)]
     ours_chars = sum(map(len, ours))
-    if sum(map(len, extra)) < max(MIN_EXTRA_CHARS, AGREE_SHARE * ours_chars):
+    if sum(map(len, extra)) < MIN_EXTRA_CHARS:
         return ours, source
     page = serialise_blocks(place.scope)
     prose = _Prose(page, place)
     kept: dict[int, str] = {}
     for t in extra:
         for i, text in _place(t, page):
-            if i not in kept and not ours_text.holds(text) and prose.at(i):
+            if i not in kept and not ours_text.holds(text) and prose.at(i, text):
                 kept[i] = text
     if sum(map(len, kept.values())) < MIN_EXTRA_CHARS:
         return ours, source
@@ -131,12 +135,15 @@ class _Prose:
         )
         self.after = shown[-1] if shown else -1
 
-    def at(self, i: int) -> bool:
+    def at(self, i: int, text: str) -> bool:
+        """Whether `text`, trafilatura's reading of the page line `i`, is the article's."""
         if i <= self.after:
             return False
         line = self.page[i]
         if line.link_share >= LINK_LINE:
             return False
+        if len(text.split()) <= DATE_LINE_WORDS and find_date(text) is not None:
+            return False  # «تم نشره الأحد 23 رجب 1437هـ - 1 ماي 2016م»: the page's stamp
         block = line.block
         return not _in_author_box(block, self.place)
 
