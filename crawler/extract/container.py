@@ -122,10 +122,16 @@ def serialise_blocks(root: HtmlElement) -> list[Line]:
 
 
 def without_link_lists(lines: list[Line]) -> list[Line]:
-    """The lines without link lists: a line of link text holding MENU_LINKS links or more (a
-    row of tags), or a run of MENU_LINKS lines of link text (a list of stories, one a line).
-    A single linked line (a source, a lone "read also") is left to the clutter rules."""
+    """The lines without link lists: a line of link text holding MENU_LINKS links or more, or
+    three short ones (a row of tags or share buttons: «فيسبوك تويتر واتساب»), or a run of
+    MENU_LINKS lines of link text (a list of stories, one a line). A single linked line (a
+    source, a lone "read also") is left to the clutter rules."""
     linky = [ln.link_share >= LINK_LIST_SHARE for ln in lines]
+
+    def row(line: Line) -> bool:
+        words = len(line.text.split())
+        return line.links >= MENU_LINKS or (line.links >= 3 and words <= 3 * line.links)
+
     out: list[Line] = []
     n = 0
     while n < len(lines):
@@ -137,7 +143,7 @@ def without_link_lists(lines: list[Line]) -> list[Line]:
         while end < len(lines) and linky[end]:
             end += 1
         if end - n < MENU_LINKS:
-            out += [ln for ln in lines[n:end] if ln.links < MENU_LINKS]
+            out += [ln for ln in lines[n:end] if not row(ln)]
         n = end
     return out
 

@@ -14,10 +14,10 @@ related stories are already gone) and pass the same line filters. The rule, in `
 3. Ours is a fragment: each unconfirmed line of trafilatura's is found in the page and kept
    only if it reads as the article's own text: it stands after the headline and inside the
    article scope (the lowest element holding the headline and our container: text above the
-   headline is navigation, a ticker, a breadcrumb); it is not mostly link text (teaser
-   lists, «كل مقالات الكاتب») nor a short line holding a date (the page's «تم نشره …» stamp);
-   it is not in an author box (a small box holding a link to an
-   author page, or the author's name: the bio line). The kept lines join ours in page order
+   headline is navigation, a ticker, a breadcrumb); it is not mostly link text (teaser lists,
+   «كل مقالات الكاتب»); it is not a stamp (a short or mostly numeric line holding a date:
+   «تم نشره …»); it is not in an author box (a small box holding a link to an author page, or
+   the author's name: the bio line). The kept lines join ours in page order
    (`container+trafilatura`).
 4. Ours is not the article: when trafilatura confirms under a fifth of our text and what it
    keeps is several times ours, its lines alone are the body (`trafilatura`).
@@ -45,7 +45,8 @@ MIN_EXTRA_CHARS = 60  # a sentence: less than this outside ours changes nothing 
 NOT_OURS_CONFIRMED = 0.2  # trafilatura confirms less of ours than this ...
 NOT_OURS_RATIO = 3  # ... and keeps this many times our text: ours is not the article
 LINK_LINE = 0.5  # a line at least this much link text is a link, not prose
-DATE_LINE_WORDS = 15  # a line this short holding a date is a dateline or a stamp
+DATE_LINE_WORDS = 15  # a line this short holding a date is a dateline or a stamp ...
+STAMP_NUMBERS = 0.3  # ... and so is a longer one whose words are this much numbers
 MIN_REPEAT_CHARS = 40  # a shorter line may repeat (a dateline, a subheading)
 MAX_LINES_COMPARED = 2000  # an article has far fewer lines; a page of link lists may not
 _AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
@@ -142,10 +143,20 @@ class _Prose:
         line = self.page[i]
         if line.link_share >= LINK_LINE:
             return False
-        if len(text.split()) <= DATE_LINE_WORDS and find_date(text) is not None:
-            return False  # «تم نشره الأحد 23 رجب 1437هـ - 1 ماي 2016م»: the page's stamp
+        if _is_stamp(text):
+            return False
         block = line.block
         return not _in_author_box(block, self.place)
+
+
+def _is_stamp(text: str) -> bool:
+    """A dateline or the page's stamp («تم نشره الأحد 23 رجب 1437هـ - 1 ماي 2016م», «الاثنين 8
+    فبراير 2021م 00:34 آخر تحديث: …»): a line holding a date that is short, or made of
+    numbers as much as of words. A sentence that mentions a date is neither."""
+    words = text.split()
+    numbers = sum(any(c.isdigit() for c in w) for w in words)
+    short = len(words) <= DATE_LINE_WORDS or numbers >= STAMP_NUMBERS * len(words)
+    return short and find_date(text) is not None
 
 
 def _inside(el: HtmlElement, root: HtmlElement) -> bool:
