@@ -159,22 +159,49 @@ def opinion_column(seed: int = 2, card_inside: bool = False) -> tuple[bytes, lis
     return _shell(title, "", main), [*first, *second]
 
 
-def framework_page(seed: int = 3) -> tuple[bytes, list[str]]:
+def framework_page(seed: int = 3, clutter: bool = False) -> tuple[bytes, list[str]]:
     """A Next.js-style page: hashed CSS-module classes only, the lead paragraphs in a sibling
-    element of the body's, a figure between them, the story also in __NEXT_DATA__."""
+    element of the body's, a figure between them, the story also in __NEXT_DATA__.
+    `clutter`: the article also holds what is not its text, in elements trafilatura may read:
+    a breaking-news line above the headline, a publication stamp, the writer's card with a bio
+    line, related stories with their teaser sentences."""
     rng = random.Random(seed)
     title = "الحكومة تعلن حزمة إجراءات لدعم القطاع الزراعي"
     lead, rest = paragraphs(rng, 2), paragraphs(rng, 6)
+    ticker = (
+        '<div class="Ticker_bar__Tt1"><span>عاجل</span> <span>وزير الداخلية يعلن إغلاق الطرق '
+        "المؤدية إلى وسط العاصمة حتى مساء الغد بسبب الاحتفالات</span></div>"
+    )
+    stamp = (
+        '<div class="Article_stamp__Ss2">نُشر يوم الثلاثاء 3 فبراير 2026 الساعة 09:30 '
+        "بتوقيت غرينتش</div>"
+    )
+    card = (
+        '<div class="Writer_card__Ww3"><img src="/img/w/7.jpg" alt="">'
+        '<a href="/author/layla-mansour">ليلى منصور</a>'
+        "<p>صحفية متخصصة في الشؤون الاقتصادية والزراعية، تكتب للموقع منذ عام 2015</p></div>"
+    )
+    related = (
+        '<section class="Related_box__Rr4"><h3>أخبار ذات صلة</h3>'
+        + "".join(
+            f'<div class="Related_item__Ii5"><a href="/news/{800 + n}">{h}</a>'
+            f"<p>{SENTENCES[20 + n % 4]}.</p></div>"
+            for n, h in enumerate(HEADLINES)
+        )
+        + "</section>"
+    )
     main = (
         '<div id="__next"><main class="Article_main__k3J9x">'
         '<nav class="Crumbs_root__a8B2c"><a href="/">الرئيسية</a> / '
         '<a href="/economy">اقتصاد</a></nav>'
+        f"{ticker if clutter else ''}"
         f'<h1 class="Article_title__Zx81q">{title}</h1>'
         '<div class="Article_byline__Qm2nT"><span>ليلى منصور</span> '
         '<time datetime="2026-02-03T09:30:00Z">3 فبراير 2026</time></div>'
         f'<div class="Article_standfirst__Lp0sW">{"".join(f"<p>{p}</p>" for p in lead)}</div>'
         '<figure class="Article_figure__Hh7Yb"><img src="/img/farm.jpg" alt=""></figure>'
         f'<div class="Article_content__Rr5Ds">{"".join(f"<p>{p}</p>" for p in rest)}</div>'
+        f"{stamp + card + related if clutter else ''}"
         "</main></div>"
         '<script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":{}}}</script>'
     )
