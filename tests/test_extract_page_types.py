@@ -106,7 +106,7 @@ SCOPE = f"""<html><body><main>
 
 def _placement() -> Placement:
     tree = parse_html(SCOPE)
-    return Placement(tree.find(".//main"), tree.find(".//h1"), ("ليلى منصور",))
+    return Placement.read(tree.find(".//main"), tree.find(".//h1"), ("ليلى منصور",))
 
 
 def test_second_opinion_keeps_only_what_reads_as_the_article() -> None:

@@ -34,7 +34,7 @@ from .container import (
     serialise,
 )
 from .rules import ExtractionRules
-from .second_opinion import MIN_EXTRA_CHARS, Placement, reconcile, without_repeats
+from .second_opinion import Placement, reconcile, without_repeats, worth_asking
 from .sources import Source
 
 logger = logging.getLogger(__name__)
@@ -137,14 +137,6 @@ def _prose_chars(el: HtmlElement) -> int:
     return len(squash(el.text_content())) - link_chars(el)
 
 
-def _needs_second_opinion(scope: HtmlElement, container: HtmlElement) -> bool:
-    """Whether the scope holds enough prose outside our container for trafilatura's reading
-    to change the body (see second_opinion.MIN_EXTRA_CHARS); when not, it is not asked."""
-    if scope is container:
-        return False
-    return _prose_chars(scope) - _prose_chars(container) >= MIN_EXTRA_CHARS
-
-
 def extract_body(
     clean: HtmlElement,
     rules: ExtractionRules | None,
@@ -166,15 +158,15 @@ def extract_body(
     if container is None:
         return filter_lines(trafilatura_lines(clean, url), rules, drop), Source.TRAFILATURA
     scope = article_scope(clean, container, headline)
-    if _needs_second_opinion(scope, container):
+    place = Placement.read(scope, headline, tuple(a for a in authors if a))
+    if worth_asking(place, container, lambda line: bool(filter_lines([line], rules, drop))):
         alone = scope.tag == "body" or scope is clean
         theirs = filter_lines(
             trafilatura_lines(clean if alone else _document_of(scope), url, precise=False),
             rules,
             drop,
         )
-        placement = Placement(scope, headline, tuple(a for a in authors if a))
-        lines, source = reconcile(lines, theirs, placement, source)
+        lines, source = reconcile(lines, theirs, place, source)
     return without_repeats(lines), source
 
 

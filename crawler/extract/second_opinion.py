@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
@@ -48,6 +49,7 @@ LINK_LINE = 0.5  # a line at least this much link text is a link, not prose
 DATE_LINE_WORDS = 15  # a line this short holding a date is a dateline or a stamp ...
 STAMP_NUMBERS = 0.3  # ... and so is a longer one whose words are this much numbers
 MIN_REPEAT_CHARS = 40  # a shorter line may repeat (a dateline, a subheading)
+MIN_LINE_CHARS = 30  # a shorter line outside ours (a label, a name) does not call trafilatura
 MAX_LINES_COMPARED = 2000  # an article has far fewer lines; a page of link lists may not
 _AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
 _QUOTES = "«»\"“”„'‘’ "
@@ -60,6 +62,30 @@ class Placement:
     scope: HtmlElement  # the lowest element holding the headline and our container
     headline: HtmlElement | None  # the element showing the title, if it is in the page
     authors: tuple[str, ...] = ()  # the byline's names: their box is not the body
+    page: list[Line] = field(default_factory=list)  # the scope's lines, in page order
+
+    @classmethod
+    def read(
+        cls, scope: HtmlElement, headline: HtmlElement | None, authors: tuple[str, ...] = ()
+    ) -> Placement:
+        return cls(scope, headline, authors, serialise_blocks(scope))
+
+
+def worth_asking(place: Placement, container: HtmlElement, keep: Callable[[str], bool]) -> bool:
+    """Whether the scope holds, outside our container, a sentence (MIN_EXTRA_CHARS) of lines
+    that rule 3 would keep and `keep` (our line filters) lets through: only then can
+    trafilatura's reading change the body, so only then is it asked (its cost is most of
+    ours)."""
+    prose, found = _Prose(place), 0
+    for i, line in enumerate(place.page):
+        text = line.text
+        if len(text) < MIN_LINE_CHARS or _inside(line.block, container):
+            continue
+        if keep(text) and prose.at(i, text):
+            found += len(text)
+            if found >= MIN_EXTRA_CHARS:
+                return True
+    return False
 
 
 def _key(line: str) -> str:
@@ -88,8 +114,8 @@ def reconcile(
     ours_chars = sum(map(len, ours))
     if sum(map(len, extra)) < MIN_EXTRA_CHARS:
         return ours, source
-    page = serialise_blocks(place.scope)
-    prose = _Prose(page, place)
+    page = place.page
+    prose = _Prose(place)
     kept: dict[int, str] = {}
     for t in extra:
         for i, text in _place(t, page):
@@ -127,10 +153,10 @@ def _place(line: str, page: list[Line]) -> list[tuple[int, str]]:
 class _Prose:
     """Rule 3's tests for a page line: after the headline, not a link, not an author box."""
 
-    def __init__(self, page: list[Line], place: Placement) -> None:
-        self.page, self.place = page, place
+    def __init__(self, place: Placement) -> None:
+        self.page, self.place = place.page, place
         shown = (
-            [j for j, line in enumerate(page) if _inside(line.block, place.headline)]
+            [j for j, line in enumerate(place.page) if _inside(line.block, place.headline)]
             if place.headline is not None
             else []
         )
