@@ -89,6 +89,7 @@ def test_an_ordinary_story_keeps_our_container() -> None:
 # --- the rule itself, line by line ----------------------------------------------------------
 OURS = [T.SENTENCES[0] + ".", T.SENTENCES[1] + "."]
 LEAD = T.SENTENCES[2] + "، " + T.SENTENCES[3] + "."
+NAMED = "وقالت ليلى منصور في حديثها للموقع إن " + T.SENTENCES[9] + "."  # the byline's name
 TICKER = "عاجل: " + T.SENTENCES[4] + "."
 STAMP = "نُشر يوم الثلاثاء 3 فبراير 2026 الساعة 09:30 بتوقيت غرينتش"
 TEASER = T.SENTENCES[5] + " (خبر آخر)"
@@ -97,7 +98,7 @@ SCOPE = f"""<html><body><main>
 <div class="t"><p>{TICKER}</p></div>
 <h1>الحكومة تعلن حزمة إجراءات لدعم القطاع الزراعي</h1>
 <div class="s">{STAMP}</div>
-<div class="l"><p>{LEAD}</p></div>
+<div class="l"><p>{LEAD}</p><p>{NAMED}</p></div>
 <div class="b"><p>{OURS[0]}</p><p>{OURS[1]}</p></div>
 <ul class="r"><li><a href="/news/9">{TEASER}</a></li></ul>
 <div class="w"><a href="/author/layla">ليلى منصور</a><p>{BIO}</p></div>
@@ -111,10 +112,11 @@ def _placement() -> Placement:
 
 def test_second_opinion_keeps_only_what_reads_as_the_article() -> None:
     """trafilatura's extra lines, each rejected by one test: above the headline, a stamp, link
-    text, an author box's bio. Only the lead joins ours, in page order."""
-    theirs = [TICKER, STAMP, LEAD, *OURS, TEASER, BIO]
+    text, an author box's bio. Only the lead joins ours, in page order, its sentence naming
+    the author included (the name in the line itself is not an author box)."""
+    theirs = [TICKER, STAMP, LEAD, NAMED, *OURS, TEASER, BIO]
     body, source = reconcile(OURS, theirs, _placement(), Source.CONTAINER)
-    assert (body, source) == ([LEAD, *OURS], Source.CONTAINER_TRAFILATURA)
+    assert (body, source) == ([LEAD, NAMED, *OURS], Source.CONTAINER_TRAFILATURA)
 
 
 def test_second_opinion_agreeing_within_a_sentence_leaves_ours() -> None:

@@ -159,7 +159,11 @@ def extract_body(
         return filter_lines(trafilatura_lines(clean, url), rules, drop), Source.TRAFILATURA
     scope = article_scope(clean, container, headline)
     place = Placement.read(scope, headline, tuple(a for a in authors if a))
-    if worth_asking(place, container, lambda line: bool(filter_lines([line], rules, drop))):
+
+    def keep(line: str) -> bool:
+        return bool(filter_lines([line], rules, drop))
+
+    if worth_asking(place, container, lines, keep):
         alone = scope.tag == "body" or scope is clean
         theirs = filter_lines(
             trafilatura_lines(clean if alone else _document_of(scope), url, precise=False),

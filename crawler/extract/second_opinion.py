@@ -71,15 +71,17 @@ class Placement:
         return cls(scope, headline, authors, serialise_blocks(scope))
 
 
-def worth_asking(place: Placement, container: HtmlElement, keep: Callable[[str], bool]) -> bool:
-    """Whether the scope holds, outside our container, a sentence (MIN_EXTRA_CHARS) of lines
-    that rule 3 would keep and `keep` (our line filters) lets through: only then can
-    trafilatura's reading change the body, so only then is it asked (its cost is most of
-    ours)."""
-    prose, found = _Prose(place), 0
+def worth_asking(
+    place: Placement, container: HtmlElement, ours: list[str], keep: Callable[[str], bool]
+) -> bool:
+    """Whether the scope holds, outside our container and our lines, a sentence
+    (MIN_EXTRA_CHARS) of lines that rule 3 would keep and `keep` (our line filters) lets
+    through: only then can trafilatura's reading change the body, so only then is it asked
+    (its cost is most of ours)."""
+    prose, found, have = _Prose(place), 0, _Text(ours)
     for i, line in enumerate(place.page):
         text = line.text
-        if len(text) < MIN_LINE_CHARS or _inside(line.block, container):
+        if len(text) < MIN_LINE_CHARS or _inside(line.block, container) or have.holds(text):
             continue
         if keep(text) and prose.at(i, text):
             found += len(text)
@@ -190,16 +192,19 @@ def _inside(el: HtmlElement, root: HtmlElement) -> bool:
 
 
 def _in_author_box(block: HtmlElement, place: Placement) -> bool:
+    """Whether a page line's `block` stands in an author box: a small element around it that
+    holds a link to an author page, or shows the byline's name on its own (a person's name,
+    two words or more: the bio under a columnist's name; a sentence naming them is not)."""
+    names = {n for n in place.authors if len(n.split()) >= 2}
     box: HtmlElement | None = block
     for _ in range(AUTHOR_BOX_LEVELS + 1):
         if box is None or box is place.scope:
             return False
-        text = squash(box.text_content())
-        if len(text) > AUTHOR_BOX_CHARS:
+        if len(squash(box.text_content())) > AUTHOR_BOX_CHARS:
             return False
         if any(_AUTHOR_PAGE.search(a.get("href") or "") for a in box.iter("a")):
             return True
-        if any(name in text for name in place.authors):
+        if names and any(squash(el.text_content()) in names for el in box.iter()):
             return True
         box = box.getparent()
     return False
