@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["arabic_ratio", "fts_text", "fts_tokens", "looks_persian", "normalize"]
+__all__ = ["arabic_ratio", "fts_text", "fts_tokens", "normalize"]
 
 # --- normalize ------------------------------------------------------------------------------------
 
@@ -189,40 +189,3 @@ def arabic_ratio(text: str) -> float:
         return 0.0
     arabic = sum(map(str.isalpha, "".join(_ARABIC_SCRIPT.findall(text))))
     return arabic / letters
-
-
-# Function words compared after folding ی→ي and ک→ك, so that Arabic typed on a Persian keyboard
-# still counts as Arabic. Words shared by both languages (من، به، و) are left out.
-_PERSIAN_WORDS = frozenset({
-    "است", "مي", "هاي", "اين", "را", "كه", "از", "با", "در", "براي", "شده", "شد", "بود", "ها",
-    "يك", "ان", "نيز", "كرد", "تا", "هم", "اما", "ميشود", "ميكند",
-})  # fmt: skip
-_ARABIC_WORDS = frozenset({
-    "في", "على", "الي", "عن", "التي", "الذي", "ان", "هذا", "هذه", "مع", "قد", "كان", "ذلك",
-    "او", "لا", "ما", "الا", "كما", "بين", "حيث", "وقال", "وفي",
-})  # fmt: skip
-_PERSIAN_LETTERS = frozenset("پچژگ")
-_ARABIC_ONLY_LETTERS = frozenset("ةى")  # Persian spells these words with ه / ی
-_FA_FOLD = str.maketrans({"ی": "ي", "ک": "ك", "\u200c": " "})
-_FA_FOLD.update(dict.fromkeys(range(0x064B, 0x0660)))  # harakat
-
-
-def looks_persian(text: str) -> bool:
-    """True when Arabic-script ``text`` reads as Persian rather than Arabic.
-
-    Persian shares the script, so the check weighs evidence: Persian function words (است، می،
-    های، این، را، که، از، در …, counted as separate words — ZWNJ splits می‌ and ‌ها) against
-    Arabic ones (في، على، إلى، التي، الذي …), plus the Persian-only letters پ چ ژ گ against the
-    Arabic-only ة ى. ک and ی alone prove nothing: Iranian Arabic-language sites type Arabic with
-    them, so they are folded before the word counts.
-    """
-    folded = unicodedata.normalize("NFKC", text).translate(_FA_FOLD)
-    words = _WORD.findall(folded)
-    fa = sum(1 for w in words if w in _PERSIAN_WORDS)
-    ar = sum(1 for w in words if w.replace("أ", "ا").replace("إ", "ا") in _ARABIC_WORDS)
-    fa_letters = sum(1 for ch in text if ch in _PERSIAN_LETTERS)
-    ar_letters = sum(1 for ch in text if ch in _ARABIC_ONLY_LETTERS)
-    if fa + ar >= 3:
-        return fa > 2 * ar
-    # Too few function words (a headline): fall back on the letters.
-    return fa_letters > 0 and fa_letters >= ar_letters

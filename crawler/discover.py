@@ -23,22 +23,33 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
-import yaml
 from protego import Protego
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
 from scrapy import Selector
 from scrapy.utils.sitemap import Sitemap
 from trafilatura.feeds import FeedParameters, determine_feed
 from w3lib.encoding import html_to_unicode, http_content_type_encoding
+from w3lib.url import safe_url_string
 
+from crawler.article_patterns import (
+    NonArticle,
+    PatternCheck,
+    article_patterns,
+    infer_article_patterns,
+    is_domain_name,
+    matches_any,
+)
 from crawler.dates import parse_machine_date
 from crawler.extract.article import extract_article
 from crawler.extract.rules import ExtractionRules
 from crawler.extract.sources import SOURCED_FIELDS
 from crawler.sitemaps import news_entries
-from crawler.urls import _registered_domain
+from crawler.terminal import printable, without_controls
+from crawler.urls import _registered_domain, canonicalize_url
 
 # Arab League members by ccTLD: a site under one of these gets that country's locale and zone.
 ARAB_CCTLDS = frozenset("ae bh dj dz eg iq jo km kw lb ly ma mr om ps qa sa sd so sy tn ye".split())
@@ -54,12 +65,23 @@ NOT_A_LISTING = re.compile(
     r"/tag/|/author/|/wp-|\.xml$|%D9%85%D9%86-%D9%86%D8%AD%D9%86",  # من-نحن
     re.IGNORECASE,
 )
-# Sitemaps of a sitemap index that list taxonomy pages, not articles.
+# Sitemaps of a sitemap index that list taxonomy or static pages, not articles (Yoast
+# category-sitemap.xml, WordPress wp-sitemap-taxonomies-category-1.xml and -users-1.xml, Drupal
+# taxonomy-term and user sitemaps): read for the URLs article patterns must not match.
 TAXONOMY_SITEMAP = re.compile(
-    r"(category|tag|author|page|section|topic)[-_]?sitemap|"
-    r"sitemap[-_]?(category|tag|author|page|section|topic)",
+    r"(?:^|[/_.-])(?:categor(?:y|ies)|post_tag|tags?|authors?|users?|pages?|sections?|topics?|"
+    r"taxonom(?:y|ies)|terms?|writers?)(?=[/_.-]|$)",
     re.I,
 )
+# A path segment naming an author, tag, section or page index: links with one are not articles.
+TAXONOMY_WORDS = frozenset(
+    "author authors writer writers columnist columnists user users profile profiles people "
+    "staff tag tags topic topics keyword keywords category categories section sections "
+    "taxonomy term terms page pages "
+    "كاتب كتاب الكاتب الكتاب كتّاب الكتّاب وسم وسوم الوسم قسم أقسام الأقسام تصنيف".split()
+)
+MAX_TAXONOMY_SITEMAPS = 2
+MAX_TAXONOMY_ENTRIES = 2000  # per sitemap: enough to show a shape, cheap to check patterns on
 CMS_SIGNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("WordPress", ("/wp-content/", "/wp-includes/", "wordpress.org/?v=", 'content="WordPress')),
     ("Drupal", ("/sites/default/files/", "Drupal.settings", 'content="Drupal', "drupal.js")),
@@ -134,9 +156,11 @@ class PoliteFetcher:
         return fetched
 
     def get(self, url: str, *, check_robots: bool = True) -> Fetched | None:
-        """The response (any status), or None: over budget, disallowed, or no answer."""
+        """The response (any status), or None: over budget, disallowed, or no answer. Non-ASCII
+        links (raw Arabic in an href) are sent percent-encoded, as Scrapy sends them."""
         if self.used >= self.budget:
             return None
+        url = safe_url_string(url)
         if (
             check_robots
             and self.robots is not None
@@ -188,7 +212,7 @@ class Found:
 
     url: str
     date: str | None
-    via: str  # "feed" | "sitemap"
+    via: str  # "feed" | "news sitemap" | "sitemap" (may list other pages too) | "listing"
 
 
 def page_feeds(html: str, page_url: str) -> list[str]:
@@ -227,7 +251,7 @@ def feed_title(body: bytes) -> str | None:
     selector = Selector(body=body, type="xml")
     selector.remove_namespaces()
     title = selector.xpath("/rss/channel/title/text() | /feed/title/text()").get()
-    return title.strip() if title and title.strip() else None
+    return without_controls(title or "") or None
 
 
 @dataclass(frozen=True)
@@ -297,13 +321,55 @@ def page_links(html: str, page_url: str) -> list[str]:
     )
 
 
+def chrome_links(html: str, page_url: str) -> list[NonArticle]:
+    """Same-host links of the page's menus, header and footer: pages that are most often not
+    articles (sections, about, contact), though a menu sometimes features a story."""
+    selector = Selector(text=html)
+    host = urlsplit(page_url).netloc.lower()
+    out: dict[str, NonArticle] = {}
+    for source, xpath in (
+        (
+            "footer",
+            "//*[self::footer or @role='contentinfo' or (not(self::body or self::main) and"
+            " (contains(@class,'footer') or contains(@id,'footer')))]//a/@href",
+        ),
+        (
+            "menu",
+            "//*[self::header or self::nav or @role='navigation' or @role='banner' or"
+            " (not(self::body or self::main) and (contains(@class,'menu') or"
+            " contains(@id,'menu')))]//a/@href",
+        ),
+    ):
+        for href in selector.xpath(xpath).getall():
+            url = urljoin(page_url, href.strip()).split("#")[0]
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.netloc.lower() == host:
+                out[url] = NonArticle(url, source, certain=False)
+    return list(out.values())
+
+
+def taxonomy_links(urls: Iterable[str], article_urls: Iterable[str]) -> list[str]:
+    """The URLs with a path segment that names an author, tag, section or page index
+    (/authors/x, /tag/y, /page/2), unless article URLs have that word at that place too."""
+    used = {(i, w) for url in article_urls for i, w in enumerate(_path_words(url))}
+    return [
+        url
+        for url in dict.fromkeys(urls)
+        if any(w in TAXONOMY_WORDS and (i, w) not in used for i, w in enumerate(_path_words(url)))
+    ]
+
+
+def _path_words(url: str) -> list[str]:
+    return [unquote(s).lower() for s in urlsplit(url).path.split("/") if s]
+
+
 def display_name_of(html: str) -> str | None:
     """og:site_name, else the <title> up to its first separator (« | », « - », « – »)."""
     selector = Selector(text=html)
     name = selector.css("meta[property='og:site_name']::attr(content)").get()
     if not (name and name.strip()):
         name = re.split(r"\s[|\-–—:·]\s", selector.css("title::text").get() or "")[0]
-    return name.strip() or None
+    return without_controls(name) or None
 
 
 def html_lang(html: str) -> str | None:
@@ -314,93 +380,9 @@ def html_lang(html: str) -> str | None:
 # --- inference --------------------------------------------------------------------------------
 
 
-def host_prefix(url: str) -> str:
-    """`^https?://(www\\.)?example\\.com` for the URL's host (port kept, www optional)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = f":{parts.port}" if parts.port else ""
-    bare = host.removeprefix("www.")
-    if _is_name(host) and _registered_domain(bare) == bare:  # example.com or www.example.com
-        return f"^https?://(www\\.)?{_escape(bare)}{_escape(port)}"
-    return f"^https?://{_escape(host)}{_escape(port)}"
-
-
 def site_domain(url: str) -> str:
     """The domain config.yaml lists for the site: the host without a leading www."""
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
-
-
-def _is_name(host: str) -> bool:
-    return bool(host) and not re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", host)
-
-
-def _escape(text: str) -> str:
-    return re.escape(text).replace("\\-", "-")
-
-
-def _segment_regex(values: list[str]) -> str:
-    """One path segment across URLs: kept literally when it is the same word everywhere,
-    digit runs as \\d+ when the rest of the segment agrees, else any segment."""
-    distinct = set(values)
-    if (
-        len(distinct) == 1
-        and not any(ch.isdigit() for ch in values[0])
-        and (len(values) > 1 or not _looks_like_slug(values[0]))
-    ):
-        return _escape(values[0])
-    shapes = {re.sub(r"\d+", "\0", v) for v in values}
-    if len(shapes) == 1:
-        shape = shapes.pop()
-        if "\0" in shape and not _looks_like_slug(shape.replace("\0", "")):
-            return "\\d+".join(_escape(p) for p in shape.split("\0"))
-    return "[^/]+"
-
-
-def _looks_like_slug(text: str) -> bool:
-    """Words rather than a fixed marker: a title slug, percent-encoded or non-ASCII text."""
-    return len(re.sub(r"[^A-Za-z]", "", text)) > 8 or "%" in text or not text.isascii()
-
-
-def _shape_key(url: str) -> tuple[int, tuple[str, ...]]:
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    return len(segments), tuple(sorted(k for k, _ in parse_qsl(parts.query, True)))
-
-
-def infer_article_patterns(
-    article_urls: Iterable[str], non_articles: Iterable[str] = (), *, min_group: int = 2
-) -> list[str]:
-    """Regexes that match the article URLs (grouped by shape: segment count and query keys)
-    and none of `non_articles`. Groups of fewer than `min_group` URLs are left out unless
-    nothing else is found."""
-    urls = list(dict.fromkeys(u for u in article_urls if urlsplit(u).hostname))
-    negatives = list(non_articles)
-    groups: dict[tuple[str, tuple[int, tuple[str, ...]]], list[str]] = {}
-    for url in urls:
-        groups.setdefault((host_prefix(url), _shape_key(url)), []).append(url)
-    ordered = sorted(groups.items(), key=lambda kv: -len(kv[1]))
-    kept = [g for g in ordered if len(g[1]) >= min_group] or ordered[:1]
-    patterns: list[str] = []
-    for (prefix, (count, keys)), members in kept:
-        split = [urlsplit(u) for u in members]
-        columns = [[s for s in p.path.split("/") if s] for p in split]
-        path = "".join("/" + _segment_regex([c[i] for c in columns]) for i in range(count))
-        if keys:
-            queries = [dict(parse_qsl(p.query, True)) for p in split]
-            query = "&".join(
-                f"{_escape(k)}={_segment_regex([q[k] for q in queries])}" for k in keys
-            )
-            pattern = f"{prefix}{path or '/'}\\?{query}$"
-        else:
-            pattern = f"{prefix}{path}/?$" if path else f"{prefix}/?$"
-        compiled = re.compile(pattern)
-        if any(compiled.search(n) for n in negatives) or not all(
-            compiled.search(u) for u in members
-        ):
-            continue
-        if pattern not in patterns:
-            patterns.append(pattern)
-    return patterns
 
 
 def utc_offsets(dates: Iterable[str | None]) -> list[int]:
@@ -433,7 +415,7 @@ def _country_zones() -> dict[str, list[str]]:
 def country_of(url: str, lang: str | None = None) -> str | None:
     """The country a site belongs to: its ccTLD, else the region of its <html lang>."""
     host = (urlsplit(url).hostname or "").lower()
-    tld = host.rsplit(".", 1)[-1] if _is_name(host) else ""
+    tld = host.rsplit(".", 1)[-1] if is_domain_name(host) else ""
     if len(tld) == 2 and tld in _country_zones() and tld not in GENERIC_CCTLDS:
         return tld
     match = re.fullmatch(r"ar[-_]([a-z]{2})", (lang or "").lower())
@@ -476,7 +458,7 @@ def infer_timezone(country: str | None, dates: Iterable[str | None]) -> str:
 def site_name_for(url: str) -> str | None:
     """A spider name from the domain (alwatan.sy → alwatan), or None when none fits."""
     host = site_domain(url)
-    if not _is_name(host):
+    if not is_domain_name(host):
         return None
     label = _registered_domain(host).split(".")[0]
     name = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
@@ -504,12 +486,34 @@ class Discovery:
     news_sitemaps: list[str] = field(default_factory=list)
     listings: list[str] = field(default_factory=list)
     articles: list[Found] = field(default_factory=list)
-    non_articles: list[str] = field(default_factory=list)
+    non_articles: list[NonArticle] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def article_urls(self) -> list[str]:
+        """The URLs to fit article patterns to: what feeds and news sitemaps list, and what
+        other sitemaps list unless it is known as something else (a plain sitemap often
+        lists the sections and the about page as well)."""
+        known = {canonicalize_url(n.url) for n in self.non_articles}
+        return [
+            a.url
+            for a in self.articles
+            if _is_article_candidate(a.url, self.start_url)
+            and (a.via != "sitemap" or canonicalize_url(a.url) not in known)
+        ]
+
+    def negatives(self) -> list[NonArticle]:
+        """The known non-articles; a menu link that a sitemap lists too is left out (neither
+        article nor not: alwatan's menu features stories)."""
+        listed = {canonicalize_url(a.url) for a in self.articles}
+        return [n for n in self.non_articles if n.certain or canonicalize_url(n.url) not in listed]
+
+    def patterns(self) -> list[PatternCheck]:
+        return infer_article_patterns(self.article_urls(), self.negatives(), listings=self.listings)
 
 
 def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
-    """Read robots.txt, the home page, its feeds and sitemaps, and the navigation's listings."""
+    """Read robots.txt, the home page, its feeds and sitemaps, and the navigation's listings;
+    note the URLs that are not articles on the way (menus, footers, taxonomy sitemaps)."""
     found = Discovery(start_url)
     origin = _origin(start_url)
     robots = fetcher.load_robots(origin)
@@ -521,6 +525,7 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
     if not home_html:
         found.notes.append(f"home page {start_url}: not available")
     nav: list[str] = []
+    home_links: list[str] = []
     if home_html:
         found.cms = cms_family(home_html)
         found.display_name = display_name_of(home_html)
@@ -529,9 +534,8 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         if found.feeds:
             found.notes.append("feeds: from the home page's <link rel=alternate>")
         nav = navigation_links(home_html, start_url)
-        found.non_articles = [
-            u for u in page_links(home_html, start_url) if re.search(r"/(author|tag)s?/", u)
-        ]
+        found.non_articles.extend(chrome_links(home_html, start_url))
+        home_links = [u for u in page_links(home_html, start_url) if _same_site(u, start_url)]
 
     feed_bodies: list[bytes] = []
     for url in list(found.feeds):
@@ -559,13 +563,27 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         found.display_name = found.display_name or feed_title(feed_bodies[0])
 
     _discover_sitemaps(found, fetcher, origin)
+    _note_taxonomy_links(found, home_links, "tag or author link on the home page")
 
-    article_urls = [a.url for a in found.articles if _is_article_candidate(a.url, start_url)]
-    listed = set(article_urls)
-    nav = [u for u in nav if u not in listed]  # menus and tickers link to articles too
-    patterns = [re.compile(p) for p in infer_article_patterns(article_urls, nav)]
+    _discover_listings(found, fetcher, nav)
+    if found.listings:
+        found.notes.append("listings: main-navigation pages that link to articles")
+    found.notes.append(f"locale/timezone: {zone_evidence(found)}")
+    return found
+
+
+def _discover_listings(found: Discovery, fetcher: PoliteFetcher, nav: list[str]) -> None:
+    """Menu pages that link to at least two articles are listings. Links there shaped like the
+    articles but of a section no feed or sitemap showed count as articles once the crawl's
+    extraction takes one of them for an article."""
+    start_url = found.start_url
+    listed = {canonicalize_url(u) for u in found.article_urls()}
+    nav = [u for u in nav if canonicalize_url(u) not in listed]  # menus feature stories too
+    checks = found.patterns()
+    strict = [re.compile(p) for p in article_patterns(checks)]
+    loose = [re.compile(c.loose) for c in checks if c.loose]
     for url in nav:
-        if any(p.search(url) for p in patterns):
+        if matches_any(strict, url):
             continue
         if fetcher.left <= SAMPLE_SIZE:
             found.notes.append("listings: request budget reached; more nav links not checked")
@@ -573,15 +591,51 @@ def discover(start_url: str, fetcher: PoliteFetcher) -> Discovery:
         fetched = fetcher.get(url)
         if fetched is None or not fetched.ok:
             continue
-        links = page_links(fetched.text(), fetched.url)
-        if sum(1 for link in links if any(p.search(link) for p in patterns)) >= (
-            MIN_LISTING_ARTICLES
-        ):
+        html = fetched.text()
+        links = [u for u in page_links(html, fetched.url) if _same_site(u, start_url)]
+        others = taxonomy_links(links, found.article_urls())
+        others += [n.url for n in chrome_links(html, fetched.url)]
+        others += [n.url for n in found.non_articles]
+        skip = {canonicalize_url(u) for u in others} - listed  # menus feature stories
+        links = [u for u in links if canonicalize_url(u) not in skip]
+        leading = [u for u in links if canonicalize_url(u) in listed or matches_any(strict, u)]
+        unseen = [u for u in links if u not in leading and matches_any(loose, u)]
+        if len(unseen) >= MIN_LISTING_ARTICLES and _is_article(unseen[0], fetcher, found):
+            # a section the feeds and sitemaps did not show: its articles count as listed
+            found.articles.extend(Found(u, None, "listing") for u in unseen)
+            listed |= {canonicalize_url(u) for u in unseen}
+            leading += unseen
+        if len(leading) >= MIN_LISTING_ARTICLES:
             found.listings.append(url)
-    if found.listings:
-        found.notes.append("listings: main-navigation pages that link to articles")
-    found.notes.append(f"locale/timezone: {zone_evidence(found)}")
-    return found
+            found.non_articles.append(NonArticle(url, "listing"))
+            _note_taxonomy_links(found, links, "tag, author or page link on a listing")
+
+
+def _is_article(url: str, fetcher: PoliteFetcher, found: Discovery) -> bool:
+    """Whether the crawl's extraction takes the page at `url` for an article; a page it does
+    not is noted as a non-article (a photo gallery shaped like the stories)."""
+    if fetcher.left <= SAMPLE_SIZE + 1:
+        return False
+    fetched = fetcher.get(url)
+    if fetched is None or not fetched.ok:
+        return False
+    record = extract_article(
+        fetched.body,
+        fetched.url,
+        ExtractionRules(),
+        http_encoding=http_content_type_encoding(fetched.content_type),
+    )
+    if record.get("page_kind") == "article":
+        return True
+    found.non_articles.append(NonArticle(url, f"extracted as {record.get('page_kind')}"))
+    return False
+
+
+def _note_taxonomy_links(found: Discovery, links: Iterable[str], source: str) -> None:
+    same = [u for u in links if _same_site(u, found.start_url)]
+    found.non_articles.extend(
+        NonArticle(u, source) for u in taxonomy_links(same, found.article_urls())
+    )
 
 
 def zone_evidence(found: Discovery) -> str:
@@ -608,9 +662,25 @@ def _discover_sitemaps(found: Discovery, fetcher: PoliteFetcher, origin: str) ->
         found.notes.append("sitemaps: from robots.txt")
     probes = [] if roots else [origin + p for p in SITEMAP_PATHS]
     queue = list(roots) + probes
+    taxonomy: list[str] = []  # read last, for the URLs that patterns must not match
     children_read = 0
     seen: set[str] = set()
-    while queue and fetcher.left > SAMPLE_SIZE + 2:
+    while queue or taxonomy:
+        if fetcher.left <= SAMPLE_SIZE + 2:
+            break
+        if not queue:  # a few taxonomy sitemaps, leaving requests for the menu's listings
+            url = taxonomy.pop(0)
+            if fetcher.left <= SAMPLE_SIZE + 6 or url in seen:
+                continue
+            seen.add(url)
+            fetched = fetcher.get(url)
+            read = read_sitemap(fetched.body) if fetched is not None and fetched.ok else None
+            name = urlsplit(url).path.rsplit("/", 1)[-1]
+            found.non_articles.extend(
+                NonArticle(e.url, f"{name} (a sitemap of taxonomy or static pages)")
+                for e in (read.entries if read is not None else ())[:MAX_TAXONOMY_ENTRIES]
+            )
+            continue
         url = queue.pop(0)
         if url in seen:
             continue
@@ -629,14 +699,18 @@ def _discover_sitemaps(found: Discovery, fetcher: PoliteFetcher, origin: str) ->
         if read.is_news:
             found.news_sitemaps.append(url)
         if read.kind == "sitemapindex":
-            wanted = [c for c in read.children if not TAXONOMY_SITEMAP.search(c)]
+            children = [c for c in read.children if _same_site(c, origin)]
+            wanted = [c for c in children if not _is_taxonomy_sitemap(c)]
             # news sitemaps first: they hold the newest articles
             wanted.sort(key=lambda c: "news" not in c.lower())
-            queue[:0] = [c for c in wanted[: 3 - children_read] if _same_site(c, origin)]
+            queue[:0] = wanted[: 3 - children_read]
             children_read += len(wanted[:3])
-            found.non_articles.extend(c for c in read.children if TAXONOMY_SITEMAP.search(c))
+            taxonomy.extend(c for c in children if _is_taxonomy_sitemap(c))
+            taxonomy.sort(key=_taxonomy_order)
+            del taxonomy[MAX_TAXONOMY_SITEMAPS:]
         else:
-            found.articles.extend(read.entries)
+            via = "news sitemap" if read.is_news else "sitemap"
+            found.articles.extend(Found(e.url, e.date, via) for e in read.entries)
     if not found.sitemaps and not found.feeds:
         for path in NEWS_SITEMAP_PATHS:
             fetched = fetcher.get(origin + path)
@@ -644,14 +718,28 @@ def _discover_sitemaps(found: Discovery, fetcher: PoliteFetcher, origin: str) ->
             if read is not None and read.kind == "urlset":
                 found.sitemaps.append(origin + path)
                 found.news_sitemaps.append(origin + path)
-                found.articles.extend(read.entries)
+                found.articles.extend(Found(e.url, e.date, "news sitemap") for e in read.entries)
                 found.notes.append(f"sitemaps: {path} is a news sitemap")
                 break
 
 
+def _is_taxonomy_sitemap(url: str) -> bool:
+    return bool(TAXONOMY_SITEMAP.search(urlsplit(url).path))
+
+
+def _taxonomy_order(url: str) -> int:
+    """Tags first, then authors, sections, static pages: the order in which they are most
+    numerous and most often shaped like article URLs."""
+    path = urlsplit(url).path.lower()
+    for rank, words in enumerate((("tag", "term", "taxonom"), ("author", "user", "writer"))):
+        if any(w in path for w in words):
+            return rank
+    return 3 if "page" in path else 2
+
+
 def _same_site(url: str, start: str) -> bool:
     return site_domain(url) == site_domain(start) or (
-        _is_name(site_domain(url))
+        is_domain_name(site_domain(url))
         and _registered_domain(site_domain(url)) == _registered_domain(site_domain(start))
     )
 
@@ -666,7 +754,8 @@ def _is_article_candidate(url: str, start: str) -> bool:
 
 @dataclass(frozen=True)
 class Proposal:
-    """The discovery fields of a config entry, as `crawler.config` would load them."""
+    """The discovery fields of a config entry, as `crawler.config` would load them, and the
+    checks behind its article patterns."""
 
     name: str
     display_name: str
@@ -676,7 +765,11 @@ class Proposal:
     feeds: tuple[str, ...]
     sitemaps: tuple[str, ...]
     listings: tuple[str, ...]
-    article_patterns: tuple[str, ...]
+    pattern_checks: tuple[PatternCheck, ...]
+
+    @property
+    def article_patterns(self) -> tuple[str, ...]:
+        return article_patterns(self.pattern_checks)
 
     def rules(self) -> ExtractionRules:
         return ExtractionRules(
@@ -685,7 +778,6 @@ class Proposal:
 
 
 def propose(found: Discovery, name: str) -> Proposal:
-    article_urls = [a.url for a in found.articles if _is_article_candidate(a.url, found.start_url)]
     country = country_of(found.start_url, found.lang)
     return Proposal(
         name=name,
@@ -696,46 +788,41 @@ def propose(found: Discovery, name: str) -> Proposal:
         feeds=tuple(found.feeds),
         sitemaps=tuple(found.sitemaps),
         listings=tuple(found.listings),
-        article_patterns=tuple(
-            infer_article_patterns(article_urls, [*found.listings, *found.non_articles])
-        ),
+        pattern_checks=tuple(found.patterns()),
     )
 
 
-def _yaml_scalar(value: str) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, width=10_000).removesuffix("\n...\n").strip()
+def site_entry(proposal: Proposal) -> CommentedMap:
+    """The config entry, styled as config.yaml writes entries: domains on one line, patterns
+    in single quotes (a backslash stays a backslash)."""
+    entry = CommentedMap()
+    entry["name"] = proposal.name
+    entry["display_name"] = proposal.display_name
+    domains = CommentedSeq(proposal.domains)
+    domains.fa.set_flow_style()
+    entry["domains"] = domains
+    entry["locale"] = proposal.locale
+    entry["timezone"] = proposal.timezone
+    if proposal.feeds:
+        entry["feeds"] = CommentedSeq(proposal.feeds)
+    if proposal.sitemaps:
+        entry["sitemaps"] = CommentedSeq(proposal.sitemaps)
+    if proposal.listings:
+        entry["listings"] = CommentedSeq(CommentedMap(url=url) for url in proposal.listings)
+    entry["article_patterns"] = CommentedSeq(
+        SingleQuotedScalarString(p) for p in proposal.article_patterns
+    )
+    return entry
 
 
-def _quoted(regex: str) -> str:
-    return "'" + regex.replace("'", "''") + "'"
-
-
-def entry_yaml(proposal: Proposal, found: Discovery, today: str) -> str:
-    """The config entry as YAML text in config.yaml's own layout (a comment, then the keys)."""
-    how = "; ".join(found.notes) or "nothing found"
+def entry_comment(proposal: Proposal, found: Discovery, today: str) -> list[str]:
+    """The comment lines above the entry: who proposed it, when, and from what."""
     header = (
         f"{proposal.display_name}: proposed by `khabar add-site {found.start_url}` on {today}"
         + (f" ({found.cms})." if found.cms else ".")
     )
-    lines = [
-        *(f"  # {line}" for line in _wrap(header, 92)),
-        *(f"  # {line}" for line in _wrap(how, 92)),
-        f"  - name: {proposal.name}",
-        f"    display_name: {_yaml_scalar(proposal.display_name)}",
-        f"    domains: [{', '.join(_yaml_scalar(d) for d in proposal.domains)}]",
-        f"    locale: {proposal.locale}",
-        f"    timezone: {proposal.timezone}",
-    ]
-    for key, values in (("feeds", proposal.feeds), ("sitemaps", proposal.sitemaps)):
-        if values:
-            lines.append(f"    {key}:")
-            lines.extend(f"      - {_yaml_scalar(v)}" for v in values)
-    if proposal.listings:
-        lines.append("    listings:")
-        lines.extend(f"      - url: {_yaml_scalar(v)}" for v in proposal.listings)
-    lines.append("    article_patterns:")
-    lines.extend(f"      - {_quoted(p)}" for p in proposal.article_patterns)
-    return "\n".join(lines) + "\n"
+    how = "; ".join(found.notes) or "nothing found"
+    return [printable(line) for line in (*_wrap(header, 92), *_wrap(how, 92))]
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -792,7 +879,7 @@ def sample_articles(
     patterns = [re.compile(p) for p in proposal.article_patterns]
     dated: dict[str, Found] = {}
     for item in found.articles:
-        if any(p.search(item.url) for p in patterns):
+        if matches_any(patterns, item.url):
             dated.setdefault(item.url, item)
 
     def newest(item: Found) -> float:

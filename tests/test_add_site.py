@@ -9,21 +9,34 @@ crawled with the written entry.
 from __future__ import annotations
 
 import os
+import shlex
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from ruamel.yaml.comments import CommentedMap
 
+from crawler import discover as discover_module
 from crawler.commands.add_site import command
 from crawler.config import load_config
+from crawler.config_edit import ConfigEditError, layout_of
+from crawler.config_edit import add_site as append_site
 from crawler.discover import PoliteFetcher
 from tests.conftest import FAST, PROJECT_ROOT, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite, normalise_url
-from tests.support.sites import MadeSite, sitemap_only_site, wordpress_site
+from tests.support.sites import (
+    RSS,
+    MadeSite,
+    article_page,
+    sitemap_only_site,
+    wordpress_site,
+)
 from tests.test_crawl_replica import ARTICLE_IDS
 
 DISCOVERY_FIELDS = (
@@ -200,13 +213,22 @@ def test_sitemap_only_site_on_loopback(odd_site: MadeSite, config: Path) -> None
     [
         (["not-a-url"], "expected an http(s) URL"),
         (["https://alwatan.sy/", "--name", "Bad-Name"], "--name must be lower-case"),
-        (["https://placeholder.example/", "--name", "placeholder"], "already has a site"),
+        (["https://placeholder.example/", "--name", "placeholder", "--write"], "already has a"),
+        (["https://alwatan.sy/", "--delay", "inf"], "--delay must be from 0 to 3600 seconds"),
+        (["https://alwatan.sy/", "--delay", "nan"], "--delay must be from 0 to 3600 seconds"),
+        (["https://alwatan.sy/", "--delay", "-1"], "--delay must be from 0 to 3600 seconds"),
+        (["https://alwatan.sy/", "--delay", "1e300"], "--delay must be from 0 to 3600 seconds"),
     ],
 )
 def test_bad_input_one_line(config: Path, args: list[str], message: str) -> None:
-    result = CliRunner(env={"KHABAR_CONFIG": str(config)}).invoke(command, args)
-    assert result.exit_code != 0
+    with socket.socket() as sock:  # a proxy that refuses: nothing may leave the machine
+        sock.bind(("127.0.0.1", 0))
+        proxy = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    env = {"KHABAR_CONFIG": str(config), "http_proxy": proxy, "https_proxy": proxy}
+    result = CliRunner(env=env).invoke(command, args)
+    assert result.exit_code == 2
     assert message in result.output
+    assert result.output.count("\n") == 1  # one line, before any request is sent
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
@@ -261,3 +283,132 @@ def test_polite_fetcher_obeys_robots_delay_and_budget(monkeypatch: pytest.Monkey
     assert elapsed >= 2 * 0.5 - 0.05  # three pages, two waits
     assert any("robots.txt asks for Crawl-delay 0.5 s" in line for line in lines)
     assert any("skipped (robots.txt disallows)" in line for line in lines)
+
+
+# A valid config as a YAML formatter writes it: list items not indented under their key, and
+# `sites:` not the last section. Appending text at our indentation made the entry part of the
+# last site's article_patterns (issue 17).
+FORMATTED_CONFIG = """\
+database: khabar.sqlite
+sites:
+- name: placeholder
+  domains:
+  - placeholder.example
+  feeds:
+  - https://placeholder.example/feed/
+  article_patterns:
+  - '^https://placeholder\\.example/\\d+$'
+  - "^https://placeholder\\\\.example/news/\\\\d+$"
+scheduler:
+  logs_dir: logs   # beside this file
+"""
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_write_into_a_config_laid_out_differently(
+    server: ReplayServer, tmp_path: Path, newline: str
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_bytes(FORMATTED_CONFIG.replace("\n", newline).encode())
+    result = CliRunner(env={**server.env(), "KHABAR_CONFIG": str(config)}).invoke(
+        command, ["https://www.akhbar-misr.com.eg/", "--write", "--delay", "0"]
+    )
+    assert result.exit_code == 0, result.output
+    text = config.read_bytes().decode()
+    assert text.count(newline) == text.count("\n")  # the file's line ends kept
+    lines = text.replace("\r\n", "\n").splitlines(keepends=True)
+    start = lines.index("- name: akhbar_misr\n")  # at the file's own indentation
+    end = lines.index("scheduler:\n")
+    entry = lines[start:end]
+    assert "  - https://www.akhbar-misr.com.eg/feed/\n" in entry
+    # everything else is byte for byte what it was
+    kept = "".join(lines[:start] + lines[end:])
+    comment = [line for line in lines[:start] if line.startswith("# ")]
+    assert kept.replace("".join(comment), "").replace("\n\n", "\n") == FORMATTED_CONFIG
+    loaded = load_config(config)
+    assert list(loaded.sites) == ["placeholder", "akhbar_misr"]
+    expected = {k: v for k, v in wordpress_site().expected.items() if k != "name"}
+    assert discovery_fields(loaded.sites["akhbar_misr"]) == expected
+    assert loaded.scheduler.logs_dir == tmp_path / "logs"
+
+
+def test_shipped_config_layout_is_kept_exactly() -> None:
+    """ruamel.yaml writes config.yaml back byte for byte in the layout found for it."""
+    text = (PROJECT_ROOT / "config.yaml").read_text(encoding="utf-8")
+    layout = layout_of(text)
+    assert layout.kept and (layout.mapping, layout.offset) == (2, 2)
+    assert layout_of(FORMATTED_CONFIG).offset == 0
+
+
+def test_write_refuses_what_would_not_validate(tmp_path: Path) -> None:
+    """The same loader as the crawl checks the result first; the file is left as it was."""
+    config = tmp_path / "config.yaml"
+    config.write_text(BASE_CONFIG, encoding="utf-8")
+    entry = CommentedMap(name="bad", domains=["x.example"], article_patterns=["("])
+    with pytest.raises(ConfigEditError, match="does not validate, nothing written"):
+        append_site(config, entry, ["a comment"], lambda site: None)
+    assert config.read_text(encoding="utf-8") == BASE_CONFIG
+    assert [p.name for p in tmp_path.iterdir()] == ["config.yaml"]  # no temporary file left
+
+
+def hostile_site() -> ReplaySite:
+    """A site whose name and titles carry terminal escapes: OSC title, screen clear, BEL and
+    a bidi override."""
+    origin = "https://hostile.example"
+    evil = "\x1b]0;OWNED\x07\x1b[2J\u202e"
+    site = ReplaySite("hostile")
+    site.add(f"{origin}/robots.txt", b"User-agent: *\n", "text/plain")
+    site.add(
+        f"{origin}/",
+        f'<html lang="ar"><head><meta property="og:site_name" content="موقع {evil}الأخبار">'
+        f'<link rel="alternate" type="application/rss+xml" href="{origin}/feed/">'
+        "</head><body>x</body></html>".encode(),
+    )
+    urls = [f"{origin}/news/{1000 + i}" for i in range(3)]
+    items = "".join(f"<item><link>{u}</link></item>" for u in urls)
+    site.add(
+        f"{origin}/feed/", f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(), RSS
+    )
+    for i, url in enumerate(urls):
+        site.add(
+            url, article_page(f"عنوان {evil} مسح {i}", "2024-05-01T10:00:00+03:00", i, "x").encode()
+        )
+    return site
+
+
+def test_page_text_never_reaches_the_terminal_raw(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(BASE_CONFIG, encoding="utf-8")
+    with ReplayServer([hostile_site()]) as replay:
+        result = CliRunner(env={**replay.env(), "KHABAR_CONFIG": str(config)}).invoke(
+            command, ["https://hostile.example/", "--write", "--delay", "0"]
+        )
+    assert result.exit_code == 0, result.output
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in result.output
+    assert "\\x1b]0;OWNED\\x07" in result.output  # the sample titles, shown escaped
+    site = load_config(config).sites["hostile"]
+    assert site.display_name == "موقع ]0;OWNED[2Jالأخبار"  # kept without the controls
+
+
+def test_readme_example_works_on_a_fresh_clone(
+    server: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's first `khabar add-site` line, as written, against the shipped config.yaml
+    (which already has alwatan): the proposal, and a line saying the name is taken."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding a site", 1)[1]
+    line = next(ln for ln in section.splitlines() if ln.strip().startswith("khabar add-site"))
+    args = shlex.split(line.split("#", 1)[0])
+    assert args[:2] == ["khabar", "add-site"]
+    monkeypatch.delenv("KHABAR_CONFIG", raising=False)
+    monkeypatch.setattr(
+        discover_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=lambda s: None)
+    )
+    shipped = (PROJECT_ROOT / "config.yaml").read_bytes()
+    result = CliRunner(env=server.env()).invoke(command, args[2:])
+    assert result.exit_code == 0, result.output
+    assert "Proposed entry (under `sites:`" in result.output
+    assert "already has a site named 'alwatan': this proposal is not written" in result.output
+    assert "      - '^https?://(www\\.)?alwatan\\.sy/archives/\\d+/?$'" in result.output
+    assert (PROJECT_ROOT / "config.yaml").read_bytes() == shipped

@@ -41,5 +41,5 @@ def test_crawl_process_loads_no_extractor() -> None:
     ).stdout.splitlines()
     top_level, ours = set(out[0].split()), out[1].split()
     assert "scrapy" in top_level and "pipelines" in top_level  # the components did load
-    assert not top_level & {"trafilatura", "htmldate", "justext", "courlan"}
+    assert not top_level & {"trafilatura", "htmldate", "justext", "courlan", "py3langid"}
     assert "crawler.extract.article" not in ours

@@ -7,6 +7,7 @@ import re
 import pytest
 from protego import Protego
 
+from crawler.article_patterns import article_patterns, host_prefix, infer_article_patterns
 from crawler.discover import (
     Discovery,
     Found,
@@ -14,8 +15,6 @@ from crawler.discover import (
     country_of,
     display_name_of,
     feed_entries,
-    host_prefix,
-    infer_article_patterns,
     infer_locale,
     infer_timezone,
     navigation_links,
@@ -53,16 +52,16 @@ from tests.support.sites import news_sitemap, urlset
             [],
             [
                 r"^https?://(www\.)?x\.com/news/\d+\.html/?$",
-                r"^https?://(www\.)?x\.com/story/\d+/\d+/\d+/[^/]+/\d+/?$",
+                r"^https?://(www\.)?x\.com/story/\d+/\d+/\d+/[^/?#]+/\d+/?$",
             ],
         ),
-        (  # a subdomain is kept whole (no optional www)
+        (  # a subdomain is kept whole (no optional www); an id before the slug
             [
                 "https://arabic.sputniknews.com/world/202003171044-slug-a/",
                 "https://arabic.sputniknews.com/arab_world/202003181045-slug-b/",
             ],
             [],
-            [r"^https?://arabic\.sputniknews\.com/[^/]+/[^/]+/?$"],
+            [r"^https?://arabic\.sputniknews\.com/[^/?#]+/\d+-[^/?#]+/?$"],
         ),
         (  # a pattern that would also match a listing page is refused
             ["https://y.com/politics/", "https://y.com/sport/"],
@@ -72,7 +71,7 @@ from tests.support.sites import news_sitemap, urlset
     ],
 )
 def test_article_patterns(articles, non_articles, expected) -> None:
-    patterns = infer_article_patterns(articles, non_articles)
+    patterns = list(article_patterns(infer_article_patterns(articles, non_articles)))
     assert patterns == expected
     for pattern in patterns:
         assert not any(re.search(pattern, n) for n in non_articles)

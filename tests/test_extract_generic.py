@@ -135,6 +135,83 @@ def test_unlabelled_breadcrumb(trail: str, expected: str) -> None:
     assert (art["section"], art["field_sources"]["section"]) == (expected, "breadcrumb")
 
 
+def crumbs(middle: str, href: str = "/news") -> str:
+    return (
+        f"<div class='t1'><a href='/'>الرئيسية</a> » <a href='{href}'>{middle}</a> » "
+        f"<a href='/story/4711'>{TITLE}</a></div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "header", "hints", "section", "source"),
+    [
+        # a generic crumb gives way to a specific category, shown or declared
+        (
+            '<script type="application/ld+json">{"@type":"NewsArticle","articleSection":"محليات"}'
+            "</script>",
+            crumbs("الأخبار"),
+            None,
+            "محليات",
+            "jsonld",
+        ),
+        (
+            "<meta property='article:section' content='اقتصاد'>",
+            crumbs("أخبار"),
+            None,
+            "اقتصاد",
+            "meta",
+        ),
+        (
+            "",
+            crumbs("News") + "<a class='u5' href='/category/sport'>رياضة</a>",
+            None,
+            "رياضة",
+            "position",
+        ),
+        ("", crumbs("آخر الأخبار"), {"feed_section": "سياسة"}, "سياسة", "feed"),
+        # ... and stays when nothing more specific is there; a specific crumb stays first
+        ("", crumbs("الأخبار"), None, "الأخبار", "breadcrumb"),
+        (
+            "<meta property='article:section' content='اقتصاد'>",
+            crumbs("أسواق"),
+            None,
+            "أسواق",
+            "breadcrumb",
+        ),
+        # an opinion column's trail ends in the columnist's page: the section is the opinion one
+        (
+            "",
+            "<nav class='breadcrumb'><a href='/'>الرئيسية</a> › <a href='/opinion'>مقالات</a> › "
+            "<a href='/writers/12'>سالم باعباد</a></nav>",
+            None,
+            "مقالات",
+            "breadcrumb",
+        ),
+        # ... or its link over the headline, wherever it points
+        ("", "", None, "آراء", "position"),
+        # the home crumb in Persian, Urdu, Kurdish, Pashto, Uyghur
+        *(
+            (
+                "",
+                f"<div class='t3'><a href='/'>{home}</a> › <a href='/c/4'>جیهان</a></div>",
+                None,
+                "جیهان",
+                "breadcrumb",
+            )
+            for home in ("صفحه نخست", "صفحہ اول", "سەرەکی", "کور پاڼه", "باش بەت")
+        ),
+    ],
+)
+def test_generic_crumb_is_not_the_section(
+    head: str, header: str, hints: dict | None, section: str, source: str
+) -> None:
+    html = page(head=head, header=header)
+    if section == "آراء" and not header:
+        html = html.replace("<h1 ", "<div class='o1'><a href='/news/10'>آراء</a></div><h1 ", 1)
+    art = run(html, hints=hints)
+    assert (art["section"], art["field_sources"]["section"]) == (section, source)
+
+
 # --- bylines -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("header", "body", "author", "source"),
@@ -196,6 +273,148 @@ def test_navigation_fragment_is_never_an_author() -> None:
     )
     art = run(page(header=menu + "</ul>"))
     assert art["author"] is None
+
+
+# --- issue 16: who is not an author, and what is not part of a name ----------------------------
+def ld(obj: str) -> str:
+    return f'<script type="application/ld+json">{obj}</script>'
+
+
+@pytest.mark.parametrize(
+    ("head", "url", "author"),
+    [
+        # the publisher as author: an Organization, inline or by @id in a Yoast graph
+        (
+            ld('{"@type":"NewsArticle","author":{"@type":"Organization","name":"مؤسسة الخبر"}}'),
+            URL,
+            None,
+        ),
+        (
+            ld(
+                '{"@type":"NewsArticle","author":[{"@type":"Person","name":"علي حسن"},'
+                '{"@type":"NewsMediaOrganization","name":"مؤسسة الخبر"}]}'
+            ),
+            URL,
+            "علي حسن",
+        ),
+        (
+            ld(
+                '{"@graph":[{"@type":"NewsArticle","author":{"@id":"https://x/#o"}},'
+                '{"@type":"Organization","@id":"https://x/#o","name":"مؤسسة الخبر"}]}'
+            ),
+            URL,
+            None,
+        ),
+        (
+            ld(
+                '{"@graph":[{"@type":"NewsArticle","author":{"@id":"https://x/#p"}},'
+                '{"@type":"Person","@id":"https://x/#p","name":"سامر يوسف"}]}'
+            ),
+            URL,
+            "سامر يوسف",
+        ),
+        # ... unless it is the agency whose copy this is
+        (
+            ld('{"@type":"NewsArticle","author":{"@type":"Organization","name":"رويترز"}}'),
+            URL,
+            "رويترز",
+        ),
+        # the site's name in Latin letters: its domain (with a hyphen), or its romanisation
+        (
+            "<meta name='author' content='Al-Ayyam'>",
+            "https://www.al-ayyam.ps/ar_page.php?id=1",
+            None,
+        ),
+        ("<meta name='author' content='Al Khabar Al Yawm'>", URL, None),
+        ("<meta name='author' content='Alkhabar alyawm news'>", URL, None),
+        ("<meta name='author' content='Sameer Ali'>", URL, "Sameer Ali"),
+    ],
+)
+def test_the_publisher_is_not_the_author(head: str, url: str, author: str | None) -> None:
+    assert extract_article(page(head=head), url, now=NOW)["author"] == author
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "author"),
+    [
+        # a dateline beside the name
+        ("<span class='byline'>المكلا - سالم باعباد</span>", BODY, "سالم باعباد"),
+        ("<div class='q5'>المكلا - سالم باعباد</div>", BODY, "سالم باعباد"),
+        ("<span class='byline'>سالم باعباد - المكلا</span>", BODY, "سالم باعباد"),
+        # byline labels of every Arabic-script language
+        ("<span class='q6'>نویسنده: علی رضایی</span>", BODY, "علی رضایی"),
+        ("<span class='q6'>به‌قلم علی رضایی</span>", BODY, "علی رضایی"),
+        ("<span class='q6'>نووسینی: ئارام عەلی</span>", BODY, "ئارام عەلی"),
+        ("<span class='q6'>تحریر: احمد علی</span>", BODY, "احمد علی"),
+        ("<span class='q6'>لیکوال: احمد شاه</span>", BODY, "احمد شاه"),
+        ("<p>تقرير: منى سالم</p>", BODY, "منى سالم"),
+        ("<span class='byline'>بقلم الكاتب سالم باعباد</span>", BODY, "سالم باعباد"),
+        ("<p>تقرير: اللجنة الوطنية للانتخابات تحذر من التأجيل</p>", BODY, None),
+        ("<div class='q7'>المكلا: نبيل العلي</div>", BODY, "نبيل العلي"),
+        ("<div class='q7'>سيئون/ كريم سلامة</div>", BODY, "كريم سلامة"),
+        ("<div class='q7'>بقلم الكاتب: علي العبيدي</div>", BODY, "علي العبيدي"),
+        ("<div class='q7'>الكاتب الصحفي: إبراهيم نصار</div>", BODY, "إبراهيم نصار"),
+        ("<div class='q7'>إعداد وتحرير: نورهان الشامي</div>", BODY, "نورهان الشامي"),
+        ("<div class='q7'>تهیه و تنظیم: رضا رحیمی</div>", BODY, "رضا رحیمی"),
+        ("<div class='q7'>نمائندہ خصوصی: احمد علی</div>", BODY, "احمد علی"),
+        # a date line is not a dateline beside a name
+        ("<div class='q7'>تاريخ النشر: 2020/05/03</div>", BODY, None),
+        # agencies however they are dotted, bracketed or slashed, after the place and the date
+        ("", f"<p>القاهرة (أ.ش.أ) - {PARA}</p>{BODY}", "أ.ش.أ"),
+        ("", f"<p>عمّان 21 تموز (بترا)- {PARA}</p>{BODY}", "بترا"),
+        ("", f"<p>الرباط - 2 شتنبر 2021 (ومع) - {PARA}</p>{BODY}", "ومع"),
+        ("", f"<p>الدوحة في 16 يونيو /قنا/ {PARA}</p>{BODY}", "قنا"),
+        ("", f"<p>أبوظبي في 27 أغسطس / وام / {PARA}</p>{BODY}", "وام"),
+        (
+            "",
+            f"<p>الرياض 20 ربيع الأول 1439 هـ الموافق 9 ديسمبر 2017 م واس {PARA}</p>{BODY}",
+            "واس",
+        ),
+        ("", f"<p>الكويت - 21 - 2 (كونا) -- {PARA}</p>{BODY}<p>(النهاية)</p>", "كونا"),
+        # an agency named in the story is no dateline
+        ("", f"<p>قال مصدر لـ(سانا) إن {PARA}</p>{BODY}", None),
+        # the source line, not the date printed after it; its own dashes stay
+        (
+            "<div class='q8'><span>المصدر: ومع</span> <span>تم نشره 3 أبريل 2019</span></div>",
+            BODY,
+            "ومع",
+        ),
+        ("<div class='q8'>المصدر: (أبوظبي - البيان)</div>", BODY, "(أبوظبي - البيان)"),
+        # a name shown under the headline beats the agency of the dateline
+        (
+            "<p class='q9'>عماد القحطاني</p>",
+            f"<p>الدوحة في 16 يونيو /قنا/ {PARA}</p>{BODY}",
+            "عماد القحطاني",
+        ),
+    ],
+)
+def test_the_name_without_dateline_or_label(header: str, body: str, author: str | None) -> None:
+    assert run(page(header=header, body=body))["author"] == author
+
+
+# An opinion column's author box, as CMS themes print it: a photo, the name, a bio line, a link to
+# all of the writer's articles; above the headline or under the body; with or without telling
+# classes.
+COLUMNIST_BOXES = [
+    "<div class='k8'><a href='/columnists/salem'><img src='/w/12.jpg' alt=''></a><div class='k9'>"
+    "<a class='c1' href='/columnists/salem'>سالم باعباد</a><p>كاتب وصحفي يمني مقيم في المكلا</p>"
+    "<a href='/columnists/salem'>كل مقالات الكاتب</a></div></div>",
+    "<div class='x-author-box'><img src='/w/12.jpg'><div><h4>سالم باعباد</h4>"
+    "<p>الكاتب صحفي يمني يكتب في الشؤون السياسية</p>"
+    "<a href='/?author=12'>كل مقالات الكاتب</a></div></div>",
+    "<div class='q1'><div class='q2'><img src='/w/12.jpg'></div><div class='q3'><b>سالم باعباد</b>"
+    "<span>الكاتب صحفي يمني</span></div><a class='q4' href='/kuttab/12'>كل مقالات الكاتب</a></div>",
+]
+
+
+@pytest.mark.parametrize("box", COLUMNIST_BOXES)
+@pytest.mark.parametrize("where", ["header", "after"])
+def test_opinion_column_author_is_the_columnist_of_the_author_box(box: str, where: str) -> None:
+    assert run(page(**{where: box}))["author"] == "سالم باعباد"
+
+
+def test_a_bio_line_is_not_a_byline() -> None:
+    assert run(page(after="<p>الكاتب صحفي يمني</p>"))["author"] is None
 
 
 # --- dates by position and text ---------------------------------------------------------------

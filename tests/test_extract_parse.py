@@ -9,7 +9,7 @@ import lxml.html
 
 from crawler.arabic import _ARABIC_BLOCKS, arabic_ratio
 from crawler.extract.clean import squash
-from crawler.extract.fields import _letters
+from crawler.extract.elements import letters_of
 from crawler.extract.page import parse_html
 
 PAGE = (
@@ -44,7 +44,7 @@ EVERY_CHAR = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= 
 
 
 def test_letters_keeps_exactly_the_alphanumeric_characters():
-    assert _letters(EVERY_CHAR) == "".join(c for c in EVERY_CHAR if c.isalnum())
+    assert letters_of(EVERY_CHAR) == "".join(c for c in EVERY_CHAR if c.isalnum())
 
 
 def test_arabic_ratio_counts_arabic_script_letters_among_letters():

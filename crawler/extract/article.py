@@ -13,12 +13,12 @@ from typing import Any
 
 from crawler.dates import to_iso
 
-from . import fields
+from . import byline, headline, image, site, taxonomy
 from .body import extract_body
 from .dates import extract_dates
 from .decode import decode_html
 from .kind import is_live_blog, page_kind
-from .language import detect_language
+from .language import declared_language, detect_language
 from .page import Page, parse_html
 from .rules import ExtractionRules
 from .sources import SOURCED_FIELDS, Source
@@ -46,12 +46,12 @@ def extract_article(
     tree = parse_html(text, warnings)
     page = Page.build(tree, url, rules)
 
-    title, sources["title"] = fields.title(page)
-    author, byline_shown, sources["author"] = fields.shown_author(page)
-    section, sources["section"] = fields.section(page, title, hints.get("feed_section"))
-    kicker, sources["kicker"] = fields.kicker(page, title, (section, byline_shown, author))
-    tags, sources["tags"] = fields.tags(page)
-    image_url, sources["image_url"] = fields.image(page)
+    title, sources["title"] = headline.title(page)
+    author, byline_shown, sources["author"] = byline.shown_author(page)
+    section, sources["section"] = taxonomy.section(page, title, hints.get("feed_section"))
+    kicker, sources["kicker"] = headline.kicker(page, title, (section, byline_shown, author))
+    tags, sources["tags"] = taxonomy.tags(page)
+    image_url, sources["image_url"] = image.image(page)
     found = extract_dates(page, hints, now)
     sources["published_at"], sources["modified_at"] = found.source, found.modified_source
 
@@ -68,14 +68,14 @@ def extract_article(
     )
     sources["body"] = method if paragraphs else None
     if author is None:
-        author, sources["author"] = fields.author(page, paragraphs, hints.get("feed_author"))
+        author, sources["author"] = byline.author(page, paragraphs, hints.get("feed_author"))
     body = "\n".join(paragraphs)
     words = len(body.split())
     field_sources = {k: str(sources[k]) for k in SOURCED_FIELDS if sources.get(k) is not None}
     tz = rules.timezone
     return {
         "url": url,
-        "canonical_hint": fields.canonical(page),
+        "canonical_hint": site.canonical(page),
         "title": title,
         "kicker": kicker,
         "author": author,
@@ -86,11 +86,11 @@ def extract_article(
         "date_source": field_sources.get("published_at"),
         "date_rejections": found.rejections,
         "extract_warnings": warnings,
-        "language": detect_language(body or (title or ""), tree.get("lang")),
+        "language": detect_language(body, declared_language(page)),
         "body": body,
         "word_count": words,
         "image_url": image_url,
-        "site_name": fields.site_name(page),
+        "site_name": site.site_name(page),
         "page_kind": page_kind(page, words),
         "encoding": encoding,
         "body_method": str(method),

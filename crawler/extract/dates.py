@@ -227,7 +227,7 @@ def _teaser_node(page: Page, el: HtmlElement) -> bool:
 
 def _teaser(page: Page, el: HtmlElement) -> bool:
     """A line belonging to another story (a linked teaser, a menu, a ticker) or hidden."""
-    from .fields import in_navigation, is_hidden
+    from .elements import in_navigation, is_hidden
 
     for node in (el, *el.iterancestors("a")):
         if node.tag == "a" and _links_elsewhere(page, node):

@@ -75,6 +75,24 @@ def articles(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [o for o in objects if _types(o) & ARTICLE_TYPES]
 
 
+def is_organization(value: Any) -> bool:
+    """A schema.org Organization (NewsMediaOrganization, Corporation, …) or the WebSite: the
+    publisher, not a person."""
+    types = _types(value) if isinstance(value, dict) else set()
+    return any(t.endswith("Organization") or t in _NOT_PEOPLE for t in types)
+
+
+_NOT_PEOPLE = frozenset({"Corporation", "NGO", "WebSite", "WebPage", "Brand"})
+
+
+def resolve(objects: list[dict[str, Any]], value: Any) -> Any:
+    """The node a bare {"@id": …} reference points to (Yoast's @graph names its author and
+    publisher once and refers to them); anything else unchanged."""
+    if isinstance(value, dict) and "@id" in value and "name" not in value:
+        return next((o for o in objects if o.get("@id") == value["@id"] and o is not value), value)
+    return value
+
+
 def has_type(objects: list[dict[str, Any]], types: frozenset[str]) -> bool:
     return any(_types(o) & types for o in objects)
 

@@ -159,7 +159,9 @@ def wordpress_site() -> MadeSite:
             "feeds": (f"{origin}/feed/",),
             "sitemaps": (f"{origin}/sitemap_index.xml",),
             "listings": (f"{origin}/category/politics/", f"{origin}/category/economy/"),
-            "article_patterns": (r"^https?://(www\.)?akhbar-misr\.com\.eg/\d+/\d+/\d+/[^/]+/?$",),
+            "article_patterns": (
+                r"^https?://(www\.)?akhbar-misr\.com\.eg/\d+/\d+/\d+/[^/?#]+/?$",
+            ),
         },
     )
 
