@@ -28,6 +28,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from crawler.distributed import keys  # noqa: E402
 from tests.support.cluster import (  # noqa: E402
     start_worker,
     start_writer,
@@ -94,7 +95,7 @@ def run(
         killed_worker = True
         client = redis.client()
         wait_for(
-            lambda: stored_count(db) >= articles // 2 and client.llen("khabar:items:processing"),
+            lambda: stored_count(db) >= articles // 2 and keys.processing_count(client),
             600,
             "50 % stored and a batch in hand",
             poll=0.01,

@@ -5,9 +5,12 @@ Usage: python bench/extraction.py [--generic] [--versus-trafilatura] [--json PAT
 --generic also runs khabar with every site's `extraction:` rules off (title suffixes,
 boilerplate, selectors; the site's locale, timezone and display name stay: they are site facts,
 not extraction rules) and prints it beside the tuned run, with a leave-one-site-out view: each
-site's pages with that site's rules off. A site's rules only ever apply to its own pages (rules
-are chosen by URL), so leaving site X out is exactly the generic run on X's pages; the view
-shows which sites would come out wrong if a user added them without a line of config.
+site's pages with that site's rules off; and "unconfigured", with no site facts either (no
+locale, timezone or display name: `khabar extract` on a URL config.yaml does not know), which
+shows whether the site's clock is found from the page and its domain. A site's rules only
+ever apply to its own pages (rules are chosen by URL), so leaving site X out is exactly the
+generic run on X's pages; the view shows which sites would come out wrong if a user added them
+without a line of config.
 
 Corpus: $KHABAR_CORPUS, else ../shared/corpus next to the project root. Pages: the real Arabic
 pages with .gold.json/.gold.txt (MANIFEST.tsv), every alwatan/sana replica article, and the seed
@@ -83,19 +86,23 @@ def snippet_recall(body: str, gold: dict[str, Any]) -> float | None:
     return hits / (len(withs) + len(withouts))
 
 
-def same_published(ours: str | None, gold: str | None, tz: str) -> bool:
-    """Instant when the gold has an offset, local wall time/date in the site zone otherwise."""
+def same_published(ours: str | None, gold: str | None, tz: str | None) -> bool:
+    """Instant when the gold has an offset, local wall time/date in the site zone otherwise
+    (`tz` None: a site config.yaml does not know, whose wall time is our value's own). A value
+    of ours without an offset (a floating local time) is never the same instant."""
     if ours is None or gold is None:
         return ours == gold
     gold = gold.strip().replace(" ", "T", 1)
     mine = datetime.fromisoformat(ours)
+    if mine.tzinfo is not None and tz:
+        mine = mine.astimezone(ZoneInfo(tz))
     if len(gold) == 10:
-        return mine.astimezone(ZoneInfo(tz)).date().isoformat() == gold
+        return mine.date().isoformat() == gold
     g = datetime.fromisoformat(gold.replace("Z", "+00:00"))
     if g.tzinfo is None:
-        local = mine.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-        return local.replace(second=0, microsecond=0) == g.replace(second=0, microsecond=0)
-    return mine == g
+        local = mine.replace(tzinfo=None, second=0, microsecond=0)
+        return local == g.replace(second=0, microsecond=0)
+    return mine.tzinfo is not None and mine == g
 
 
 @dataclass
@@ -151,10 +158,11 @@ def site_of(url: str) -> Any:
     return None
 
 
-def rules_for(url: str, *, generic: bool = False) -> ExtractionRules:
-    """The site's rules; with `generic`, only its locale, timezone and display name."""
+def rules_for(url: str, *, generic: bool = False, unconfigured: bool = False) -> ExtractionRules:
+    """The site's rules; with `generic`, only its locale, timezone and display name; with
+    `unconfigured`, none at all (what `khabar extract` does for a URL no config entry knows)."""
     site = site_of(url)
-    if site is None:
+    if site is None or unconfigured:
         return ExtractionRules()
     if generic:
         tuned = site.extraction
@@ -214,7 +222,7 @@ def traf_fields(raw: bytes, url: str) -> dict[str, Any]:
     }
 
 
-def score(case: Case, ours: dict[str, Any], tz: str) -> dict[str, Any]:
+def score(case: Case, ours: dict[str, Any], tz: str | None) -> dict[str, Any]:
     row: dict[str, Any] = {"page": case.name}
     gold = case.gold_json
     if gold.get("language") == "fa":
@@ -249,14 +257,18 @@ def run(repeat: int = 1, *, generic: bool = False) -> dict[str, Any]:
     corpus = corpus_dir()
     if not (corpus / "MANIFEST.tsv").exists():
         raise SystemExit(f"corpus not found at {corpus} (set KHABAR_CORPUS)")
-    runs = ("khabar", "khabar-generic") if generic else ("khabar",)
+    runs = ("khabar", "khabar-generic", "khabar-unconfigured") if generic else ("khabar",)
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in (*runs, "trafilatura")}
     timings: dict[str, list[float]] = {name: [] for name in results}
     for case in load_cases(corpus):
         raw = case.html.read_bytes()
         rules = rules_for(case.url)
         for name in runs:
-            mode_rules = rules_for(case.url, generic=name == "khabar-generic")
+            mode_rules = rules_for(
+                case.url,
+                generic=name == "khabar-generic",
+                unconfigured=name == "khabar-unconfigured",
+            )
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 art = extract_article(raw, case.url, mode_rules)

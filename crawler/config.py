@@ -370,7 +370,7 @@ def _parse(root: Node | None, path: Path) -> KhabarConfig:
 
     defaults: dict[str, Any] = {
         "locale": "ar",
-        "timezone": "UTC",
+        "timezone": None,  # unknown: extraction infers each page's clock; schedules run in UTC
         "download_delay": 1.0,
         "concurrency": 4,
         "listing_max_pages": 3,
@@ -492,7 +492,7 @@ def _parse_site(v: _Validator, node: Node, index: int, defaults: dict[str, Any])
         display_name=display_name,
         domains=tuple(domains),
         locale=values["locale"],
-        timezone=values["timezone"],
+        timezone=values["timezone"] or "UTC",
         feeds=feeds,
         sitemaps=sitemaps,
         listings=listings,

@@ -10,16 +10,18 @@ REQUIRE_PARTS=[day, month, year], DATE_ORDER=DMY, RETURN_AS_TIMEZONE_AWARE):
     a month name with shadda inside ('كانون الثّاني') or a year with the AD mark ('2020م');
   * it is slow (seconds for its first calls, milliseconds per call afterwards).
 Arabic month names do not collide across dialects (آب, أوت, غشت and أغسطس are all August), so
-one table covers Levantine, Egyptian/Gulf, Algerian/Tunisian and Moroccan names at once, which
-is also what the paired forms need. The text is normalised first (digits, harakat, tatweel,
-alef/hamza and yeh forms), and a few explicit regular expressions then find
-day-month-year, month-day-year and numeric dates with an optional adjacent time.
-Machine formats (ISO-8601/W3C, RFC-822) take an anchored fast path before any of that.
+one table (MONTH_NAMES) covers Levantine, Iraqi, Egyptian/Gulf, Algerian/Tunisian, Moroccan and
+Mauritanian names at once, which is also what the paired forms need. The text is normalised
+first (digits, harakat, tatweel, alef/hamza and yeh forms), and a few explicit regular
+expressions then find day-month-year, month-day-year and numeric dates with an optional
+adjacent time. Machine formats (ISO-8601/W3C, RFC-822) take an anchored fast path before
+any of that.
 
 Trust rules: a date needs a day, a month and a year (a year or a month+year alone gives None);
 an impossible date ('31 شباط 2024') gives None; nothing is ever filled from the clock; and every
 result goes through `rejection_reason` (future, before 1990, the Jan-1-midnight default of
-htmldate/trafilatura). A value without an offset is local time of the site's timezone.
+htmldate/trafilatura). A value without an offset is local time of the site's timezone; with
+no timezone known (`tz=None`) it stays a floating wall time (FLOATING), never UTC.
 The `locale` only decides ambiguous numeric dates: day first ('03/04/2020' is 3 April)
 except for month-first locales (en-US); a numeric date valid only one way is read that way.
 """
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -36,9 +38,16 @@ from zoneinfo import ZoneInfo
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "FLOATING",
     "Precision",
+    "date_end",
+    "declared_offset",
     "find_date",
     "find_date_precise",
+    "from_iso",
+    "is_floating",
+    "localise",
+    "month_number",
     "normalize_date_text",
     "parse_date",
     "parse_date_precise",
@@ -87,22 +96,56 @@ def normalize_date_text(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- month names
-# Written already normalised (alef forms -> ا, ى -> ي). Keys are matched as whole words.
-_MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("كانون الثاني", "كانون ثاني", "يناير", "جانفي", "january", "jan"),
-    2: ("شباط", "فبراير", "فيفري", "february", "feb"),
-    3: ("اذار", "مارس", "march", "mar"),
-    4: ("نيسان", "ابريل", "افريل", "april", "apr"),
-    5: ("ايار", "مايو", "ماي", "may"),
-    6: ("حزيران", "يونيو", "يونيه", "يونية", "جوان", "june", "jun"),
-    7: ("تموز", "يوليو", "يوليه", "يولية", "يوليوز", "جويلية", "جويليه", "july", "jul"),
-    8: ("اب", "اغسطس", "اغسطوس", "اوت", "غشت", "august", "aug"),
-    9: ("ايلول", "سبتمبر", "سيبتمبر", "شتنبر", "september", "sept", "sep"),
-    10: ("تشرين الاول", "تشرين اول", "اكتوبر", "october", "oct"),
-    11: ("تشرين الثاني", "تشرين ثاني", "نوفمبر", "نونبر", "november", "nov"),
-    12: ("كانون الاول", "كانون اول", "ديسمبر", "دجنبر", "december", "dec"),
+# Every spelling in print in the Arab world, as pages write it (hamza, alef madda): Levantine
+# and Iraqi (كانون الثاني… with Iraq's مايس), Egyptian/Gulf/Sudanese (يناير…, يونيه/يوليه),
+# Algerian/Tunisian (جانفي فيفري أفريل ماي جوان جويلية أوت), Moroccan (يوليوز غشت شتنبر نونبر
+# دجنبر), Mauritanian (إبريل أغشت شتمبر دجمبر), English and the French of Maghrebi pages. The
+# matcher reads them through normalize_date_text (harakat, alef/hamza and yeh forms) with a
+# final ة and ه interchangeable, so 'يونية' and 'يونيه', 'أبريل' and 'ابريل' need no line each.
+# (Libya's 1980s-2011 names, الربيع or الصيف for March and June, are ordinary words: left out.)
+MONTH_NAMES: dict[int, tuple[str, ...]] = {
+    1: ("كانون الثاني", "كانون ثاني", "يناير", "جانفي", "January", "Jan", "janvier", "janv"),
+    2: ("شباط", "فبراير", "فيفري", "February", "Feb", "février", "fevrier", "févr", "fév"),
+    3: ("آذار", "مارس", "March", "Mar", "mars"),
+    4: ("نيسان", "أبريل", "إبريل", "أفريل", "April", "Apr", "avril", "avr"),
+    5: ("أيار", "مايو", "ماي", "مايس", "May", "mai"),
+    6: ("حزيران", "يونيو", "يونيه", "جوان", "June", "Jun", "juin"),
+    7: ("تموز", "يوليو", "يوليه", "يوليوز", "جويلية", "July", "Jul", "juillet", "juil"),
+    8: ("آب", "أغسطس", "أغسطوس", "أوت", "غشت", "أغشت", "August", "Aug", "août", "aout"),
+    9: ("أيلول", "سبتمبر", "سيبتمبر", "شتنبر", "شتمبر", "September", "Sept", "Sep", "septembre"),
+    10: ("تشرين الأول", "تشرين أول", "أكتوبر", "أوكتوبر", "October", "Oct", "octobre"),
+    11: ("تشرين الثاني", "تشرين ثاني", "نوفمبر", "نونبر", "November", "Nov", "novembre"),
+    12: (
+        "كانون الأول",
+        "كانون أول",
+        "ديسمبر",
+        "دجنبر",
+        "دجمبر",
+        "December",
+        "Dec",
+        "décembre",
+        "decembre",
+        "déc",
+    ),
 }
-_MONTH_BY_NAME = {name: num for num, names in _MONTHS.items() for name in names}
+
+
+def _month_keys(name: str) -> set[str]:
+    """The matcher's forms of one printed name: normalised, final ة/ه either way."""
+    key = normalize_date_text(name).lower()
+    if key[-1] in "ةه":
+        return {key[:-1] + "ة", key[:-1] + "ه"}
+    return {key}
+
+
+_MONTH_BY_NAME = {
+    key: num for num, names in MONTH_NAMES.items() for name in names for key in _month_keys(name)
+}
+
+
+def month_number(name: str) -> int | None:
+    """The month a printed name means ('أغشت' → 8), whatever its spelling; None if none."""
+    return _MONTH_BY_NAME.get(" ".join(normalize_date_text(name).lower().split()))
 
 
 def _name_pattern(name: str) -> str:
@@ -123,14 +166,52 @@ _AMPM = (
     r"(?P<ampm>صباحا|صباح|فجرا|ص|مساءا|مساء|ظهرا|عصرا|م"
     r"|a\.?\s?m\.?|p\.?\s?m\.?)(?!\w)"
 )
+# A time a page labels with a place's clock ('بتوقيت مكة المكرمة', 'بتوقيت القاهرة'; KSA):
+# written normalised (alef forms -> ا). Names of two places (عمان: Amman and Oman; طرابلس:
+# Tripoli of Libya and of Lebanon) are left out.
+_PLACE_ZONES = {
+    "مكة المكرمة": "Asia/Riyadh",
+    "مكة": "Asia/Riyadh",
+    "السعودية": "Asia/Riyadh",
+    "الرياض": "Asia/Riyadh",
+    "القاهرة": "Africa/Cairo",
+    "مصر": "Africa/Cairo",
+    "دمشق": "Asia/Damascus",
+    "سوريا": "Asia/Damascus",
+    "بيروت": "Asia/Beirut",
+    "لبنان": "Asia/Beirut",
+    "القدس": "Asia/Hebron",
+    "فلسطين": "Asia/Hebron",
+    "الدوحة": "Asia/Qatar",
+    "قطر": "Asia/Qatar",
+    "ابوظبي": "Asia/Dubai",
+    "دبي": "Asia/Dubai",
+    "الامارات": "Asia/Dubai",
+    "الكويت": "Asia/Kuwait",
+    "بغداد": "Asia/Baghdad",
+    "العراق": "Asia/Baghdad",
+    "المنامة": "Asia/Bahrain",
+    "البحرين": "Asia/Bahrain",
+    "مسقط": "Asia/Muscat",
+    "صنعاء": "Asia/Aden",
+    "الخرطوم": "Africa/Khartoum",
+    "الرباط": "Africa/Casablanca",
+    "المغرب": "Africa/Casablanca",
+    "الجزائر": "Africa/Algiers",
+    "تونس": "Africa/Tunis",
+    "نواكشوط": "Africa/Nouakchott",
+    "موسكو": "Europe/Moscow",
+}
+_PLACE = "|".join(_name_pattern(n) for n in sorted(_PLACE_ZONES, key=len, reverse=True))
 _TZ = (
     r"(?P<tz>z|(?:gmt|utc)\s*(?P<tzo1>[+-]\d{1,2}(?::?\d{2})?)?|(?P<tzo2>[+-]\d{2}:?\d{2})"
-    r"|بتوقيت\s+(?:غرينتش|جرينتش|غرينيتش))(?!\w)"
+    r"|ت\.?\s?غ\.?|(?:ب\s?)?توقيت\s+(?:غرينتش|جرينتش|غرينيتش)"
+    rf"|(?:ب\s?)?توقيت\s+(?P<place>{_PLACE})|(?P<abbr>ksa))(?!\w)"
 )
 _TIME_AFTER = (
     rf"(?:(?:t|\s*[,،\-–—|@]?\s*(?:(?:(?:علي|عند|في)\s+)?(?:تمام\s+)?(?:الساعه|الساعة)\s+"
-    rf"|(?:في|at)\s+)?)"
-    rf"(?P<th>\d{{1,2}})\s*:\s*(?P<tm>\d{{2}})(?:\s*:\s*(?P<ts>\d{{2}}))?(?:[.,]\d+)?"
+    rf"|(?:في|at|à)\s+)?)"
+    rf"(?P<th>\d{{1,2}})\s*(?::|h(?=\d))\s*(?P<tm>\d{{2}})(?:\s*:\s*(?P<ts>\d{{2}}))?(?:[.,]\d+)?"
     rf"(?:\s*{_AMPM})?(?:\s*\(?\s*{_TZ}\s*\)?)?)?"
 )
 # A time before the date, as Sputnik writes 'GMT 17:27 17.03.2020'.
@@ -182,9 +263,24 @@ _RFC822_ZONES = {
 _PM = frozenset({"م", "مساء", "مساءا", "ظهرا", "عصرا"})
 
 
+# A wall time whose UTC offset nobody knows ("floating", as iCalendar calls it): compared and
+# ordered as if it were UTC (as SQLite's julianday and storage read an ISO string without an
+# offset), rendered by `to_iso` without an offset. Only `tz=None` produces it.
+FLOATING = timezone(timedelta(0), "floating")
+_FIXED_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
+
+
+def is_floating(dt: datetime) -> bool:
+    """A wall time of unknown offset (see FLOATING)."""
+    return dt.tzinfo is FLOATING
+
+
 @lru_cache(maxsize=64)
-def _zone(tz: str) -> ZoneInfo:
-    """The site's zone; an unknown name is a configuration error and raises."""
+def _zone(tz: str) -> tzinfo:
+    """The site's clock: an IANA zone, or a fixed offset '+03:00' a page declared; an unknown
+    name is a configuration error and raises."""
+    if _FIXED_OFFSET.fullmatch(tz):
+        return _offset(tz)
     return ZoneInfo(tz)
 
 
@@ -198,10 +294,14 @@ def _offset(text: str) -> timezone:
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
-def _localise(dt: datetime, tz: str) -> datetime:
-    """Aware `dt` in the site zone; a naive one is wall time there (a DST gap moves forward)."""
+def localise(dt: datetime, tz: str | None) -> datetime:
+    """`dt` on the site's clock `tz`: a naive or floating `dt` is wall time there (a DST gap
+    moves forward), an aware one is converted. With `tz` None (no clock known) a naive `dt`
+    becomes FLOATING and an aware one keeps the offset it was written with."""
+    if tz is None:
+        return dt.replace(tzinfo=FLOATING) if dt.tzinfo is None else dt
     zone = _zone(tz)
-    if dt.tzinfo is None:
+    if dt.tzinfo is None or dt.tzinfo is FLOATING:
         dt = dt.replace(tzinfo=zone)
     return dt.astimezone(UTC).astimezone(zone)
 
@@ -231,11 +331,13 @@ def rejection_reason(dt: datetime, *, now: datetime | None = None) -> str | None
     return None
 
 
-def _accept(dt: datetime | None, tz: str, now: datetime | None, text: str) -> datetime | None:
+def _accept(
+    dt: datetime | None, tz: str | None, now: datetime | None, text: str
+) -> datetime | None:
     """`dt` in the site zone if it is trustworthy, else None (and the reason at debug)."""
     if dt is None:
         return None
-    local = _localise(dt, tz)
+    local = localise(dt, tz)
     reason = rejection_reason(dt if dt.tzinfo is not None else local, now=now)
     reason = reason or rejection_reason(local, now=now)
     if reason:
@@ -345,11 +447,14 @@ def _from_match(m: re.Match[str], locale: str) -> datetime | None:
     else:
         y, mo, d = int(m["fy"]), _MONTH_BY_NAME[" ".join(m["fm"].lower().split())], int(m["fd"])
 
-    tzinfo: timezone | None = None
+    tzinfo: tzinfo | None = None
     if m["th"] is not None:
         h, mi, s = int(m["th"]), int(m["tm"]), int(m["ts"] or 0)
         h = _hour24(h, m["ampm"])
-        if m["tz"]:
+        if m["place"] or m["abbr"]:
+            place = " ".join((m["place"] or "السعودية").split())
+            tzinfo = _zone(_PLACE_ZONES[place])
+        elif m["tz"]:
             offset = m["tzo1"] or m["tzo2"]
             try:
                 tzinfo = _offset(offset) if offset else UTC
@@ -398,25 +503,39 @@ def _candidates(text: str, locale: str) -> list[tuple[str, datetime | None, Prec
     ]
 
 
+def date_end(text: str, *, locale: str = "ar") -> int | None:
+    """Where the first date in `text` ends, as an index into normalize_date_text(text) (a
+    line that carries two dates is cut there); None when it has none."""
+    norm = normalize_date_text(text)
+    if not any(c.isdigit() for c in norm):
+        return None
+    for m in _SCAN.finditer(norm):
+        if not _hijri(m) and _from_match(m, locale) is not None:
+            return m.end()
+    return None
+
+
 # --------------------------------------------------------------------------- public API
 
 
 def parse_date(
-    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+    text: str, *, locale: str = "ar", tz: str | None = "UTC", now: datetime | None = None
 ) -> datetime | None:
     """Parse one date/datetime string as a page, meta tag, feed or sitemap shows it.
 
-    Returns a tz-aware datetime in the site's timezone `tz` (IANA name), or None when nothing
-    trustworthy is found. ISO-8601/W3C and RFC-822 take a fast path; anything else is read by
-    the Arabic text scanner, which takes the first date in the string and nothing after it
-    (a numeric Hijri date before the Gregorian one is passed over).
+    Returns a tz-aware datetime in the site's timezone `tz` (IANA name, or a fixed offset
+    '+03:00'), or None when nothing trustworthy is found. With `tz` None a text without an
+    offset gives a FLOATING wall time and one with an offset keeps it. ISO-8601/W3C and
+    RFC-822 take a fast path; anything else is read by the Arabic text scanner, which takes
+    the first date in the string and nothing after it (a numeric Hijri date before the
+    Gregorian one is passed over).
     """
     found = parse_date_precise(text, locale=locale, tz=tz, now=now)
     return found[0] if found else None
 
 
 def parse_date_precise(
-    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+    text: str, *, locale: str = "ar", tz: str | None = "UTC", now: datetime | None = None
 ) -> tuple[datetime, Precision] | None:
     """`parse_date` with the precision the text spelled out ('day' when it shows no time)."""
     if not text or not text.strip():
@@ -447,11 +566,11 @@ def parse_machine_date(text: str | None, *, tz: str = "UTC") -> datetime | None:
     if not text or not text.strip():
         return None
     parsed = _machine(text.strip())
-    return _localise(parsed, tz) if parsed else None
+    return localise(parsed, tz) if parsed else None
 
 
 def find_date(
-    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+    text: str, *, locale: str = "ar", tz: str | None = "UTC", now: datetime | None = None
 ) -> datetime | None:
     """The first trustworthy date in a longer text, e.g. a post-meta line
     'الأحد، ٤ أيلول ٢٠١٦ - 11:10 ص | سانا'. Impossible or rejected candidates are skipped.
@@ -461,7 +580,7 @@ def find_date(
 
 
 def find_date_precise(
-    text: str, *, locale: str = "ar", tz: str = "UTC", now: datetime | None = None
+    text: str, *, locale: str = "ar", tz: str | None = "UTC", now: datetime | None = None
 ) -> tuple[datetime, Precision] | None:
     """`find_date` with the precision the text spelled out ('day' when it shows no time)."""
     if not text or not text.strip():
@@ -473,10 +592,33 @@ def find_date_precise(
     return None
 
 
-def to_iso(dt: datetime, tz: str) -> str:
+def to_iso(dt: datetime, tz: str | None) -> str:
     """ISO-8601 with the site's UTC offset for that instant, e.g. '2017-03-25T01:15:00+02:00'.
 
-    A naive `dt` is read as wall time in `tz`, as parse_date does. Seconds precision: no
+    A naive `dt` is read as wall time in `tz`, as parse_date does. With no clock (`tz` None) an
+    aware `dt` keeps its own offset and a floating one is written without any
+    ('2020-08-24T09:23:00'): a local time is never passed off as UTC. Seconds precision: no
     news site publishes sub-second times and stable strings compare and deduplicate better.
     """
-    return _localise(dt, tz).replace(microsecond=0).isoformat()
+    local = localise(dt, tz).replace(microsecond=0)
+    return local.replace(tzinfo=None).isoformat() if local.tzinfo is FLOATING else local.isoformat()
+
+
+def from_iso(text: str) -> datetime:
+    """A stored ISO-8601 date as an aware datetime; one without an offset (a floating local
+    time) is read as UTC, as storage and SQLite's julianday read it. ValueError if not ISO."""
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+
+
+def declared_offset(text: str | None) -> tuple[datetime, timedelta] | None:
+    """(instant, UTC offset) of a machine date (ISO-8601/W3C, RFC-822) that writes its offset;
+    None when it writes none ('2020-08-24T09:23:00') or is not a machine date. A 'Z', 'GMT'
+    or '+00:00' label is offset zero."""
+    if not text or not text.strip():
+        return None
+    parsed = _machine(text.strip())
+    if not isinstance(parsed, datetime) or parsed.tzinfo is None:
+        return None
+    offset = parsed.utcoffset()
+    return (parsed, offset) if offset is not None else None

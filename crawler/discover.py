@@ -11,7 +11,6 @@ sitemaps and `crawler.sitemaps` the Google News fields it drops.
 from __future__ import annotations
 
 import gzip
-import importlib.resources
 import io
 import re
 import ssl
@@ -21,7 +20,6 @@ import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -50,11 +48,9 @@ from crawler.extract.sources import SOURCED_FIELDS
 from crawler.sitemaps import news_entries
 from crawler.terminal import printable, without_controls
 from crawler.urls import _registered_domain, canonicalize_url
+from crawler.zones import ARAB_CCTLDS, country_of
+from crawler.zones import country_zones as _country_zones
 
-# Arab League members by ccTLD: a site under one of these gets that country's locale and zone.
-ARAB_CCTLDS = frozenset("ae bh dj dz eg iq jo km kw lb ly ma mr om ps qa sa sd so sy tn ye".split())
-# Country codes sold as generic domains (lbcgroup.tv is Lebanese, not from Tuvalu).
-GENERIC_CCTLDS = frozenset("ai cc co fm gg io la me nu tk to tv ws".split())
 # Where CMSs put their feeds when the page advertises none (probed in this order).
 FEED_PATHS = ("/feed/", "/rss", "/rss.xml", "/feed", "/atom.xml", "/index.xml")
 SITEMAP_PATHS = ("/sitemap_index.xml", "/sitemap.xml")
@@ -398,28 +394,6 @@ def utc_offsets(dates: Iterable[str | None]) -> list[int]:
             sign = -1 if match.group(1) == "-" else 1
             out.append(sign * (int(match.group(2)) * 60 + int(match.group(3))))
     return out
-
-
-@lru_cache(maxsize=1)
-def _country_zones() -> dict[str, list[str]]:
-    """ISO country code → IANA zones, from the tzdata package's zone.tab (no network)."""
-    text = importlib.resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
-    zones: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            cols = line.split("\t")
-            zones.setdefault(cols[0].lower(), []).append(cols[2])
-    return zones
-
-
-def country_of(url: str, lang: str | None = None) -> str | None:
-    """The country a site belongs to: its ccTLD, else the region of its <html lang>."""
-    host = (urlsplit(url).hostname or "").lower()
-    tld = host.rsplit(".", 1)[-1] if is_domain_name(host) else ""
-    if len(tld) == 2 and tld in _country_zones() and tld not in GENERIC_CCTLDS:
-        return tld
-    match = re.fullmatch(r"ar[-_]([a-z]{2})", (lang or "").lower())
-    return match.group(1) if match and match.group(1) in _country_zones() else None
 
 
 def infer_locale(country: str | None) -> str:

@@ -25,6 +25,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawler.health import DISK_FULL, READ_ONLY, STORE_ERROR
+
 GONE_STATUSES = frozenset({404, 410})
 
 # IgnoreRequest messages of Scrapy's and khabar's middlewares → reason (first match wins).
@@ -75,12 +77,15 @@ def failure_reason(exc: BaseException) -> str:
 
 
 # SQLite result codes (primary code = the low byte of the extended code) that no retry fixes.
-_STORAGE_CODES = {13: "disk full", 8: "read-only database"}  # SQLITE_FULL, SQLITE_READONLY
-_STORAGE_ERRNOS = {
-    errno.ENOSPC: "disk full",
-    errno.EDQUOT: "disk full",
-    errno.EROFS: "read-only database",
-}
+_STORAGE_CODES = {13: DISK_FULL, 8: READ_ONLY}  # SQLITE_FULL, SQLITE_READONLY
+_STORAGE_ERRNOS = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EROFS: READ_ONLY}
+
+
+def store_error(exc: BaseException) -> str:
+    """The one line a run fails with when the store raised `exc`: 'disk full' / 'read-only
+    database', else 'store error: <type>: <message>' (a first line only: it ends a log line)."""
+    message = next(iter(str(exc).splitlines()), "")
+    return storage_failure(exc) or f"{STORE_ERROR}: {type(exc).__name__}: {message}".rstrip(": ")
 
 
 def storage_failure(exc: BaseException) -> str | None:
@@ -92,9 +97,9 @@ def storage_failure(exc: BaseException) -> str | None:
             return _STORAGE_CODES.get(code & 0xFF)
         message = str(exc).lower()
         if "disk is full" in message:
-            return "disk full"
+            return DISK_FULL
         if "readonly database" in message:
-            return "read-only database"
+            return READ_ONLY
         return None
     if isinstance(exc, OSError):
         return _STORAGE_ERRNOS.get(exc.errno or 0)

@@ -1,6 +1,7 @@
 """Per-site health verdicts from crawl runs and article statistics (pure functions).
 
-A site is *failing* when its last N finished runs failed, *stale* when no new article arrived
+A site is *failing* when its last N finished runs failed (or the last one could not store what it
+found), *stale* when no new article arrived
 within the window its own schedule and history lead us to expect, and *suspicious* when the
 share of its latest articles without a date or with a short body is far above the site's own
 baseline (a changed page layout usually shows up like that before anything fails outright).
@@ -19,6 +20,9 @@ UNHEALTHY = frozenset({FAILING, STALE, SUSPICIOUS})
 STATUS_RUNNING, STATUS_FAILED = "running", "failed"
 NEUTRAL_STATUSES = frozenset({"interrupted", STATUS_RUNNING})
 VANISHED = "process vanished"
+# How a run fails when the database itself does (crawler.failures): what the run found was not
+# stored, and no retry of the web fixes that, so one such run makes the site failing.
+DISK_FULL, READ_ONLY, STORE_ERROR = "disk full", "read-only database", "store error"
 
 
 @dataclass(frozen=True)
@@ -93,17 +97,20 @@ def finished_runs(runs: tuple[RunSummary, ...]) -> list[RunSummary]:
 
 
 def failing_reason(runs: tuple[RunSummary, ...], policy: HealthPolicy) -> str | None:
-    """'last 3 runs failed (latest: …)' when the last N finished runs all failed, or the site
-    has only ever failed."""
+    """'last 3 runs failed (latest: …)' when the last N finished runs all failed, the site has
+    only ever failed, or the last run failed to store what it found."""
     done = finished_runs(runs)
     streak = 0
     for run in done:
         if run.status != "failed":
             break
         streak += 1
-    if not streak or (streak < policy.failing_runs and streak < len(done)):
+    if not streak:
         return None
     latest = done[0]
+    lost = (latest.finish_reason or "").startswith((DISK_FULL, READ_ONLY, STORE_ERROR))
+    if streak < policy.failing_runs and streak < len(done) and not lost:
+        return None
     # Scrapy's finish reason alone ('finished') does not say why a run that fetched nothing
     # failed: the errors it recorded do.
     why = "; ".join(r for r in (latest.finish_reason, latest.error_summary) if r) or (

@@ -181,6 +181,8 @@ def to_wire(item: ArticleItem | GoneArticle) -> dict[str, Any]:
 
 def from_wire(data: dict[str, Any]) -> ArticleItem | GoneArticle:
     """The item `to_wire` made; ValueError on an unknown kind or field (never a silent drop)."""
+    if not isinstance(data, dict):  # valid JSON, but `null`, a list, a number…
+        raise ValueError(f"not a khabar item: a JSON {type(data).__name__}, not an object")
     values = dict(data)
     kind = values.pop("kind", None)
     cls = WIRE_KINDS.get(kind) if isinstance(kind, str) else None

@@ -4,6 +4,11 @@ Items are buffered and written KHABAR_WRITE_BATCH at a time (or every KHABAR_WRI
 seconds) in one transaction each; a crawl killed mid-way loses at most the unwritten buffer,
 which the next run fetches again because those URLs are not yet known. Gone marks (known
 articles now answering 404/410) arrive as GoneArticle items and are written with the batch.
+
+A batch the store cannot write, whatever the exception, rolls back whole and fails the run:
+its reason goes out as the `store_failed` signal (the crawl-run recorder stops the crawl and
+records it), and one log line says how many articles were not stored. Nothing is retried here:
+those URLs are not known, so the next run fetches them again.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Self
 
 from crawler.addons import store_of
+from crawler.failures import store_error
 from crawler.record import ArticleItem, GoneArticle
+from crawler.signals import store_failed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import StatsCollector
 
     from storage.store import ArticleStore, WriteResult
@@ -43,9 +51,11 @@ class StorePipeline:
         batch_size: int,
         interval: float,
         keep_raw: bool,
+        signals: SignalManager | None = None,
     ) -> None:
         self.store = store
         self.stats = stats
+        self.signals = signals
         self.batch_size = batch_size
         self.interval = interval
         self.keep_raw = keep_raw
@@ -65,6 +75,7 @@ class StorePipeline:
             s.getint("KHABAR_WRITE_BATCH"),
             s.getfloat("KHABAR_WRITE_INTERVAL"),
             s.getbool("KHABAR_KEEP_RAW"),
+            crawler.signals,
         )
 
     async def close_spider(self) -> None:
@@ -91,9 +102,13 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         crawl_id = self.stats.get_value("khabar/crawl_id")
         loop = asyncio.get_running_loop()
-        result: WriteResult = await loop.run_in_executor(
-            self.writer, self.store.write_articles, batch, crawl_id, gone
-        )
+        try:
+            result: WriteResult = await loop.run_in_executor(
+                self.writer, self.store.write_articles, batch, crawl_id, gone
+            )
+        except Exception as exc:  # whatever it is, the batch was rolled back: the run failed
+            self._failed(exc, len(batch), len(gone))
+            return
         for outcome in ("new", "updated", "unchanged"):
             self.stats.inc_value(f"khabar/articles/{outcome}", getattr(result, outcome))
         if batch:
@@ -106,3 +121,16 @@ class StorePipeline:
             )
         if gone:
             logger.info("%d known articles are gone (404/410), kept and marked", result.gone)
+
+    def _failed(self, exc: Exception, articles: int, gone: int) -> None:
+        reason = store_error(exc)
+        self.stats.inc_value("khabar/articles/not_stored", articles)
+        logger.error(
+            "Could not store %d articles and %d gone marks (the next run fetches them again): %s",
+            articles,
+            gone,
+            reason,
+        )
+        logger.debug("The store's exception", exc_info=exc)
+        if self.signals is not None:
+            self.signals.send_catch_log(store_failed, reason=reason)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
+from crawler.dates import from_iso
 from crawler.record import ArticleItem, GoneArticle
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class ValidatePipeline:
         if (
             self.since
             and item.published_at
-            and datetime.fromisoformat(item.published_at) < self.since
+            and from_iso(item.published_at) < self.since  # a floating local time: as UTC
         ):
             return "before_since"
         return None

@@ -20,7 +20,7 @@ from typing import Any
 import zstandard
 from sqlite_utils import Database
 
-__all__ = ["DICT_SIZE", "LEVEL", "TRAIN_AFTER", "PageArchive", "create_tables"]
+__all__ = ["DICT_SIZE", "LEVEL", "TRAIN_AFTER", "PageArchive", "UnreadablePage", "create_tables"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,11 @@ def create_tables(db: Database) -> None:
     db["pages"].add_column("zstd_dict", int)
 
 
+class UnreadablePage(ValueError):
+    """A stored page that does not decompress (a damaged blob, a missing dictionary); str() says
+    which codec failed and how."""
+
+
 class PageArchive:
     """Compress pages for the `pages` table and read them back, whatever their codec."""
 
@@ -73,14 +78,21 @@ class PageArchive:
     def read(
         self, html_zlib: bytes | None, html_zstd: bytes | None, zstd_dict: int | None
     ) -> bytes:
-        """The page bytes of a `pages` row, from whichever column and codec wrote it."""
+        """The page bytes of a `pages` row, from whichever column and codec wrote it; raises
+        UnreadablePage when they cannot be had back (one damaged row, not the whole archive)."""
         if html_zstd is None:
-            return zlib.decompress(html_zlib or b"")
-        if zstd_dict not in self._decompressors:
-            self._decompressors[zstd_dict] = zstandard.ZstdDecompressor(
-                dict_data=self._dictionary(zstd_dict)
-            )
-        return self._decompressors[zstd_dict].decompress(html_zstd)
+            try:
+                return zlib.decompress(html_zlib or b"")
+            except zlib.error as exc:
+                raise UnreadablePage(f"zlib: {exc}") from None
+        try:
+            if zstd_dict not in self._decompressors:
+                self._decompressors[zstd_dict] = zstandard.ZstdDecompressor(
+                    dict_data=self._dictionary(zstd_dict)
+                )
+            return self._decompressors[zstd_dict].decompress(html_zstd)
+        except zstandard.ZstdError as exc:
+            raise UnreadablePage(f"zstd: {exc}") from None
 
     def _dictionary(self, dict_id: int | None) -> zstandard.ZstdCompressionDict | None:
         if dict_id is None:
@@ -88,6 +100,8 @@ class PageArchive:
         row = self.db.execute(
             "SELECT dictionary FROM page_dicts WHERE id = ?", [dict_id]
         ).fetchone()
+        if row is None:
+            raise UnreadablePage(f"zstd: dictionary {dict_id} is missing")
         return zstandard.ZstdCompressionDict(row[0])
 
     def _dictionary_for(self, site: str) -> int | None:
@@ -124,7 +138,10 @@ class PageArchive:
         samples: list[bytes] = []
         budget = TRAIN_BYTES
         for row in rows:
-            page = self.read(*row)
+            try:
+                page = self.read(*row)
+            except UnreadablePage:  # a damaged row is no sample; the rest still are
+                continue
             if len(page) > budget and samples:
                 break
             samples.append(page)

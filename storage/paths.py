@@ -31,8 +31,9 @@ class DatabasePathError(ValueError):
 
 
 def check_database_target(path: Path) -> None:
-    """Refuse, before a crawl starts, a database path that is a directory or an existing file
-    that is not SQLite (SQLite would fail only when the first row is written, mid-crawl)."""
+    """Refuse, before a crawl starts, a database path that is a directory, an existing file
+    that is not SQLite (SQLite would fail only when the first row is written, mid-crawl), or
+    an SQLite file that is not khabar's or was written by a newer khabar (storage.schema)."""
     if path.is_dir():
         raise DatabasePathError(f"database {path} is a directory, not a file")
     if path.is_file() and path.stat().st_size > 0:
@@ -43,3 +44,24 @@ def check_database_target(path: Path) -> None:
             raise DatabasePathError(f"database {path}: {exc.strerror or exc}") from None
         if header != SQLITE_MAGIC:
             raise DatabasePathError(f"database {path} is not an SQLite file")
+        if problem := _identity_problem(path):
+            raise DatabasePathError(problem)
+
+
+def _identity_problem(path: Path) -> str | None:
+    """storage.schema.problem of the file, read through a read-only connection (None when it
+    cannot be read here: the writer's own open says why, with the same check)."""
+    import sqlite3
+
+    from storage import schema  # sqlite-utils: only for the commands that open the file
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        return schema.problem(conn, path)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()

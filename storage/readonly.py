@@ -3,7 +3,7 @@
 Only crawls, the writer (storage.store.ArticleStore) and migrations create or alter the file.
 `khabar search`, `status`, `serve`, `schedule --list` and `reextract`'s reading go through here,
 so a typo in KHABAR_DB or --db is "no khabar database at PATH", not a fresh empty database, and an
-unrelated SQLite file is refused instead of being migrated and switched to WAL.
+unrelated SQLite file, or one written by a newer khabar, is refused (storage.schema.problem).
 
 SQLite opens a WAL database ``mode=ro`` only when it can use (or create) the ``-wal``/``-shm``
 files beside it. In a directory we cannot write, with no ``-wal`` present, nothing can be
@@ -19,6 +19,8 @@ import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
+
+from storage import schema
 
 # Tables every khabar database has from its first migration on.
 KHABAR_TABLES = frozenset({"articles", "crawls"})
@@ -63,9 +65,13 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     )
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        problem = schema.problem(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise NoDatabaseError(f"no khabar database at {path} ({exc})") from None
+    if problem:
+        conn.close()
+        raise NoDatabaseError(problem)
     if not tables >= KHABAR_TABLES:
         conn.close()
         raise NoDatabaseError(f"no khabar database at {path} (an SQLite file, but not khabar's)")

@@ -1,18 +1,39 @@
 """The database schema, as sqlite-utils migrations: small, ordered, each in a transaction.
 
 Never edit a migration that has shipped; add a new one. `apply(db)` is idempotent and is run
-by every writer and reader that opens the file, so old files are upgraded in place.
+by every writer that opens the file, so old files are upgraded in place.
+
+A khabar database says so in its header: `PRAGMA application_id` is APPLICATION_ID and
+`PRAGMA user_version` the number of migrations applied, both written by `apply` in the
+migrations' transaction. Before anything opens a file for writing or reading, `problem()` looks
+at them, so a typo in KHABAR_DB never migrates another application's file (15 tables added, WAL
+switched on) and a file written by a newer khabar is refused instead of misread. Files made by
+khabar 0.2.0 carry no mark: they are recognised by the khabar migrations they record, and
+marked by the next writer.
 """
 
 from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("khabar")
+# 'khbr': what `PRAGMA application_id` holds in every khabar database (file(1) shows it too).
+APPLICATION_ID = 0x6B686272
+MIGRATION_NAMES: list[str] = []  # in order; SCHEMA_VERSION is how many
 
 
-@migrations()
+def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    """Register a khabar migration (in definition order)."""
+    MIGRATION_NAMES.append(fn.__name__)
+    return migrations()(fn)
+
+
+@migration
 def m001_articles_and_crawls(db: Database) -> None:
     db["crawls"].create(
         {
@@ -93,7 +114,7 @@ def m001_articles_and_crawls(db: Database) -> None:
     db["articles"].create_index(["dup_group"])
 
 
-@migrations()
+@migration
 def m002_raw_pages_and_revisions(db: Database) -> None:
     # The last fetched bytes of every article, zlib-compressed, for `khabar reextract`.
     db["pages"].create(
@@ -129,7 +150,7 @@ def m002_raw_pages_and_revisions(db: Database) -> None:
     db["article_revisions"].create_index(["article_id"])
 
 
-@migrations()
+@migration
 def m003_duplicates_and_search(db: Database) -> None:
     # Near-duplicate groups (the same agency story on several sites); the original is the
     # earliest-published member.
@@ -151,13 +172,13 @@ def m003_duplicates_and_search(db: Database) -> None:
     )
 
 
-@migrations()
+@migration
 def m004_crawl_failure_reasons(db: Database) -> None:
     # Requests given up on, by reason (http_503, timeout, dns, size_limit...), as JSON.
     db["crawls"].add_column("failed_reasons", str)
 
 
-@migrations()
+@migration
 def m005_field_sources_and_date_precision(db: Database) -> None:
     # Where each extracted value came from (JSON: field → source), and how precise the
     # publication date is (day | minute | second; NULL when there is no date).
@@ -165,7 +186,7 @@ def m005_field_sources_and_date_precision(db: Database) -> None:
     db["articles"].add_column("published_precision", str)
 
 
-@migrations()
+@migration
 def m006_minhash_bands(db: Database) -> None:
     # The near-duplicate index on disk (storage/lsh.py): LSH band → article, every article.
     from storage import lsh
@@ -173,7 +194,7 @@ def m006_minhash_bands(db: Database) -> None:
     lsh.create_table(db)
 
 
-@migrations()
+@migration
 def m007_zstd_pages(db: Database) -> None:
     # Raw pages compressed with zstd and a per-site dictionary (storage/pages.py).
     from storage import pages
@@ -181,7 +202,7 @@ def m007_zstd_pages(db: Database) -> None:
     pages.create_tables(db)
 
 
-@migrations()
+@migration
 def m008_published_day(db: Database) -> None:
     # The calendar day the site printed: the date part of published_at, which carries the
     # site's own offset. Views group by it, so a date known only to the day (stored as local
@@ -200,11 +221,115 @@ def m008_published_day(db: Database) -> None:
 ARTICLE_SITE_INDEX = "idx_articles_id_site"
 
 
-@migrations()
+@migration
 def m009_article_site_by_id(db: Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS {ARTICLE_SITE_INDEX} ON articles(id, site)")
 
 
+# The original of a near-duplicate group is its earliest-published member (ORDER BY of its rows).
+ORIGINAL_FIRST = "published_at IS NULL, julianday(published_at), first_seen_at, id"
+
+# What an article's id keys besides its row. SQLite reuses the highest rowid after a delete (the
+# table has no AUTOINCREMENT), so a row deleted by hand (`sqlite3 … "delete from articles where
+# site='x'"`) must take these with it: the next article stored gets the same id, and its search
+# entry would fail on the old one's (the crawl could never store it again), while an old raw page
+# or revisions would be re-extracted or shown as the new article's.
+ARTICLE_DELETE_TRIGGER = "articles_delete_dependents"
+_DEPENDENTS = (
+    ("articles_fts", "rowid"),
+    ("article_minhash", "article_id"),
+    ("pages", "article_id"),
+    ("article_revisions", "article_id"),
+)
+
+
+@migration
+def m010_article_delete_takes_its_dependents(db: Database) -> None:
+    # The trigger runs in whatever deletes the row, our code or a user's sqlite3 shell. LSH
+    # bands stay: finding them needs the signature's band keys (Python), and a stale band is
+    # only one more candidate, which the Jaccard check of the live signature rejects.
+    # A near-duplicate group keeps its size and original right, and dissolves below 2.
+    deletes = "".join(f"DELETE FROM {t} WHERE {key} = old.id;\n" for t, key in _DEPENDENTS)
+    db.execute(
+        f"CREATE TRIGGER {ARTICLE_DELETE_TRIGGER} AFTER DELETE ON articles BEGIN\n"
+        f"{deletes}"
+        "UPDATE dup_groups SET"
+        " size = (SELECT COUNT(*) FROM articles WHERE dup_group = old.dup_group),"
+        " original_article_id = (SELECT id FROM articles WHERE dup_group = old.dup_group"
+        f" ORDER BY {ORIGINAL_FIRST} LIMIT 1) WHERE id = old.dup_group;\n"
+        "UPDATE articles SET dup_group = NULL WHERE dup_group = old.dup_group"
+        " AND (SELECT size FROM dup_groups WHERE id = old.dup_group) < 2;\n"
+        "DELETE FROM dup_groups WHERE id = old.dup_group AND size < 2;\n"
+        "END"
+    )
+    # Rows deleted before this migration left theirs behind: take them out once.
+    for table, key in _DEPENDENTS:
+        db.execute(f"DELETE FROM {table} WHERE {key} NOT IN (SELECT id FROM articles)")
+
+
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+
+
+def _applied(conn: sqlite3.Connection) -> list[str]:
+    """Names of the khabar migrations recorded in the file (none if it records none)."""
+    table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+        [migrations.migrations_table],
+    ).fetchone()
+    if table is None:
+        return []
+    return [
+        row[0]
+        for row in conn.execute(
+            f"SELECT name FROM [{migrations.migrations_table}] WHERE migration_set = ?",
+            [migrations.name],
+        )
+    ]
+
+
+def problem(conn: sqlite3.Connection, path: Path | str) -> str | None:
+    """Why the file behind `conn` must not be used as khabar's database (one line naming
+    `path`), or None: a khabar database this version understands, or an empty file.
+
+    A read: it changes nothing, and raises sqlite3.DatabaseError on a file that is not SQLite.
+    """
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id not in (0, APPLICATION_ID):
+        return f"{path} is an SQLite file, but not khabar's (application_id {app_id:#010x})"
+    applied = _applied(conn)
+    unknown = [name for name in applied if name not in MIGRATION_NAMES]
+    if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
+        newer = f"schema version {version}, this khabar knows {SCHEMA_VERSION}"
+    elif unknown:
+        newer = f"migration {unknown[0]} is unknown to this version"
+    else:
+        newer = None
+    if newer:
+        return f"{path} was written by a newer khabar ({newer}): upgrade khabar to use it"
+    if app_id == 0 and not applied:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 4"
+            )
+        ]
+        if tables:
+            shown = ", ".join(tables[:3]) + (", …" if len(tables) > 3 else "")
+            return f"{path} is an SQLite file, but not khabar's (its tables: {shown})"
+    return None
+
+
+def needs_upgrade(db: Database) -> bool:
+    """Whether `apply` has anything to do: a migration pending, or the mark missing/old."""
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    return app_id != APPLICATION_ID or version < SCHEMA_VERSION or bool(migrations.pending(db))
+
+
 def apply(db: Database) -> None:
-    """Bring `db` to the current schema."""
+    """Bring `db` to the current schema and mark it as khabar's at this schema version (in
+    the caller's transaction, if any: the mark commits with the migrations)."""
     migrations.apply(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -23,7 +23,8 @@ from crawler.arabic import fts_text
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
 from storage.lsh import MinHashBands
-from storage.pages import PageArchive
+from storage.pages import PageArchive, UnreadablePage
+from storage.paths import DatabasePathError
 
 logger = logging.getLogger(__name__)
 
@@ -88,17 +89,29 @@ def utcnow() -> str:
 
 
 def open_database(path: Path | str, *, migrate: bool = True) -> Database:
-    """Open the file in WAL mode with a busy timeout, upgrading the schema if asked."""
+    """Open the file in WAL mode with a busy timeout, upgrading the schema if asked.
+
+    Raises DatabasePathError, before changing anything, when the file is another
+    application's SQLite database or one written by a newer khabar (storage.schema.problem).
+    """
     conn = sqlite3.connect(
         str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        problem = schema.problem(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    if problem:
+        conn.close()
+        raise DatabasePathError(problem)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn)
     # Checking is a read; the write lock is taken only when there is something to apply, so
     # the half-dozen opens of one crawl do not queue behind another crawl's transaction.
-    if migrate and schema.migrations.pending(db):
+    if migrate and schema.needs_upgrade(db):
         with _write_lock(db):
             schema.apply(db)
     return db
@@ -161,7 +174,8 @@ def parse_time(value: str | None) -> datetime | None:
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A kept raw page and what is needed to extract it again."""
+    """A kept raw page and what is needed to extract it again; `unreadable` says why a page
+    whose bytes cannot be had back has none (its `html` is empty)."""
 
     article_id: int
     site: str
@@ -169,6 +183,7 @@ class StoredPage:
     http_encoding: str | None
     hints: dict[str, str]
     html: bytes
+    unreadable: str | None = None
 
 
 @dataclass
@@ -243,7 +258,8 @@ class ArticleStore:
         )
 
     def stored_pages(self, site: str | None = None, page_size: int = 200) -> Iterator[StoredPage]:
-        """Every kept raw page (optionally of one site), for re-extraction without fetching.
+        """Every kept raw page (optionally of one site), for re-extraction without fetching;
+        a page that does not decompress comes with its reason instead of its bytes.
 
         Read `page_size` rows at a time by article id, so the archive is never in memory at
         once and no read cursor stays open while the caller writes its updates.
@@ -259,13 +275,12 @@ class ArticleStore:
         while True:
             rows = self.db.execute(sql, [last, *([site] if site else []), page_size]).fetchall()
             for row in rows:
+                try:
+                    html, unreadable = self.pages.read(*row[5:]), None
+                except UnreadablePage as exc:
+                    html, unreadable = b"", str(exc)
                 yield StoredPage(
-                    row[0],
-                    row[1],
-                    row[2],
-                    row[3],
-                    json.loads(row[4] or "{}"),
-                    self.pages.read(*row[5:]),
+                    row[0], row[1], row[2], row[3], json.loads(row[4] or "{}"), html, unreadable
                 )
             if len(rows) < page_size:
                 return
@@ -430,7 +445,7 @@ class ArticleStore:
         )
         size, original = self.db.execute(
             "SELECT COUNT(*), (SELECT id FROM articles WHERE dup_group = :g "
-            "ORDER BY published_at IS NULL, julianday(published_at), first_seen_at, id LIMIT 1) "
+            f"ORDER BY {schema.ORIGINAL_FIRST} LIMIT 1) "
             "FROM articles WHERE dup_group = :g",
             {"g": group_id},
         ).fetchone()

@@ -50,6 +50,48 @@ def test_extract_prints_the_record_as_json(corpus_dir, capsys) -> None:
     assert "زر الذهاب إلى الأعلى" not in record["body"]
 
 
+SHOWN_LOCAL_TIME = (
+    "<html><head><title>وزير الاقتصاد يعلن خطة لدعم الصادرات</title></head><body>"
+    "<article><h1>وزير الاقتصاد يعلن خطة لدعم الصادرات</h1>"
+    "<span class='date'>10 يوليو 2023 09:15</span><div class='entry-content'>"
+    + "<p>أعلن وزير الاقتصاد اليوم أن الحكومة ستطلق خطة جديدة لدعم الصادرات الوطنية.</p>" * 6
+    + "</div></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "options", "published", "offset_source"),
+    [
+        # issue 16: a URL config.yaml does not know was read as UTC
+        ("https://news.example.com.eg/a/1", [], "2023-07-10T09:15:00+03:00", "domain"),
+        ("https://news.example.com/a/1", [], "2023-07-10T09:15:00", "unknown"),
+        (
+            "https://news.example.com/a/1",
+            ["--timezone", "Asia/Dubai"],
+            "2023-07-10T09:15:00+04:00",
+            "site-config",
+        ),
+    ],
+)
+def test_extract_reads_a_shown_local_time_on_the_sites_clock(
+    tmp_path, capsys, url: str, options: list[str], published: str, offset_source: str
+) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(SHOWN_LOCAL_TIME, encoding="utf-8")
+    assert main(["extract", str(page), "--url", url, *options]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["published_at"] == published
+    assert record["field_sources"]["published_offset"] == offset_source
+
+
+def test_extract_unknown_timezone_is_refused(tmp_path, capsys) -> None:
+    page = tmp_path / "p.html"
+    page.write_text(SHOWN_LOCAL_TIME, encoding="utf-8")
+    args = ["extract", str(page), "--url", "https://x.test/", "--timezone", "Mars/Olympus"]
+    assert main(args) == 2
+    assert "unknown IANA timezone 'Mars/Olympus'" in capsys.readouterr().err
+
+
 def test_extract_unknown_site_is_refused(tmp_path, capsys) -> None:
     page = tmp_path / "p.html"
     page.write_text("<html></html>", encoding="utf-8")

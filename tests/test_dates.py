@@ -11,9 +11,13 @@ from zoneinfo import ZoneInfo
 import lxml.html
 import pytest
 
+from bench.layoutgen.dates import SPELLINGS as LAYOUTGEN_SPELLINGS
 from crawler.dates import (
+    MONTH_NAMES,
     find_date,
     find_date_precise,
+    from_iso,
+    is_floating,
     normalize_date_text,
     parse_date,
     parse_date_precise,
@@ -35,94 +39,50 @@ def iso(text: str, *, tz: str = DAMASCUS, locale: str = "ar", find: bool = False
 
 # --------------------------------------------------------------------------- month names
 
-LEVANTINE = [
-    "كانون الثاني",
-    "شباط",
-    "آذار",
-    "نيسان",
-    "أيار",
-    "حزيران",
-    "تموز",
-    "آب",
-    "أيلول",
-    "تشرين الأول",
-    "تشرين الثاني",
-    "كانون الأول",
-]
-EGYPTIAN_GULF = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "مايو",
-    "يونيو",
-    "يوليو",
-    "أغسطس",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
-ALGERIAN_TUNISIAN = [
-    "جانفي",
-    "فيفري",
-    "مارس",
-    "أفريل",
-    "ماي",
-    "جوان",
-    "جويلية",
-    "أوت",
-    "سبتمبر",
-    "أكتوبر",
-    "نوفمبر",
-    "ديسمبر",
-]
-MOROCCAN = [
-    "يناير",
-    "فبراير",
-    "مارس",
-    "أبريل",
-    "ماي",
-    "يونيو",
-    "يوليوز",
-    "غشت",
-    "شتنبر",
-    "أكتوبر",
-    "نونبر",
-    "دجنبر",
-]
-# Spellings sites use besides the canonical ones (hamza-less alef, ة/ه endings, ى).
-VARIANTS = [
-    ("اذار", 3),
-    ("ايار", 5),
-    ("ايلول", 9),
-    ("ابريل", 4),
-    ("إبريل", 4),
-    ("يونية", 6),
-    ("يونيه", 6),
-    ("يولية", 7),
-    ("يوليه", 7),
-    ("اغسطس", 8),
-    ("اكتوبر", 10),
-    ("تشرين الاول", 10),
-    ("كانون الاول", 12),
-    ("كانون الثانى", 1),
-    ("افريل", 4),
-    ("اوت", 8),
-    ("تشرين أول", 10),
-    ("تشرين ثاني", 11),
-    ("كانون ثاني", 1),
-]
-MONTH_CASES = [
-    (dialect, name, month)
-    for dialect, names in (
-        ("levantine", LEVANTINE),
-        ("egyptian-gulf", EGYPTIAN_GULF),
-        ("algerian-tunisian", ALGERIAN_TUNISIAN),
-        ("moroccan", MOROCCAN),
-    )
-    for month, name in enumerate(names, start=1)
-] + [("variant", name, month) for name, month in VARIANTS]
+# Two tables of month names, tested against each other rather than written a third time: the
+# parser's (crawler.dates.MONTH_NAMES, every spelling it reads) and the layout generator's
+# (bench/layoutgen/dates.py SPELLINGS, every spelling its pages print, by region).
+_HAMZA_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+
+
+def _arabic(name: str) -> bool:
+    return not name.isascii() and not any("a" <= c.lower() <= "z" for c in name)
+
+
+def _variants(name: str) -> list[tuple[str, str]]:
+    """How pages spell one printed name besides as written: hamza-less alef, harakat and a
+    shadda, tatweel, alef maqsura for a final yeh, the other of ة/ه."""
+    out = [("as-written", name)]
+    if not _arabic(name):
+        return [*out, ("upper", name.upper())]
+    if name.translate(_HAMZA_FORMS) != name:
+        out.append(("no-hamza", name.translate(_HAMZA_FORMS)))
+    out.append(("harakat", name[0] + "\u064e" + name[1:] + "\u0651"))
+    out.append(("tatweel", name[0] + "\u0640\u0640" + name[1:]))
+    if name.endswith("ي"):
+        out.append(("alef-maqsura", name[:-1] + "ى"))
+    if name[-1] in "ةه":
+        out.append(("ta-ha", name[:-1] + ("ه" if name[-1] == "ة" else "ة")))
+    return out
+
+
+def _month_tables() -> list[tuple[str, list[tuple[int, str]]]]:
+    parser = [(month, name) for month, names in MONTH_NAMES.items() for name in names]
+    generator = [
+        (f"layoutgen-{region}", [(m, name) for m, names in enumerate(months, 1) for name in names])
+        for region, months in LAYOUTGEN_SPELLINGS.items()
+    ]
+    return [("parser", parser), *generator]
+
+
+MONTH_CASES = sorted(
+    {
+        (f"{table}-{form}", spelled, month)
+        for table, pairs in _month_tables()
+        for month, name in pairs
+        for form, spelled in _variants(name)
+    }
+)
 
 
 @pytest.mark.parametrize("digits", ["western", "eastern", "persian"])
@@ -459,7 +419,7 @@ def test_to_iso_damascus_summer_and_winter() -> None:
     winter = parse_date("2017-03-24T23:15:00+00:00", tz=DAMASCUS, now=NOW)
     assert summer is not None
     assert winter is not None
-    assert to_iso(summer, DAMASCUS).endswith("+03:00")
+    assert to_iso(summer, DAMASCUS) == "2016-07-19T00:00:00+03:00"  # the instant, not a suffix
     assert to_iso(winter, DAMASCUS) == "2017-03-25T01:15:00+02:00"
 
 
@@ -744,3 +704,38 @@ def test_parse_date_precise_formats_and_precision(
     if found:
         assert (found[0].replace(tzinfo=None).isoformat(), found[1]) == (expected, precision)
     assert find_date_precise(f"نشر في {text} | اقرأ أيضاً", tz="UTC", now=NOW) == found
+
+
+# --------------------------------------------------------------------------- floating times
+
+
+def test_a_floating_local_time_is_stored_without_an_offset_and_compared_as_utc() -> None:
+    """No clock known (tz None): the wall time stays as shown, never passed off as UTC."""
+    local = parse_date("10 يوليو 2023 09:15", tz=None, now=NOW)
+    assert local is not None and is_floating(local)
+    assert to_iso(local, None) == "2023-07-10T09:15:00"
+    assert to_iso(local, "Asia/Amman") == "2023-07-10T09:15:00+03:00"  # the clock, once known
+    declared = parse_date("2023-07-10T09:15:00+03:00", tz=None, now=NOW)
+    assert declared is not None and to_iso(declared, None) == "2023-07-10T09:15:00+03:00"
+    assert from_iso("2023-07-10T09:15:00") == datetime(2023, 7, 10, 9, 15, tzinfo=UTC)
+
+
+def test_since_filter_takes_a_floating_published_at() -> None:
+    """`-a since=` compared an offset-less published_at with an aware date: a TypeError."""
+    from crawler.record import ArticleItem
+    from pipelines.validate import ValidatePipeline
+
+    pipeline = ValidatePipeline(min_words=1, stats=None)
+    pipeline.since = datetime(2023, 7, 11, tzinfo=UTC)
+    item = ArticleItem(
+        url="https://news.example/a/1",
+        site="demo",
+        found_via="feed",
+        title="عنوان",
+        body="نص " * 30,
+        word_count=30,
+        language="ar",
+        page_kind="article",
+        published_at="2023-07-10T09:15:00",
+    )
+    assert pipeline.reason(item) == "before_since"

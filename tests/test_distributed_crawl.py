@@ -64,7 +64,7 @@ def fetched(proxy: ReplayServer) -> Counter[str]:
 def drain_and_stop(writer, redis_server: RedisServer) -> int:  # type: ignore[no-untyped-def]
     client = redis_server.client()
     wait_for(
-        lambda: client.llen(keys.ITEMS) == 0 and client.llen(keys.PROCESSING) == 0,
+        lambda: client.llen(keys.ITEMS) == 0 and keys.processing_count(client) == 0,
         120,
         "the writer to drain the queue",
     )
@@ -271,7 +271,7 @@ def test_generated_site_survives_a_killed_worker_and_a_killed_writer(
         wait_for(lambda: bool(held.extend(holders(client, workers)) or held), 60, "work held")
         held[0].send_signal(signal.SIGKILL)
         wait_for(
-            lambda: stored_count(db) >= GENERATED_ARTICLES // 2 and client.llen(keys.PROCESSING),
+            lambda: stored_count(db) >= GENERATED_ARTICLES // 2 and keys.processing_count(client),
             240,
             "half stored and a batch in hand",
             poll=0.01,

@@ -238,6 +238,7 @@ def test_status_shows_queues_and_worker_heartbeats(
     monkeypatch.setenv("KHABAR_REDIS_URL", redis_url)
     assert status_lines(current_status(["site"]))[2:] == [
         "writer queue: 1 items waiting, 0 being written",
+        "writer: none running",
         "site: 1 requests queued, 1 in flight",
         "worker host-b:42 (site): busy, 7 pages, 5 items, since 2026-11-30T10:00:00+00:00, "
         "last beat 2026-11-30T10:05:00+00:00",

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import errno
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.failures import store_error
 from crawler.health import (
+    DISK_FULL,
     FAILING,
     NEW,
     OK,
+    READ_ONLY,
     STALE,
+    STORE_ERROR,
     SUSPICIOUS,
     HealthPolicy,
     QualityCounts,
@@ -179,3 +186,41 @@ def test_failing_reason_says_why_the_latest_run_failed(
         error_summary=error_summary,
     )
     assert failing_reason((run,), HealthPolicy()) == f"last run failed (latest: {why})"
+
+
+@pytest.mark.parametrize(
+    ("finish_reason", "verdict"),
+    [
+        ("disk full", FAILING),
+        ("read-only database", FAILING),
+        ("store error: IntegrityError: constraint failed", FAILING),
+        ("no page could be fetched: dns ×7", OK),  # the web: the next run may well work
+    ],
+)
+def test_one_run_that_could_not_store_makes_the_site_failing(finish_reason, verdict) -> None:
+    """What such a run found is not stored, and retrying the web does not fix a database."""
+    failed = dataclasses.replace(runs("f")[0], finish_reason=finish_reason)
+    site = activity((failed, *runs("oo")[1:]))
+    health = assess(site, HOUR, NOW)
+    assert health.verdict == verdict
+    if verdict == FAILING:
+        assert health.reason == f"last run failed (latest: {finish_reason})"
+
+
+def test_every_store_failure_reason_is_one_health_knows() -> None:
+    errors = [
+        sqlite3.OperationalError("database or disk is full"),
+        sqlite3.OperationalError("attempt to write a readonly database"),
+        OSError(errno.ENOSPC, "No space left on device"),
+        sqlite3.IntegrityError("constraint failed"),
+        KeyError("url"),
+    ]
+    reasons = [store_error(exc) for exc in errors]
+    assert reasons == [
+        "disk full",
+        "read-only database",
+        "disk full",
+        "store error: IntegrityError: constraint failed",
+        "store error: KeyError: 'url'",
+    ]
+    assert all(reason.startswith((DISK_FULL, READ_ONLY, STORE_ERROR)) for reason in reasons)

@@ -109,3 +109,19 @@ def test_training_takes_the_newest_pages_up_to_its_byte_budget(
     assert {p.url: p.html for p in store.stored_pages()} == {
         f"https://paper.example/{n}": html for n, html in enumerate(pages)
     }
+
+
+def test_a_damaged_page_is_no_sample_and_reads_as_unreadable(store: ArticleStore) -> None:
+    """One damaged row must not stop the site's training (a store error on every later crawl)
+    nor the reading of the others (issue 17, defect 20)."""
+    rng = random.Random(4)
+    for n in range(10):
+        store.write_articles([record(n, page(n, rng))], crawl_id=None)
+    store.db.execute("UPDATE pages SET html_zstd = X'28B52FFD00' WHERE article_id = 3")
+    for n in range(10, 30):
+        store.write_articles([record(n, page(n, rng))], crawl_id=None)
+    assert store.db.execute("SELECT samples FROM page_dicts").fetchall() == [(19,)]
+    read = list(store.stored_pages())
+    assert [p.article_id for p in read if p.unreadable] == [3]
+    assert read[2].unreadable.startswith("zstd: ") and read[2].html == b""
+    assert all(p.html.startswith(b"<html") for p in read if p.article_id != 3)

@@ -11,6 +11,7 @@ import pytest
 from crawler.cli import main
 from crawler.config import load_config
 from crawler.extract.article import extract_article
+from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
 from storage.store import ArticleStore
 
@@ -100,3 +101,50 @@ def test_stored_pages_are_read_a_page_of_rows_at_a_time(stored_db: Path) -> None
         assert store.count_pages("sana") == 0 and list(store.stored_pages("sana")) == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("codec", ["zstd", "zlib"])
+def test_a_corrupt_stored_page_is_skipped_and_reported_the_rest_reextracted(
+    stored_db: Path, capsys, codec: str
+) -> None:
+    """Issue 17, defect 20: one damaged blob used to abort the whole run with a ZstdError
+    traceback, and nothing after it was re-extracted."""
+    conn = sqlite3.connect(stored_db)
+    ids = [row[0] for row in conn.execute("SELECT id FROM articles ORDER BY id")]
+    damaged = ids[0]  # the first page read: every page after it used to be left undone
+    column = "html_zstd" if codec == "zstd" else "html_zlib"
+    conn.execute(
+        f"UPDATE pages SET html_zstd = NULL, {column} = ? WHERE article_id = ?",
+        [b"\x28\xb5\x2f\xfd damaged" if codec == "zstd" else b"x\x9c damaged", damaged],
+    )
+    conn.execute("UPDATE articles SET title = 'x'")
+    conn.commit()
+
+    assert main(["reextract", "--db", str(stored_db), "--workers", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "khabar: re-extracted 2 stored pages; 2 articles updated; 1 skipped (see above)\n"
+    url = f"https://alwatan.sy/archives/{IDS[0]}"
+    assert err.startswith(f"khabar: skipped article {damaged} ({url}): stored page unreadable: ")
+    assert err.count("\n") == 1 and codec in err and "Traceback" not in err
+    titles = dict(conn.execute("SELECT id, title FROM articles"))
+    conn.close()
+    assert titles[damaged] == "x"  # left as it was
+    assert all(titles[i] != "x" for i in ids[1:])
+
+
+def test_a_page_extraction_fails_on_is_skipped_and_reported(
+    stored_db: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def choke_on_one(html: bytes, url: str, *args, **kwargs):
+        if url.endswith(IDS[1]):
+            raise RecursionError("maximum recursion depth exceeded")
+        return analyse_page(html, url, *args, **kwargs)
+
+    monkeypatch.setattr("crawler.commands.reextract.analyse_page", choke_on_one)
+    assert main(["reextract", "--db", str(stored_db), "--workers", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert "re-extracted 2 stored pages" in out and "1 skipped" in out
+    assert err.endswith(
+        f"/{IDS[1]}): stored page extraction failed: RecursionError: "
+        "maximum recursion depth exceeded\n"
+    )

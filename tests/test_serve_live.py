@@ -5,11 +5,11 @@ counts once a crawl had written)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
 from storage.readonly import connect_readonly
+from storage.store import ArticleStore
 from tests.conftest import FAST, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite
 from tests.support.serving import fetch, fetch_json, khabar_serve
@@ -86,9 +86,7 @@ def test_served_pages_follow_a_crawl_writing_the_same_file(tmp_path: Path, corpu
 
 def test_snapshot_serves_a_copy_immutable(tmp_path: Path) -> None:
     db = tmp_path / "copy.sqlite"
-    conn = sqlite3.connect(db)
-    conn.executescript("CREATE TABLE articles (id INTEGER PRIMARY KEY); CREATE TABLE crawls (id);")
-    conn.close()
+    ArticleStore(db).close()  # an (empty) khabar database: `serve` refuses any other file
     with khabar_serve(db, tmp_path / "serve.log", "--snapshot") as base:
         databases = fetch_json(f"{base}/-/databases.json")
     assert [(d["name"], d["is_mutable"]) for d in databases] == [("copy", False)]

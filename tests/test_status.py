@@ -259,20 +259,25 @@ def test_status_json_carries_each_sites_distributed_queues(status_env, capsys, t
         "workers": [beat],
         "writer_items_waiting": 1,
         "writer_items_writing": 0,
+        "writer_dead_letters": 0,
+        "writer": None,
     }
     assert rows["alwatan"]["distributed"]["workers"] == []
     assert rows["alwatan"]["distributed"]["requests_queued"] == 0
 
 
 def test_status_json_says_when_redis_cannot_be_reached(status_env, capsys, monkeypatch) -> None:
+    """And exits 1 though every site is healthy: as a monitoring check it must see Redis down
+    (issue 17, defect 15; it exited 0)."""
     status_env("healthy", "healthy")
     monkeypatch.setenv("KHABAR_REDIS_URL", "redis://127.0.0.1:1/0")
-    assert main(["status", "--json"]) == 0
+    assert main(["status", "--json"]) == 1
     rows = json.loads(capsys.readouterr().out)
     assert all(
         "cannot reach Redis at redis://127.0.0.1:1/0" in r["distributed"]["error"] for r in rows
     )
-    assert main(["status"]) == 0
+    assert {r["health"] for r in rows} == {"ok"}
+    assert main(["status"]) == 1
     assert "distributed: cannot reach Redis at redis://127.0.0.1:1/0" in capsys.readouterr().out
 
 

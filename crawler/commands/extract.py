@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from w3lib.encoding import resolve_encoding
@@ -25,6 +27,7 @@ examples:
   khabar extract saved.html --url https://alwatan.sy/archives/94762
   khabar extract page.html --url https://fatehwatan.ps/page-1.html --encoding windows-1256
   curl -s URL | khabar extract - --url URL --all-fields
+  khabar extract page.html --url https://news.example.com/a/1 --timezone Africa/Cairo
 """
 
 
@@ -37,6 +40,16 @@ def check_url(ctx: click.Context, param: click.Parameter, value: str) -> str:
         raise click.BadParameter(f"{value!r} is not a URL ({exc})") from None
     if parts.scheme not in ("http", "https") or not host:
         raise click.BadParameter(f"{value!r} is not an absolute http(s) URL with a host")
+    return value
+
+
+def check_timezone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown IANA timezone {value!r}") from None
     return value
 
 
@@ -78,12 +91,26 @@ def read_page(page: Path) -> bytes:
     help="the page's charset, trusted like an HTTP header (default: declared, else detected)",
 )
 @click.option(
+    "--timezone",
+    callback=check_timezone,
+    help="the site's clock (IANA zone) when the page, its domain and config.yaml do not tell",
+)
+@click.option(
     "--all-fields", is_flag=True, help="also print the diagnostic fields (date source, ...)"
 )
-def command(page: Path, url: str, site: str | None, encoding: str | None, all_fields: bool) -> int:
+def command(
+    page: Path,
+    url: str,
+    site: str | None,
+    encoding: str | None,
+    timezone: str | None,
+    all_fields: bool,
+) -> int:
     """Run the same extraction as the crawl pipeline on a saved HTML file (PAGE, or - for
     standard input) and print the record as JSON. The site's rules apply when --site is given
-    or the URL belongs to a configured site."""
+    or the URL belongs to a configured site. Dates keep the site's UTC offset, found from the
+    page and its domain, else --timezone or the site's configured one; with none of these a
+    local time is printed without an offset (field_sources.published_offset says which)."""
     config = load_config()
     if site:
         require_sites(config, [site])
@@ -91,6 +118,8 @@ def command(page: Path, url: str, site: str | None, encoding: str | None, all_fi
     else:
         owner = config.site_for_url(url)
         rules = owner.extraction if owner else ExtractionRules()
+    if timezone:
+        rules = dataclasses.replace(rules, timezone=timezone)
     record = extract_article(read_page(page), url, rules, http_encoding=encoding)
     for code in record["extract_warnings"]:
         click.echo(f"khabar: warning: {PARSE_WARNINGS[code]}", err=True)

@@ -1,7 +1,9 @@
 """`khabar reextract [--site NAME]`: run extraction again over the stored raw pages.
 
 After an extractor improvement, stored articles are brought up to date offline: nothing is
-fetched. Work is spread over a process pool like the crawl's extraction.
+fetched. Work is spread over a process pool like the crawl's extraction. A page that cannot be
+had back (a damaged blob) or that extraction chokes on is skipped with a line naming it, and
+the others are re-extracted: the run exits 1 if any was skipped, so a script notices.
 """
 
 from __future__ import annotations
@@ -30,12 +32,18 @@ BATCH = 512  # pages read, re-extracted and committed at a time
 MAX_WORKERS = 4 * (os.cpu_count() or 1)  # more processes than this only cost memory
 
 
-def reextract_page(page: StoredPage, rules: ExtractionRules) -> tuple[int, dict[str, Any]]:
-    """The fresh record of one stored page, with its keys (runs in a worker process)."""
-    record = analyse_page(
-        page.html, page.url, rules, http_encoding=page.http_encoding, hints=page.hints
-    )
-    return page.article_id, tidy_fields(record)
+def reextract_page(
+    page: StoredPage, rules: ExtractionRules
+) -> tuple[int, dict[str, Any] | None, str | None]:
+    """(article id, fresh record, None) of one stored page, or (article id, None, why) when
+    extraction fails on it: one page's problem, not the run's (runs in a worker process)."""
+    try:
+        record = analyse_page(
+            page.html, page.url, rules, http_encoding=page.http_encoding, hints=page.hints
+        )
+        return page.article_id, tidy_fields(record), None
+    except Exception as exc:
+        return page.article_id, None, f"extraction failed: {type(exc).__name__}: {exc}"
 
 
 @click.command(
@@ -65,24 +73,41 @@ def command(site: str | None, workers: int, db: Path | None) -> int:
         store = ArticleStore(path)
     except sqlite3.Error as exc:
         raise UserError(f"cannot update {path}: {exc}") from None
-    done = changed = 0
+    done = changed = skipped = 0
     try:
         pages = track(store.stored_pages(site), store.count_pages(site), "pages")
         with ProcessPoolExecutor(workers) if workers > 0 else nullcontext() as pool:
             # A batch at a time: the archive is never in memory at once, and each batch's
             # updates are committed before the next is read.
             while batch := list(islice(pages, BATCH)):
+                urls = {page.article_id: page.url for page in batch}
+                problems = [
+                    (p.article_id, f"unreadable: {p.unreadable}") for p in batch if p.unreadable
+                ]
+                batch = [page for page in batch if page.unreadable is None]
                 jobs = [rules.get(page.site, ExtractionRules()) for page in batch]
                 results = (
                     list(pool.map(reextract_page, batch, jobs, chunksize=CHUNK))
                     if pool is not None
                     else [reextract_page(page, r) for page, r in zip(batch, jobs, strict=True)]
                 )
-                changed += store.replace_extraction(results)
-                done += len(results)
+                problems += [(i, why) for i, record, why in results if record is None]
+                for article_id, why in problems:
+                    click.echo(
+                        f"khabar: skipped article {article_id} ({urls[article_id]}): "
+                        f"stored page {why}",
+                        err=True,
+                    )
+                updates = [(i, record) for i, record, _ in results if record is not None]
+                changed += store.replace_extraction(updates)
+                done += len(updates)
+                skipped += len(problems)
     except sqlite3.Error as exc:  # read-only file, disk full: no batch was half-written
         raise UserError(f"cannot update {path}: {exc}") from None
     finally:
         store.close()
-    print(f"khabar: re-extracted {done} stored pages; {changed} articles updated")
-    return 0
+    print(
+        f"khabar: re-extracted {done} stored pages; {changed} articles updated"
+        + (f"; {skipped} skipped (see above)" if skipped else "")
+    )
+    return 1 if skipped else 0

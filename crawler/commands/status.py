@@ -1,6 +1,7 @@
 """`khabar status [--site NAME ...] [--json]`: per site, last run, news in 24 h, next run, health.
 
-The exit status is 1 when any listed site is unhealthy (failing, stale or suspicious), so the
+The exit status is 1 when any listed site is unhealthy (failing, stale or suspicious), or in
+distributed mode when Redis cannot be reached or items wait in the dead-letter list, so the
 command can feed monitoring as is (a Nagios-style check, a systemd timer, a cron mail).
 """
 
@@ -16,7 +17,7 @@ import click
 
 from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
-from crawler.distributed.status import current_status, site_json, status_lines
+from crawler.distributed.status import current_status, healthy, site_json, status_lines
 from crawler.health import Health, HealthPolicy, assess
 from crawler.scheduler import next_run_after, schedule_period
 from crawler.sparkline import new_articles_per_day, sparkline
@@ -42,7 +43,9 @@ health verdicts:
   new         never crawled yet (not unhealthy)
 
 \b
-exit status: 0 when every listed site is ok or new, 1 when any is unhealthy.
+exit status: 0 when every listed site is ok or new, 1 when any is unhealthy; in distributed
+mode (KHABAR_REDIS_URL) also 1 when Redis cannot be reached or the writer parked items it
+could not store (dead letters).
 """
 COLUMNS = (
     "SITE",
@@ -173,4 +176,4 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
         print(render_table(rows, now))
         for line in status_lines(distributed):  # distributed mode's queues, workers
             print(line)
-    return 0 if all(r.health.healthy for r in rows) else 1
+    return 0 if all(r.health.healthy for r in rows) and healthy(distributed) else 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 from pathlib import Path
 from types import FrameType
@@ -18,13 +19,15 @@ from scrapy.settings import Settings
 
 from crawler.commands import UserError, db_option, resolve_db
 from crawler.distributed import keys
-from crawler.distributed.writer import Writer
+from crawler.distributed.writer import Writer, WriterStopped
+from crawler.distributed.writerlock import LEASE, WriterBusy, WriterLock
+from crawler.failures import store_error
 from storage.paths import check_database_target
 from storage.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
-EPILOG = """\
+EPILOG = f"""\
 \b
 examples:
   KHABAR_REDIS_URL=redis://10.0.0.5:6379/0 khabar writer
@@ -33,8 +36,19 @@ examples:
                                   drain the queue, stop after 60 s without items
 \b
 Workers: KHABAR_REDIS_URL=redis://10.0.0.5:6379/0 scrapy crawl alwatan (any number, any
-machine). SIGTERM or Ctrl-C stops the writer after the batch in hand.
+machine). SIGTERM or Ctrl-C stops the writer after the batch in hand. One writer per queue: a
+second one exits 1 (a killed writer's successor takes over within {LEASE:g} s). Items that
+cannot be stored are parked in the Redis list {keys.DEAD} with their reason (khabar
+status counts them). Exit 1 also when the database takes no writes: the batch in hand stays
+queued for the next writer.
 """
+
+
+class WriterBusyError(UserError):
+    """Another writer holds the queue: exit 1, as a second scheduler does, so a supervisor's
+    restart takes over once the first one stops."""
+
+    exit_code = 1
 
 
 @click.command("writer", short_help="store what distributed crawl workers found", epilog=EPILOG)
@@ -45,7 +59,7 @@ machine). SIGTERM or Ctrl-C stops the writer after the batch in hand.
     metavar="SECONDS",
     help="stop once the queue has stayed empty this long (default: run until stopped)",
 )
-def command(db: Path | None, idle_exit: float | None) -> None:
+def command(db: Path | None, idle_exit: float | None) -> int:
     """Drain the distributed workers' queue (Redis at KHABAR_REDIS_URL) into SQLite.
 
     Each batch is deduplicated (exact and near duplicates), stored in one transaction and
@@ -68,20 +82,40 @@ def command(db: Path | None, idle_exit: float | None) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    store = ArticleStore(path)
+    lock = WriterLock(server, str(path))
     try:
-        settings = Settings()
-        settings.setmodule("crawler.settings")
-        writer = Writer(
-            server,
-            store,
-            batch_size=settings.getint("KHABAR_WRITE_BATCH"),
-            window_days=settings.getfloat("KHABAR_NEARDUP_WINDOW_DAYS"),
-            keep_raw=settings.getbool("KHABAR_KEEP_RAW"),
-        )
-        writer.open()
-        click.echo(f"khabar writer: {url} → {path}", err=True)
-        totals = writer.run(idle_exit, stop)
+        lock.acquire()  # before the file is created or the queue touched
+    except WriterBusy as exc:
+        raise WriterBusyError(str(exc)) from None
+    lock.start_heartbeat(on_lost=stop.set)
+    try:
+        store = ArticleStore(path)
+        try:
+            settings = Settings()
+            settings.setmodule("crawler.settings")
+            writer = Writer(
+                server,
+                store,
+                lock,
+                batch_size=settings.getint("KHABAR_WRITE_BATCH"),
+                window_days=settings.getfloat("KHABAR_NEARDUP_WINDOW_DAYS"),
+                keep_raw=settings.getbool("KHABAR_KEEP_RAW"),
+            )
+            writer.open()
+            click.echo(f"khabar writer: {url} → {path}", err=True)
+            totals = writer.run(idle_exit, stop)
+        finally:
+            store.close()
+    except WriterStopped as exc:
+        click.echo(f"khabar writer: {exc} ({writer.totals.line()} → {path})", err=True)
+        return 1
+    except redis.RedisError as exc:
+        click.echo(f"khabar writer: failed: Redis at {url}: {exc}", err=True)
+        return 1
+    except (sqlite3.Error, OSError) as exc:  # opening the file: read-only, disk full
+        click.echo(f"khabar writer: failed: {store_error(exc)} ({path})", err=True)
+        return 1
     finally:
-        store.close()
+        lock.release()
     click.echo(f"khabar writer: {totals.line()} → {path}", err=True)
+    return 0

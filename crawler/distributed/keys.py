@@ -14,7 +14,26 @@ PREFIX = "khabar"
 REQUESTS = f"{PREFIX}:%(spider)s:requests"  # the site's shared request queue (sorted set)
 SEEN = f"{PREFIX}:%(spider)s:seen"  # fingerprints of article requests, kept across runs
 ITEMS = f"{PREFIX}:items"  # articles extracted by workers, waiting for the writer (list)
-PROCESSING = f"{PREFIX}:items:processing"  # the writer's batch in progress (list)
+# A writer's batch in progress (list): PROCESSING:<writer id> for each writer; khabar 0.2.0's
+# writers shared PROCESSING itself. Whatever matches PROCESSING* and is not the running
+# writer's own is a batch a writer left unfinished.
+PROCESSING = f"{PREFIX}:items:processing"
+DEAD = f"{PREFIX}:items:dead"  # items the writer could not store, each with its reason (list)
+WRITER_LOCK = f"{PREFIX}:writer:lock"  # the queue's one writer (crawler.distributed.writerlock)
+
+
+def processing_key(writer: str) -> str:
+    return f"{PROCESSING}:{writer}"
+
+
+def processing_keys(server: redis.Redis) -> list[str]:
+    """Every writer's batch-in-progress list (the running writer's and unfinished ones)."""
+    return sorted(key.decode() for key in server.scan_iter(match=f"{PROCESSING}*", count=1000))
+
+
+def processing_count(server: redis.Redis) -> int:
+    """Items in writers' hands: taken from the queue, not yet acknowledged."""
+    return sum(int(server.llen(key)) for key in processing_keys(server))
 
 
 def requests_key(site: str) -> str:
@@ -53,9 +72,17 @@ def heartbeat_key(worker: str) -> str:
 HEARTBEATS = f"{PREFIX}:worker:*"
 
 
+KNOWN = f"{PREFIX}:known:*"
+
+
 def known_key(site: str) -> str:
     """Hash: canonical URL → latest change time stored for it (kept by the writer)."""
     return f"{PREFIX}:known:{site}"
+
+
+def known_rebuild_key(site: str) -> str:
+    """The writer's fresh copy of a site's known hash, renamed over it when complete."""
+    return f"{PREFIX}:known-rebuild:{site}"
 
 
 def redis_url(settings: BaseSettings | None = None) -> str:

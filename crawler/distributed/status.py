@@ -1,4 +1,6 @@
-"""What `khabar status` shows of distributed mode: queue lengths and worker heartbeats."""
+"""What `khabar status` shows of distributed mode: queue lengths, the writer, dead letters and
+worker heartbeats. Dead letters (items the writer could not store) and an unreachable Redis
+make `khabar status` exit 1: a monitor must hear of both."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from crawler.distributed import keys
+from crawler.distributed.writerlock import current_holder, describe
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -17,15 +20,23 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class QueueStatus:
     items: int  # articles waiting for the writer
-    writing: int  # the writer's batch in progress
+    writing: int  # taken by a writer, not yet acknowledged
     requests: dict[str, int]  # site → requests queued
     in_flight: dict[str, int]  # site → requests taken by workers, not finished
     workers: list[dict[str, Any]]  # live heartbeats, oldest worker first
+    dead_letters: int = 0  # items the writer could not store (keys.DEAD)
+    writer: dict[str, Any] | None = None  # the running writer, as its lock describes it
+
+    @property
+    def healthy(self) -> bool:
+        return not self.dead_letters
 
     def as_json(self) -> dict[str, Any]:
         return {
             "items": self.items,
             "writing": self.writing,
+            "dead_letters": self.dead_letters,
+            "writer": self.writer,
             "requests": self.requests,
             "in_flight": self.in_flight,
             "workers": self.workers,
@@ -34,6 +45,12 @@ class QueueStatus:
     def lines(self) -> list[str]:
         """The human-readable block `khabar status` prints under the site table."""
         out = [f"writer queue: {self.items} items waiting, {self.writing} being written"]
+        out.append(f"writer: {describe(self.writer)}" if self.writer else "writer: none running")
+        if self.dead_letters:
+            out.append(
+                f"dead letters: {self.dead_letters} items could not be stored; their reasons "
+                f"are in the Redis list {keys.DEAD}"
+            )
         for site in sorted(set(self.requests) | set(self.in_flight)):
             out.append(
                 f"{site}: {self.requests.get(site, 0)} requests queued, "
@@ -67,10 +84,12 @@ def queue_status(server: redis.Redis, sites: Iterable[str]) -> QueueStatus:
     workers.sort(key=lambda w: (w["started_at"], w["worker"]))
     return QueueStatus(
         items=int(server.llen(keys.ITEMS)),
-        writing=int(server.llen(keys.PROCESSING)),
+        writing=keys.processing_count(server),
         requests=requests,
         in_flight=in_flight,
         workers=workers,
+        dead_letters=int(server.llen(keys.DEAD)),
+        writer=current_holder(server),
     )
 
 
@@ -112,4 +131,11 @@ def site_json(status: QueueStatus | str, site: str) -> dict[str, Any]:
         "workers": [w for w in status.workers if w.get("site") == site],
         "writer_items_waiting": status.items,
         "writer_items_writing": status.writing,
+        "writer_dead_letters": status.dead_letters,
+        "writer": status.writer,
     }
+
+
+def healthy(status: QueueStatus | str | None) -> bool:
+    """False when Redis cannot be reached or items could not be stored (exit 1)."""
+    return status is None or (not isinstance(status, str) and status.healthy)

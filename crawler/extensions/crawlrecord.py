@@ -24,8 +24,9 @@ from scrapy import signals
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler import signals as khabar_signals
 from crawler.addons import database_of, store_of
-from crawler.failures import storage_failure
+from crawler.failures import storage_failure, store_error
 from storage.runs import reap_abandoned
 from storage.store import utcnow
 
@@ -170,7 +171,8 @@ def final_line(site: str, crawl_id: int, values: dict[str, Any], db_path: Path) 
 
 class StorageFaultWatch(logging.Handler):
     """Sees every exception Scrapy logs (an item pipeline's write, a pipeline's close, a
-    signal handler) and keeps the first that means the database takes no more writes.
+    signal handler) and keeps the first that means the database takes no more writes, or any
+    SQLite error (a lookup of the known-articles filter or the deduplicate step).
 
     Why a log handler: Scrapy catches and logs those exceptions in several places (item
     errors, 'Scraper close failure', send_catch_log); the log is the one place all pass."""
@@ -184,7 +186,9 @@ class StorageFaultWatch(logging.Handler):
         exc = record.exc_info[1] if record.exc_info else None
         if exc is None or self.reason is not None:
             return
-        if reason := storage_failure(exc):
+        if reason := storage_failure(exc) or (
+            store_error(exc) if isinstance(exc, sqlite3.Error) else None
+        ):
             self.reason = reason
             self.on_failure(reason)
 
@@ -222,6 +226,7 @@ class CrawlRunRecorder:
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
+        crawler.signals.connect(ext.store_failed, signal=khabar_signals.store_failed)
         return ext
 
     @property
@@ -229,12 +234,18 @@ class CrawlRunRecorder:
         return self.status == FAILED
 
     def _stop_crawl(self, reason: str) -> None:
-        """The database takes no more writes: fetching on would only lose more articles."""
-        logger.error("The database takes no more writes (%s): stopping the crawl", reason)
+        """Storing failed: fetching on would only lose more articles."""
+        logger.error("The store failed (%s): stopping the crawl", reason)
         engine = self.crawler.engine if self.crawler else None
         if engine is not None and engine.spider is not None:
             close = reason.replace(" ", "_").replace("-", "_")
             call_later(0, self._close, engine, close)
+
+    def store_failed(self, reason: str) -> None:
+        """A batch was not stored (pipelines.store), whatever the exception: the run failed."""
+        if self.watch.reason is None:
+            self.watch.reason = reason
+            self._stop_crawl(reason)
 
     def _close(self, engine: ExecutionEngine, reason: str) -> None:
         if engine.spider is not None:

@@ -5,6 +5,8 @@ The pipeline and the CLI (`khabar extract` / `khabar reextract`) call
 
 Besides the fields, the result says where each came from: `field_sources` maps the fields of
 `sources.SOURCED_FIELDS` that have a value to a label of the one vocabulary `sources.Source`
-(`date_source` is its published_at entry), and `published_precision` says whether the page gave
-a day, a minute or a second ("day": the date must stay on that calendar day in every view).
+(`date_source` is its published_at entry; `sources.OFFSET_KEY`, published_offset, says where
+published_at's UTC offset came from: crawler.extract.clock), and `published_precision` says
+whether the page gave a day, a minute or a second ("day": the date must stay on that calendar
+day in every view).
 """

@@ -21,7 +21,7 @@ from .kind import is_live_blog, page_kind
 from .language import declared_language, detect_language
 from .page import Page, parse_html
 from .rules import ExtractionRules
-from .sources import SOURCED_FIELDS, Source
+from .sources import OFFSET_KEY, SOURCED_FIELDS, Source
 
 __all__ = ["extract_article"]
 
@@ -72,7 +72,9 @@ def extract_article(
     body = "\n".join(paragraphs)
     words = len(body.split())
     field_sources = {k: str(sources[k]) for k in SOURCED_FIELDS if sources.get(k) is not None}
-    tz = rules.timezone
+    if found.offset_source is not None:
+        field_sources[OFFSET_KEY] = str(found.offset_source)
+    tz = found.clock.tz
     return {
         "url": url,
         "canonical_hint": site.canonical(page),

@@ -30,7 +30,8 @@ from crawler import dates as D
 
 from . import selectors as S
 from .clean import squash
-from .jsonld import first
+from .clock import Clock, page_clock
+from .jsonld import first, has_type
 from .matcher import SelectorGroup
 from .page import Page
 from .sources import Source
@@ -73,27 +74,34 @@ _RDFA_CREATED = SelectorGroup(
 # A finer time for a day-only date must fall on that day, wherever its zone put it.
 _SAME_DAY = (timedelta(hours=-14), timedelta(hours=38))
 _UTC_LABEL = re.compile(r"(?:Z|[+-]00:?00|\bGMT|\bUTC)$", re.I)
-_HAS_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}")
+_HAS_TIME = re.compile(r"\d{1,2}\s*(?:[:：]|h(?=\d))\s*\d{2}")
+_LIVE_BLOG = frozenset({"LiveBlogPosting"})
+_LANG_METAS = ("og:locale", "content-language", "dc.language", "language")
 
 
 @dataclass
 class DateResult:
+    """The dates on the page's clock (`clock.tz`); `offset_source` says where published's UTC
+    offset came from: DECLARED when the value wrote it, else the clock's source."""
+
     published: datetime | None = None
     modified: datetime | None = None
     source: Source | None = None
     modified_source: Source | None = None
     precision: D.Precision | None = None
     rejections: list[str] = field(default_factory=list)
+    clock: Clock = field(default_factory=lambda: Clock(None, Source.UNKNOWN))
+    offset_source: Source | None = None
 
 
 def _parse(
     page: Page, text: str | None, now: datetime | None, res: DateResult | None = None
 ) -> tuple[datetime, D.Precision] | None:
-    """`crawler.dates.parse_date_precise` in the site zone; a rejection's reason goes to res."""
+    """`crawler.dates.parse_date_precise` as written: a time without an offset stays a floating
+    wall time until the page's clock is known (extract_dates); a rejection's reason goes to res."""
     if not text or not squash(text):
         return None
-    rules = page.rules
-    found = D.parse_date_precise(squash(text), locale=rules.locale, tz=rules.timezone, now=now)
+    found = D.parse_date_precise(squash(text), locale=page.rules.locale, tz=None, now=now)
     if found is None and res is not None:
         reason = _why_rejected(page, squash(text), now)
         if reason:
@@ -102,12 +110,12 @@ def _parse(
 
 
 def _find(page: Page, text: str, now: datetime | None) -> tuple[datetime, D.Precision] | None:
-    return D.find_date_precise(text, locale=page.rules.locale, tz=page.rules.timezone, now=now)
+    return D.find_date_precise(text, locale=page.rules.locale, tz=None, now=now)
 
 
 def _why_rejected(page: Page, text: str, now: datetime | None) -> str | None:
     """parse_date drops untrustworthy dates silently; re-read the candidate to say why."""
-    probe = D.parse_date(text, locale=page.rules.locale, tz=page.rules.timezone, now=_FAR)
+    probe = D.parse_date(text, locale=page.rules.locale, tz=None, now=_FAR)
     if probe is None:
         try:
             probe = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -116,7 +124,9 @@ def _why_rejected(page: Page, text: str, now: datetime | None) -> str | None:
     return D.rejection_reason(probe, now=now)
 
 
-def _in_topbar(el: HtmlElement) -> bool:
+def _in_topbar(page: Page, el: HtmlElement) -> bool:
+    """The site's "today" date, not the story's: under a top-bar class, or in the page chrome
+    above the story whatever its classes (see `_in_chrome`)."""
     node = el
     while node is not None:
         classes = (node.get("class") or "").split()
@@ -125,7 +135,59 @@ def _in_topbar(el: HtmlElement) -> bool:
         if node.tag in ("header",) and node.get("id") == "theme-header":
             return True
         node = node.getparent()
-    return False
+    return _in_chrome(page, el)
+
+
+def _in_chrome(page: Page, el: HtmlElement) -> bool:
+    """Above the story in the site's own header: inside a <header>/role=banner that holds a
+    menu or the link home but not the headline, outside any <article>, or before a menu that
+    comes before the headline. That is where sites print today's date (with its Hijri twin);
+    a story's own date is under or beside its headline."""
+    above, cut = _chrome_marks(page)
+    if el in above:
+        return False
+    for node in (el, *el.iterancestors()):
+        if node in above or node.tag in ("article", "main"):
+            break  # the headline's own header, or the story's region
+        if node.tag == "header" or (node.get("role") or "").lower() == "banner":
+            return _site_header(page, node)
+    return page.order.get(el, cut) < cut
+
+
+def _site_header(page: Page, header: HtmlElement) -> bool:
+    """The site's masthead, not a story's header: it holds a menu or a link to the home page."""
+    if any(menu is header or header in menu.iterancestors() for menu in page.menus):
+        return True
+    home = urlsplit(page.url)._replace(path="/", query="", fragment="").geturl()
+    return any(
+        (page.absolute(a.get("href")) or "").split("?")[0].rstrip("/") == home.rstrip("/")
+        for a in header.iter("a")
+    )
+
+
+def _chrome_marks(page: Page) -> tuple[set[HtmlElement], int]:
+    """(the headline and its ancestors, the document position of the last menu before it)."""
+    if "chrome" not in page.memo:
+        headline, order = page.headline, page.order
+        above = {headline, *headline.iterancestors()} if headline is not None else set()
+        at = order.get(headline, -1) if headline is not None else -1
+        cut = max((order.get(m, -1) for m in page.menus if order.get(m, -1) < at), default=-1)
+        page.memo["chrome"] = (above, cut)
+    return page.memo["chrome"]
+
+
+def _drop_chrome(page: Page, root: HtmlElement, copied: HtmlElement) -> None:
+    """Remove from `copied` (a deep copy of `root`) what `_in_chrome` calls the site header."""
+    doomed = [
+        twin
+        for el, twin in zip(root.iter(), copied.iter(), strict=True)
+        if isinstance(el.tag, str)
+        and _in_chrome(page, el)
+        and (el is root or not _in_chrome(page, el.getparent()))
+    ]
+    for twin in doomed:
+        if twin.getparent() is not None:
+            twin.drop_tree()
 
 
 Shown = tuple[datetime, D.Precision, str]
@@ -140,10 +202,10 @@ def _displayed(page: Page, now: datetime | None, *, tree_wide: bool = True) -> l
     roots = [page.scope] + ([page.tree] if tree_wide and page.scope is not page.tree else [])
     for root, selector in ((r, sel) for r in roots for sel in selectors):
         for el in page.select(selector, root):
-            if id(el) in seen or _in_topbar(el):
+            if id(el) in seen or _in_topbar(page, el) or _in_card(page, el):
                 continue
             seen.add(id(el))
-            text = squash(el.text_content())
+            text = _spaced_text(el)
             if not text or len(text) > 120 or _is_update(text) or _RELATIVE.search(text):
                 continue
             found = _find(page, text, now)
@@ -166,15 +228,30 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "select", "op
 _NOT_THE_STORY = frozenset({"marquee", "nav", "aside", "menu", "amp-sidebar"})
 
 
+def _spaced_text(el: HtmlElement) -> str:
+    """The element's text with its pieces apart: CSS, not spaces, separates two spans on the
+    screen, and «آخر تحديث 11 ديسمبر 2023» glued to «10 ديسمبر 2023» is '202310'."""
+    return squash(" ".join(el.itertext()))
+
+
 def _is_update(text: str) -> bool:
     return bool(_UPDATE_LABEL.search(D.normalize_date_text(text)))
 
 
-def _split_update(text: str) -> tuple[str, str]:
-    """('نشر في X', 'آخر تحديث Y') from one line carrying both."""
+def _split_update(text: str, locale: str = "ar") -> tuple[str, str]:
+    """('نشر في X', 'آخر تحديث Y') from one line carrying both, in either order: the update
+    part runs from its label to a publication label or, without one, to the end of its own
+    date ('آخر تحديث 11 ديسمبر 2023 10 ديسمبر 2023': the second date is the publication)."""
     norm = D.normalize_date_text(text)
     m = _UPDATE_LABEL.search(norm)
-    return (norm, "") if m is None else (norm[: m.start()], norm[m.start() :])
+    if m is None:
+        return norm, ""
+    before, rest = norm[: m.start()], norm[m.start() :]
+    published = _PUBLISHED_LABEL.search(rest, len(m[0]))
+    end = published.start() if published else D.date_end(rest, locale=locale)
+    if end is None:
+        return before, rest
+    return f"{before} {rest[end:]}".strip(), rest[:end]
 
 
 def _lines(page: Page, root: HtmlElement) -> list[tuple[HtmlElement, str]]:
@@ -186,7 +263,7 @@ def _lines(page: Page, root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     def walk(el: HtmlElement) -> None:
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS or _teaser_node(page, el):
             return
-        text = squash(el.text_content())
+        text = _spaced_text(el)
         if not text:
             return
         if len(text) <= MAX_LINE and not any(_teaser_node(page, d) for d in el.iterdescendants()):
@@ -232,15 +309,38 @@ def _teaser(page: Page, el: HtmlElement) -> bool:
     for node in (el, *el.iterancestors("a")):
         if node.tag == "a" and _links_elsewhere(page, node):
             return True
-    return in_navigation(page, el) or is_hidden(el)
+    return _in_card(page, el) or in_navigation(page, el) or is_hidden(el)
+
+
+CARD_DEPTH = 5  # a related/most-read card is a few levels deep: li > time, div > h4 > a + span
+HEADLINE_WORDS = 4  # a link this long is another story's headline, not an author or a section
+
+
+def _in_card(page: Page, el: HtmlElement) -> bool:
+    """In another story's card: the date's enclosing block, below the story's own region,
+    links to another story by its headline (related stories, most read, a 'read also' box;
+    their <time> sits beside the link, not in it)."""
+    above, _ = _chrome_marks(page)
+    if "story_blocks" not in page.memo:
+        body = page.container
+        page.memo["story_blocks"] = {body, *body.iterancestors()} if body is not None else set()
+    story = page.memo["story_blocks"]  # the body and what holds it: the story's own region
+    for depth, node in enumerate(el.iterancestors()):
+        if depth >= CARD_DEPTH or node in above or node in story or node.tag in ("body", "html"):
+            return False
+        for a in node.iter("a"):
+            if len(a.text_content().split()) >= HEADLINE_WORDS and _links_elsewhere(page, a):
+                return True
+    return False
 
 
 def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Shown]]:
     """(published, modified) dates shown by the headline or at the body's edges.
 
     Class names are not used: a labelled line ('نُشر في', 'تم نشره', 'تاريخ النشر') anywhere
-    in the article region, then the nearest dated line around the headline (up to the body),
-    then the first and last lines of the body. Teasers, menus and tickers are skipped and
+    in the article region, then the nearest dated line around the headline (up to the body,
+    never after its end: comments), then the first and last lines of the body. Teasers
+    (another story's card too), menus and tickers are skipped and
     'آخر تحديث' lines go to modified; relative times ('منذ 3 ساعات') are never dates.
     """
     published: list[tuple[int, Shown]] = []
@@ -256,15 +356,17 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
         lines += _lines(page, container)
     at = order.get(anchor, -1) if anchor is not None else -1
     body_start = order.get(container, -1) if container is not None else -1
+    # where the body ends: comments and the widgets after it carry other dates
+    body_end = body_start + sum(1 for _ in container.iterdescendants()) if body_start >= 0 else -1
     edge = _body_edges(container)
     for el, text in lines:
         if _RELATIVE.search(text):
             text = _tooltip_date(el)  # 'منذ يوم' with the real date in its title attribute
-        if not any(c.isdigit() for c in text) or _in_topbar(el):
+        if not any(c.isdigit() for c in text) or _in_topbar(page, el):
             continue
         if _teaser(page, el):
             continue
-        before, after = _split_update(text)
+        before, after = _split_update(text, page.rules.locale)
         if after:
             found = _find(page, after, now)
             if found:
@@ -277,7 +379,11 @@ def _positioned(page: Page, now: datetime | None) -> tuple[list[Shown], list[Sho
         pos = order.get(el, 0)
         if _PUBLISHED_LABEL.search(before):
             rank = 0
-        elif at >= 0 and at < pos and (body_start < 0 or pos <= body_start or pos - at <= 40):
+        elif (
+            at >= 0
+            and at < pos
+            and (body_start < 0 or pos <= body_start or (pos - at <= 40 and pos <= body_end))
+        ):
             rank = 1 + (pos - at)
         elif at >= 0 and 0 < at - pos <= 12:
             rank = 100 + (at - pos)
@@ -344,10 +450,12 @@ def _htmldate(page: Page, res: DateResult, now: datetime | None) -> datetime | N
     """htmldate's original-date guess, one more candidate when nothing else was found: it reads
     layouts nobody described, but falls back to Jan 1 / today, which the rejection rules and a
     same-day check throw away."""
-    region = copy.deepcopy(page.tree)
+    scope = copy.deepcopy(page.scope)
+    _drop_chrome(page, page.scope, scope)  # nor the site's "today" date
+    region = scope
     if page.scope is not page.tree:  # never a sidebar's date
         region = lxml.html.fromstring("<html><body></body></html>")
-        region.find("body").append(copy.deepcopy(page.scope))
+        region.find("body").append(scope)
     for el in list(region.iter("a", "marquee", "nav", "aside", "footer", "menu")):
         if el.getparent() is not None and (el.tag != "a" or _links_elsewhere(page, el)):
             el.drop_tree()  # teasers, tickers and menus carry other stories' dates
@@ -392,12 +500,12 @@ def _machine(page: Page, keys: tuple[str, ...], ld_key: str) -> list[tuple[Sourc
             out.append((Source.TIME if el.tag == "time" else Source.META, v))
     if ld_key == "datePublished":
         for el in page.tree.iter("time"):
-            if el.get("datetime") and not _in_topbar(el) and not _teaser(page, el):
+            if el.get("datetime") and not _in_topbar(page, el) and not _teaser(page, el):
                 out.append((Source.TIME, el.get("datetime")))
         # hAtom/Blogger: <abbr class="published" title="2018-02-02T15:00:00Z">06:00 م</abbr>
         for el in page.tree.iter("abbr"):
             title = el.get("title") or ""
-            if _ISO_START.match(title) and not _in_topbar(el) and not _teaser(page, el):
+            if _ISO_START.match(title) and not _in_topbar(page, el) and not _teaser(page, el):
                 out.append((Source.TIME, title))
         for el in page.select_group(_RDFA_CREATED):
             if el.get("content"):
@@ -416,17 +524,46 @@ def _accept(dt: datetime | None, res: DateResult, now: datetime | None) -> bool:
     return True
 
 
-def _mislabelled_utc(raw: str, dt: datetime, shown: list[Shown]) -> Shown | None:
-    """The displayed local time when `raw` is that same clock time labelled as UTC."""
+def _mislabelled_utc(raw: str, dt: datetime, shown: list[Shown], tz: str | None) -> Shown | None:
+    """The displayed local time when `raw` is that same clock time labelled as UTC (youm7).
+    On a clock that is not at UTC then, the label is wrong; with no clock known, a local time
+    equal to its own UTC label is no instant either (Arab sites do not show UTC unlabelled),
+    so the displayed time is taken and stays floating. On a clock at UTC the label is right."""
     if not _UTC_LABEL.search(raw.strip()):
         return None
     utc_wall = dt.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
-    for local, precision, text in shown:
-        if not _HAS_TIME.search(text) or local.utcoffset() == timedelta(0):
+    for wall, precision, text in shown:
+        if not _HAS_TIME.search(text) or not D.is_floating(wall):
             continue
-        if local.replace(tzinfo=None, second=0, microsecond=0) == utc_wall:
-            return local, precision, text
+        if tz is not None and D.localise(wall, tz).utcoffset() == timedelta(0):
+            continue
+        if wall.replace(tzinfo=None, second=0, microsecond=0) == utc_wall:
+            return wall, precision, text
     return None
+
+
+def _live_blog_start(page: Page, now: datetime | None) -> list[tuple[Source, str]]:
+    """A live blog is published when its coverage starts, not at its latest update: JSON-LD
+    coverageStartTime, else the earliest of its datePublished and its updates' (CMSs set
+    datePublished to the latest update as often as to the first)."""
+    for obj in page.ld_articles:
+        if not has_type([obj], _LIVE_BLOG):
+            continue
+        start = obj.get("coverageStartTime")
+        if isinstance(start, str) and start.strip():
+            return [(Source.JSONLD, start)]
+        updates = obj.get("liveBlogUpdate")
+        updates = updates if isinstance(updates, list) else [updates]
+        stamps = [obj.get("datePublished")]
+        stamps += [u.get("datePublished") for u in updates if isinstance(u, dict)]
+        dated = [
+            (found[0], raw)
+            for raw in stamps
+            if isinstance(raw, str) and (found := _parse(page, raw, now)) is not None
+        ]
+        if dated:
+            return [(Source.JSONLD, min(dated, key=lambda d: d[0])[1])]
+    return []
 
 
 def _url_date(page: Page, now: datetime | None) -> datetime | None:
@@ -436,7 +573,7 @@ def _url_date(page: Page, now: datetime | None) -> datetime | None:
     return D.parse_date(
         f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}",
         locale=page.rules.locale,
-        tz=page.rules.timezone,
+        tz=None,
         now=now,
     )
 
@@ -448,13 +585,27 @@ def extract_dates(
     CMS comments, URL, feed/sitemap, then htmldate; modified from metas, then 'آخر تحديث'."""
     res = DateResult()
     site_date = Source.SITE_RULE if page.rules.selectors.get("date") else Source.DISPLAYED
+    published_raw = _machine(page, PUBLISHED_METAS, "datePublished")
+    modified_raw = _machine(page, MODIFIED_METAS, "dateModified")
+    hinted = [
+        (source, hints[key])
+        for key, source in (("feed_published", Source.FEED), ("sitemap_lastmod", Source.SITEMAP))
+        if hints and hints.get(key)
+    ]
+    res.clock = page_clock(
+        [*published_raw, *modified_raw, *hinted],
+        page.url,
+        lang=(page.tree.get("lang"), *(page.meta(key) for key in _LANG_METAS)),
+        configured=page.rules.timezone,
+    )
+    tz = res.clock.tz
 
     def take(dt: datetime, precision: D.Precision, source: Source) -> None:
         res.published, res.precision, res.source = dt, precision, source
 
     shown: list[Shown] | None = None
     machine: list[tuple[datetime, D.Precision, Source]] = []
-    for source, raw in _machine(page, PUBLISHED_METAS, "datePublished"):
+    for source, raw in [*_live_blog_start(page, now), *published_raw]:
         found = _parse(page, raw, now, res)
         if not (found and _accept(found[0], res, now)):
             continue
@@ -462,7 +613,7 @@ def extract_dates(
         if res.published is not None:
             continue
         shown = _displayed(page, now)
-        local = _mislabelled_utc(raw, found[0], shown)
+        local = _mislabelled_utc(raw, found[0], shown, tz)
         if local:
             take(local[0], local[1], site_date)
         else:
@@ -516,7 +667,7 @@ def extract_dates(
             if precision != "day" and _SAME_DAY[0] <= gap <= _SAME_DAY[1]:
                 take(dt, precision, source)  # the same day, shown to the minute elsewhere
                 break
-    for source, raw in _machine(page, MODIFIED_METAS, "dateModified"):
+    for source, raw in modified_raw:
         found = _parse(page, raw, now, res)
         if found and _accept(found[0], res, now):
             res.modified, res.modified_source = found[0], source
@@ -528,4 +679,10 @@ def extract_dates(
             if _accept(dt, res, now):
                 res.modified, res.modified_source = dt, Source.POSITION
                 break
+    if res.published is not None:
+        declared = not D.is_floating(res.published)
+        res.offset_source = Source.DECLARED if declared else res.clock.source
+        res.published = D.localise(res.published, tz)
+    if res.modified is not None:
+        res.modified = D.localise(res.modified, tz)
     return res

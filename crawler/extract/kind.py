@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .jsonld import LISTING_TYPES, has_type
+from .jsonld import LISTING_TYPES, LIVE_BLOG_TYPES, has_type
 from .page import Page
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
@@ -28,8 +28,6 @@ def page_kind(page: Page, body_words: int) -> str:
         return "article" if body_words >= MIN_ARTICLE_WORDS else "listing"
     return "article" if body_words >= 80 else "other"
 
-
-LIVE_BLOG_TYPES = frozenset({"LiveBlogPosting"})
 
 
 def is_live_blog(page: Page) -> bool:

@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ExtractionRules:
-    """What extraction needs to know about one site (all optional but locale/timezone)."""
+    """What extraction needs to know about one site (all optional). `timezone` is the zone
+    config.yaml gives the site, None when none is known: the page's clock is then inferred
+    (crawler.extract.clock)."""
 
     locale: str = "ar"
-    timezone: str = "UTC"
+    timezone: str | None = None
     site_name: str | None = None
     title_suffixes: tuple[str, ...] = ()
     boilerplate_phrases: tuple[str, ...] = ()

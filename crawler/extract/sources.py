@@ -28,9 +28,20 @@ class Source(StrEnum):
     CONTAINER_TRAFILATURA = "container+trafilatura"  # body: ours, with the article text only
     # trafilatura saw outside our container, in page order (extract/second_opinion.py)
     HTMLDATE = "htmldate"
+    # published_offset: where the UTC offset of published_at came from (crawler.extract.clock)
+    DECLARED = "declared"  # the published value wrote its own offset: an instant as given
+    PAGE_OFFSET = "page-offset"  # the offset the page's other machine-readable dates write
+    DOMAIN = "domain"  # the zone of the domain's country (.sy: Asia/Damascus)
+    SITE_CONFIG = "site-config"  # the site's `timezone` in config.yaml
+    LANG = "lang"  # the zone of the region the page declares (<html lang="ar-EG">)
+    UNKNOWN = "unknown"  # no evidence: the local time is stored without an offset
 
 
 VOCABULARY = frozenset(s.value for s in Source)
+
+# The key of `field_sources` saying where published_at's UTC offset came from (with FEED and
+# SITEMAP for the offsets of the feed item or sitemap entry): not a field, its clock.
+OFFSET_KEY = "published_offset"
 
 # The fields `field_sources` reports on (when a field has a value).
 SOURCED_FIELDS = (
