@@ -29,7 +29,6 @@ def page_kind(page: Page, body_words: int) -> str:
     return "article" if body_words >= 80 else "other"
 
 
-
 def is_live_blog(page: Page) -> bool:
     """A live blog (schema.org LiveBlogPosting, in JSON-LD or microdata): its body is every
     update in page order, not the one update a container holds."""
