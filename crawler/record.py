@@ -87,6 +87,8 @@ class ArticleItem:
     )
     date_source: str | None = _field("extract", stored="article", default=None)
     date_rejections: list[str] = _field("extract", default_factory=list)
+    # what parsing could not keep as the page has it (extract/page.py PARSE_WARNINGS)
+    extract_warnings: list[str] = _field("extract", default_factory=list)
     field_sources: dict[str, str] = _field(  # shown: a user sees at once what is weak
         "extract", stored="article", json=True, shown=True, default_factory=dict
     )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem
 
+from crawler.extract.parse_warnings import PARSE_WARNINGS
 from crawler.extract.rules import ExtractionRules
 from crawler.record import EXTRACTED_FIELDS, ArticleItem, GoneArticle
 from pipelines.analyse import analyse_page, init_worker
@@ -116,6 +117,9 @@ class ExtractPipeline:
                 setattr(item, field, record[field])
         for reason in item.date_rejections:
             self.stats.inc_value(f"khabar/date_rejected/{reason}")
+        for code in item.extract_warnings:
+            self.stats.inc_value(f"khabar/extract_warning/{code}")
+            logger.warning("%s: %s", item.url, PARSE_WARNINGS.get(code, code))
         if item.published_at is None:
             self.stats.inc_value("khabar/articles/no_published_date")
         return item

@@ -65,6 +65,34 @@ CLUTTER = [
         "comment disclaimer",
         "<div>الآراء الواردة أدناه لا تعبر عن رأي الموقع، بل تعكس وجهات نظر أصحابها فقط.</div>",
     ),
+    ("opinion disclaimer", "<p>المقال يعبر عن رأي كاتبه ولا يعبر بالضرورة عن رأي الموقع</p>"),
+    (
+        "author card",
+        "<div class='x1'><img src='/w/7.jpg'><a href='/writers/7/samir'>سمير حداد</a>"
+        "<p>كاتب وباحث في الشؤون الاقتصادية</p><a href='/writers/7/samir'>كل مقالات الكاتب</a>"
+        "</div>",
+    ),
+    (
+        "share label and buttons",
+        "<div><span>شارك:</span><div><a href='https://facebook.example/s'>فيسبوك</a>"
+        "<a href='https://twitter.example/s'>تويتر</a><a href='https://wa.example/s'>واتساب</a>"
+        "</div></div>",
+    ),
+    ("update permalink", "<p><a href='#post-4'>رابط التحديث</a></p>"),
+    ("labelled date stamp", "<div><span>آخر تحديث: الاثنين 8 فبراير 2021 - 02:45</span></div>"),
+    ("update time", "<div><time datetime='2026-03-14T10:45:00+03:00'>10:45 ص</time></div>"),
+    (
+        "row of tag links",
+        "<p>" + " ".join(f"<a href='/tag/{i}'>وسم رقم {i}</a>" for i in range(6)) + "</p>",
+    ),
+    (
+        "list of stories",
+        "<ul>"
+        + "".join(
+            f"<li><a href='/news/{i}'>عنوان خبر آخر منشور في الموقع {i}</a></li>" for i in range(6)
+        )
+        + "</ul>",
+    ),
 ]
 
 

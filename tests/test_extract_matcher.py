@@ -10,7 +10,7 @@ from lxml.cssselect import CSSSelector, SelectorSyntaxError
 
 from crawler.config import load_config
 from crawler.extract import selectors as S
-from crawler.extract.clean import clean_copy, clean_tree
+from crawler.extract.clean import clean_tree
 from crawler.extract.decode import decode_html
 from crawler.extract.matcher import SelectorGroup, descendant_chain
 from crawler.extract.page import Page, parse_html
@@ -216,7 +216,8 @@ def test_cleaned_copy_is_clean_tree_of_a_copy(corpus_dir):
         dropping = dataclasses.replace(tuned, boilerplate_selectors=SITE_BOILERPLATE)
         for rules in (tuned, dropping):
             page = Page.build(parse_html(text), "https://news.example/a/1", rules)
-            cleaned, generic = clean_copy(page)
+            copied = page.clean_copy()
+            cleaned, generic = copied.tree, copied.bodies
             walked = clean_tree(parse_html(text), rules)
             assert lxml.html.tostring(cleaned) == lxml.html.tostring(walked), path.name
             assert [id(el) for el in generic] == [id(el) for el in S.BODY_GROUP(cleaned)]

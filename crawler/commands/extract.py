@@ -21,6 +21,7 @@ from crawler.commands import UserError, require_sites, site_option
 from crawler.config import load_config
 from crawler.extract.article import extract_article
 from crawler.extract.decode import is_binary
+from crawler.extract.parse_warnings import PARSE_WARNINGS
 from crawler.extract.rules import ExtractionRules
 from crawler.record import SHOWN_FIELDS
 from crawler.terminal import printable_json
@@ -137,6 +138,8 @@ def command(
     if timezone:
         rules = dataclasses.replace(rules, timezone=timezone)
     record = tidy_fields(extract_article(read_page(page), url, rules, http_encoding=encoding))
+    for code in record["extract_warnings"]:
+        click.echo(f"khabar: warning: {PARSE_WARNINGS[code]}", err=True)
     fields = record if all_fields else {key: record.get(key) for key in SHOWN_FIELDS}
     sys.stdout.write(printable_json(fields, indent=2) + "\n")
     return 0

@@ -15,10 +15,9 @@ from crawler.dates import to_iso
 
 from . import byline, headline, image, site, taxonomy
 from .body import extract_body
-from .clean import clean_copy
 from .dates import extract_dates
 from .decode import decode_html
-from .kind import page_kind
+from .kind import is_live_blog, page_kind
 from .language import declared_language, detect_language
 from .page import Page, parse_html
 from .rules import ExtractionRules
@@ -43,7 +42,8 @@ def extract_article(
     hints = dict(hints or {})
     sources: dict[str, Source | None] = {}
     text, encoding = decode_html(html, http_encoding)
-    tree = parse_html(text)
+    warnings: list[str] = []
+    tree = parse_html(text, warnings)
     page = Page.build(tree, url, rules)
 
     title, sources["title"] = headline.title(page)
@@ -55,8 +55,17 @@ def extract_article(
     found = extract_dates(page, hints, now)
     sources["published_at"], sources["modified_at"] = found.source, found.modified_source
 
-    cleaned, generic = clean_copy(page)
-    paragraphs, method = extract_body(cleaned, rules, url, (title, kicker, byline_shown), generic)
+    cleaned = page.clean_copy()
+    paragraphs, method = extract_body(
+        cleaned.tree,
+        rules,
+        url,
+        (title, kicker, byline_shown),
+        cleaned.bodies,
+        headline=cleaned.twin(page.headline),
+        authors=(author, byline_shown),
+        live_blog=is_live_blog(page),
+    )
     sources["body"] = method if paragraphs else None
     if author is None:
         author, sources["author"] = byline.author(page, paragraphs, hints.get("feed_author"))
@@ -78,6 +87,7 @@ def extract_article(
         "modified_at": to_iso(found.modified, tz) if found.modified else None,
         "date_source": field_sources.get("published_at"),
         "date_rejections": found.rejections,
+        "extract_warnings": warnings,
         "language": detect_language(body, declared_language(page)),
         "body": body,
         "word_count": words,

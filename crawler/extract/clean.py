@@ -7,7 +7,6 @@ meta line or a caption here never costs a field.
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import re
 from functools import lru_cache
@@ -15,8 +14,9 @@ from functools import lru_cache
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.dates import normalize_date_text
+
 from . import selectors as S
-from .page import Page
 from .rules import ExtractionRules
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,47 @@ def _drop_clutter(
         _drop(el)
 
 
+AUTHOR_BOX_CHARS = 400  # an author box is small: a photo, a name, a bio line, a link
+AUTHOR_BOX_LEVELS = 3  # how far above the author link the box may start
+_AUTHOR_PAGE = re.compile(S.AUTHOR_PAGE_HREF, re.IGNORECASE)
+_HEADINGS = ("h1", "h2")
+
+
+def author_box(link: HtmlElement) -> HtmlElement | None:
+    """The columnist's card around a link to an author page: the nearest element above the
+    link (AUTHOR_BOX_LEVELS at most) that stays small, holds no headline, and shows more than
+    a byline does: a photo, a «كل مقالات الكاتب» link, or a second line of text (the bio)."""
+    box = link.getparent()
+    for _ in range(AUTHOR_BOX_LEVELS):
+        if box is None or box.tag in ("body", "html"):
+            return None
+        text = squash(box.text_content())
+        if len(text) > AUTHOR_BOX_CHARS or any(True for _ in box.iter(*_HEADINGS)):
+            return None
+        lines = [t for t in (squash(c.text_content()) for c in box) if t]
+        shows_more = (
+            any(True for _ in box.iter("img"))
+            or any(is_clutter_line(a.text_content()) for a in box.iter("a") if a is not link)
+            or len(lines) >= 2
+        )
+        if shows_more:
+            return box
+        box = box.getparent()
+    return None
+
+
+def _drop_author_boxes(tree: HtmlElement, protected: set[HtmlElement]) -> None:
+    """Author cards (photo, name, bio line, «كل مقالات الكاتب») are not the story; a body
+    container and what holds one are never dropped."""
+    links = [a for a in tree.iter("a") if _AUTHOR_PAGE.search(a.get("href") or "")]
+    for link in links:
+        if tree not in link.iterancestors():
+            continue  # inside a box dropped already
+        box = author_box(link)
+        if box is not None and box not in protected:
+            _drop(box)
+
+
 def clean_tree(
     tree: HtmlElement,
     rules: ExtractionRules | None = None,
@@ -155,6 +196,7 @@ def clean_tree(
     elif site_selectors:
         clutter = [el for el in clutter if tree in el.iterancestors() or el is tree]
     _drop_clutter(tree, clutter, protected, page_chars)
+    _drop_author_boxes(tree, protected | set(bodies or ()))
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
     verdicts: dict[str, bool] = {}  # wrappers around one line repeat its text: test it once
     for el in list(tree.iter(*_LINE_TAGS)):
@@ -176,25 +218,29 @@ def clean_tree(
     return tree
 
 
-def clean_copy(page: Page) -> tuple[HtmlElement, list[HtmlElement]]:
-    """A copy of the page with the clutter removed (fields read the untouched tree), and the
-    generic body containers left in it.
+_CLOCK = (
+    r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?"
+    r"(?:\s*(?:ص|م|صباحا|مساء|مساءا|ظهرا|am|pm|a\.m\.|p\.m\.))?"
+)
+_ZONE = r"(?:gmt|utc|بتوقيت\s+[^\W\d_]+(?:\s+[^\W\d_]+)?)(?:\s*[+-]\s*\d{1,2}(?::?\d{2})?)?"
+_AGO = (
+    r"(?:منذ|قبل)\s+(?:\d+\s+)?(?:ثانية|ثوان|ثواني|دقيقة|دقيقتين|دقائق|ساعة|ساعتين|ساعات"
+    r"|يوم|يومين|ايام)|الان"  # «الآن»: the newest update's stamp
+)
+_DAY_DATE = (
+    r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{4}"
+    r"|\d{1,2}\s+[^\W\d_]+(?:\s+[^\W\d_]+)?\s*[,،]?\s+\d{4}"  # a day, a month's name, a year
+)
+_STAMP_LINE = re.compile(
+    rf"^(?:(?:اخر\s+تحديث|تحديث|نشر|محدث|الساعة|الساعه)\s*:?\s*)?"
+    rf"(?:[^\W\d_]+\s*[,،]?\s*)?"  # a weekday
+    rf"(?:(?:{_DAY_DATE})\s*(?:[-–—|،,@]|الساعة|الساعه)?\s*)?"
+    rf"(?:(?:{_CLOCK})(?:\s*\(?{_ZONE}\)?)?|{_AGO})$",
+    re.IGNORECASE,
+)
 
-    The copy's elements stand at the same positions as the page's, so the body containers the
-    page's index found are the copy's without another walk of the whole tree; clutter removal
-    only drops whole subtrees, so the containers of the cleaned copy are those still in it.
-    """
-    cleaned = copy.deepcopy(page.tree)
-    twins = list(cleaned.iter())
 
-    def twin(found: list[HtmlElement]) -> list[HtmlElement]:
-        return [twins[page.order[el]] for el in found]
-
-    generic = twin(page.select_group(S.BODY_GROUP))
-    bodies = list(generic)
-    site = page.rules.selectors.get("body")
-    if site:
-        with contextlib.suppress(Exception):  # a broken site selector must not stop extraction
-            bodies += twin(page.select(site))
-    clean_tree(cleaned, page.rules, bodies, twin(page.select_group(S.CLUTTER_GROUP)))
-    return cleaned, [el for el in generic if cleaned in el.iterancestors() or el is cleaned]
+def is_timestamp_line(line: str) -> bool:
+    """True for a line that is only a clock time, perhaps after a date ('10:45 ص',
+    'الأحد 12 مايو 2024 - 10:45', 'منذ 5 دقائق'): a live blog's update stamp, never prose."""
+    return bool(_STAMP_LINE.match(normalize_date_text(squash(line))))

@@ -27,6 +27,7 @@ ARTICLE_TYPES = frozenset(
         "WebPageElement",
     }
 )
+LIVE_BLOG_TYPES = frozenset({"LiveBlogPosting"})  # its body is every update
 LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
 
 

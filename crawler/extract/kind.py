@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .jsonld import LISTING_TYPES, has_type
+from .jsonld import LISTING_TYPES, LIVE_BLOG_TYPES, has_type
 from .page import Page
 
 ARTICLE_OG_TYPES = frozenset({"article", "news", "newsarticle"})
@@ -27,3 +27,11 @@ def page_kind(page: Page, body_words: int) -> str:
     if has_type(page.jsonld, LISTING_TYPES) or og_type in ("object", "website"):
         return "article" if body_words >= MIN_ARTICLE_WORDS else "listing"
     return "article" if body_words >= 80 else "other"
+
+
+def is_live_blog(page: Page) -> bool:
+    """A live blog (schema.org LiveBlogPosting, in JSON-LD or microdata): its body is every
+    update in page order, not the one update a container holds."""
+    return has_type(page.jsonld, LIVE_BLOG_TYPES) or bool(
+        page.select("[itemtype*=LiveBlogPosting]")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,8 +14,11 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from . import selectors as S
+from .clean import clean_tree
+from .container import densest_block, pick_container
 from .jsonld import articles, json_ld_objects
 from .matcher import SelectorGroup, TreeIndex
+from .parse_warnings import MAX_LINKS
 from .rules import ExtractionRules
 
 MENU_LINKS = 5  # this many short links side by side make a menu, not a byline or a label
@@ -44,15 +49,72 @@ def _html_classes() -> etree.ElementNamespaceClassLookup:
 _HTML_CLASSES = _html_classes()
 
 
-def parse_html(text: str) -> HtmlElement:
-    """lxml parse of decoded text (XML declarations would make lxml refuse a str)."""
-    text = _XML_DECL.sub("", text, count=1)
+_WRAPPER_TAGS = re.compile(
+    r"</?(?:div|span|section|article|main|aside|header|footer|nav|figure|center|font|b|i|u|em"
+    r"|strong|small|big|sup|sub|label|ins|del|mark|abbr|cite|q|s)\b[^>]*>",
+    re.IGNORECASE,
+)
+_DROPPED_LINK = "khabar-dropped-link"
+
+
+def _parse(text: str) -> tuple[HtmlElement, bool]:
+    """The parsed page, and whether libxml2 stopped at its nesting limit (everything deeper
+    than 256 levels, and the rest of the page with it, is then missing)."""
     parser = etree.HTMLParser(remove_comments=False, remove_pis=True)
     parser.set_element_class_lookup(_HTML_CLASSES)
     try:
-        return lxml.html.document_fromstring(text, parser=parser)
+        tree = lxml.html.document_fromstring(text, parser=parser)
     except (ValueError, lxml.etree.ParserError):
-        return lxml.html.document_fromstring("<html><body></body></html>")
+        tree = lxml.html.document_fromstring("<html><body></body></html>")
+    too_deep = any("Excessive depth" in entry.message for entry in parser.error_log)
+    return tree, too_deep
+
+
+def parse_html(text: str, warnings: list[str] | None = None) -> HtmlElement:
+    """lxml parse of decoded text (XML declarations would make lxml refuse a str).
+
+    Bounded against hostile pages, never silently: past libxml2's nesting limit the page is
+    read again without its wrapper tags (the text comes back, its block structure flattened),
+    and links beyond MAX_LINKS are dropped; `warnings` gets the code of each
+    (parse_warnings.PARSE_WARNINGS).
+    """
+    text = _XML_DECL.sub("", text, count=1)
+    notes = warnings if warnings is not None else []
+    tree, too_deep = _parse(text)
+    if too_deep:
+        flat, still_deep = _parse(_WRAPPER_TAGS.sub(" ", text))
+        notes.append("nesting_limit" if still_deep else "nesting_flattened")
+        if len(flat.text_content()) > len(tree.text_content()):
+            tree = flat
+    links = list(tree.iter("a"))
+    if len(links) > MAX_LINKS:
+        _drop_with_emptied_holders(tree, links[MAX_LINKS:])
+        notes.append("link_flood")
+    return tree
+
+
+def _drop_with_emptied_holders(tree: HtmlElement, dropped: list[HtmlElement]) -> None:
+    """Remove `dropped` (their text with them, text between them kept), the elements left
+    holding nothing by it (the <li> of each link, two levels up at most) and the line breaks
+    that separated them: what stays costs no more than a page of MAX_LINKS links."""
+    for _ in range(3):
+        holders = {el.getparent() for el in dropped} - {None}
+        for el in dropped:
+            el.tag = _DROPPED_LINK
+            if el.tail is not None and not el.tail.strip():
+                el.tail = None  # 300,000 spaces would be one text every field reads
+            following = el.getnext()
+            while following is not None and following.tag == "br" and not following.tail:
+                following.tag = _DROPPED_LINK
+                following = following.getnext()
+        etree.strip_elements(tree, _DROPPED_LINK, with_tail=False)
+        dropped = [
+            el
+            for el in holders
+            if el.tag not in ("body", "html") and len(el) == 0 and not (el.text or "").strip()
+        ]
+        if not dropped:
+            return
 
 
 def _article_scope(page: Page, container: HtmlElement | None) -> HtmlElement:
@@ -105,9 +167,10 @@ class Page:
         """The article body container of the raw page: the site's selector, a generic one, else
         the densest block of paragraphs (class names unknown), or None."""
         if not self._container:
-            from .body import densest_block, page_container
-
-            found = page_container(self)
+            site = self.rules.selectors.get("body") or None
+            found = pick_container(
+                self.select(site) if site else [], lambda: self.select_group(S.BODY_GROUP)
+            )
             self._container.append(found if found is not None else densest_block(self.tree))
         return self._container[0]
 
@@ -181,6 +244,29 @@ class Page:
             self._groups[group] = sorted(found, key=self.order.__getitem__)
         return list(self._groups[group])
 
+    def clean_copy(self) -> CleanCopy:
+        """A copy of the page with the clutter removed (fields read the untouched tree).
+
+        The copy's elements stand at the same positions as the page's, so the body containers
+        the page's index found are the copy's without another walk of the whole tree; clutter
+        removal only drops whole subtrees, so the containers of the cleaned copy are those
+        still in it.
+        """
+        cleaned = copy.deepcopy(self.tree)
+        twins = list(cleaned.iter())
+
+        def twin(found: list[HtmlElement]) -> list[HtmlElement]:
+            return [twins[self.order[el]] for el in found]
+
+        generic = twin(self.select_group(S.BODY_GROUP))
+        bodies = list(generic)
+        site = self.rules.selectors.get("body")
+        if site:
+            with contextlib.suppress(Exception):  # a broken site selector must not stop it
+                bodies += twin(self.select(site))
+        clean_tree(cleaned, self.rules, bodies, twin(self.select_group(S.CLUTTER_GROUP)))
+        return CleanCopy(cleaned, [el for el in generic if _within(el, cleaned)], twins, self)
+
     @classmethod
     def build(cls, tree: HtmlElement, url: str, rules: ExtractionRules) -> Page:
         metas: dict[str, list[str]] = {}
@@ -233,3 +319,24 @@ class Page:
         if not link or link.startswith(("data:", "javascript:")):
             return None
         return urljoin(self.base_url or self.url, link)
+
+
+def _within(el: HtmlElement, root: HtmlElement) -> bool:
+    return el is root or root in el.iterancestors()
+
+
+@dataclass
+class CleanCopy:
+    """The page with its clutter removed, which the body is read from."""
+
+    tree: HtmlElement
+    bodies: list[HtmlElement]  # the generic body containers (S.BODY_GROUP) still in it
+    twins: list[HtmlElement]  # twins[i] is the copy of page.elements[i], dropped or not
+    page: Page
+
+    def twin(self, el: HtmlElement | None) -> HtmlElement | None:
+        """The copy of the page's element `el`, or None when the cleaning dropped it."""
+        if el is None:
+            return None
+        copied = self.twins[self.page.order[el]]
+        return copied if _within(copied, self.tree) else None

@@ -24,7 +24,9 @@ class Source(StrEnum):
     FEED = "feed"
     SITEMAP = "sitemap"
     CONTAINER = "container"  # body: the article container's own blocks
-    TRAFILATURA = "trafilatura"
+    TRAFILATURA = "trafilatura"  # body: trafilatura's reading (no container, or ours was not it)
+    CONTAINER_TRAFILATURA = "container+trafilatura"  # body: ours, with the article text only
+    # trafilatura saw outside our container, in page order (extract/second_opinion.py)
     HTMLDATE = "htmldate"
     # published_offset: where the UTC offset of published_at came from (crawler.extract.clock)
     DECLARED = "declared"  # the published value wrote its own offset: an instant as given
