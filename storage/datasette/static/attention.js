@@ -33,16 +33,17 @@
     query.set("_shape", "objects");
     const response = await fetch("matches_per_day.json?" + query.toString());
     const data = await response.json();
-    const rows = data.rows || [];
-    const dated = rows.filter((r) => r.day);
-    const total = rows.reduce((sum, r) => sum + r.matches, 0);
-    const undated = total - dated.reduce((sum, r) => sum + r.matches, 0);
-    const days = new Set(dated.map((r) => r.day)).size;
+    const days = (data.rows || []).filter((r) => r.day); // a row per day: {site: matches} in sites
+    const total = (data.rows || []).reduce((sum, r) => sum + r.matches, 0);
+    const undated = total - days.reduce((sum, r) => sum + r.matches, 0);
+    const dated = days.flatMap((r) =>
+      Object.entries(JSON.parse(r.sites)).map(([site, matches]) => ({ day: r.day, site, matches })),
+    );
     const summary = document.getElementById("khabar-attention-summary");
     summary.textContent =
-      `${total} matches on ${days} days` +
+      `${total} matches on ${days.length} days` +
       (undated ? `; ${undated} without a published date (listed, not charted)` : "") +
-      (data.truncated ? "; more (day, site) pairs than one page holds: the chart is cut" : "");
+      (data.truncated ? "; more days than one page of rows holds: the oldest are not charted" : "");
     if (!dated.length) return;
     const spec = {
       $schema: "https://vega.github.io/schema/vega-lite/v5.json",
