@@ -210,15 +210,17 @@ def test_cli_per_day_escapes_what_the_database_holds(tmp_path: Path, capsys) -> 
     try:
         odd = _record("x\x1b[2J\u202e", "https://odd.test/1", "الانتخابات", "الانتخابات")
         store.write_articles([odd], crawl_id=None)
+        store.db.execute("UPDATE articles SET published_at = '2024\x1b[5m-05-01T10:00:00Z'")
+        store.db.conn.commit()
     finally:
         store.close()
-    assert khabar(["search", QUERY, "--per-day", "--db", str(tmp_path / "odd.sqlite")]) == 0
+    db = ["--db", str(tmp_path / "odd.sqlite")]
+    assert khabar(["search", QUERY, "--per-day", *db]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\u202e" not in out
     assert out.splitlines()[0].split() == ["day", "x\\x1b[2J\\u202e", "total"]
-    assert (
-        khabar(["search", QUERY, "--per-day", "--json", "--db", str(tmp_path / "odd.sqlite")]) == 0
-    )
+    assert out.splitlines()[1].split() == ["2024\\x1b[5m-0", "1", "1"]  # the day's 10 characters
+    assert khabar(["search", QUERY, "--per-day", "--json", *db]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and json.loads(out)["site"] == "x\x1b[2J\u202e"
 

@@ -174,8 +174,8 @@ def _print_per_day(counts: list[DayCount], as_json: bool) -> int:
         return 0
     sites = sorted({c.site for c in counts})
     table: dict[str, dict[str, int]] = defaultdict(dict)
-    for c in counts:  # in day order, undated last
-        table[c.day or UNDATED][c.site] = c.matches
+    for c in counts:  # in day order, undated last; a day is the database's text too
+        table[printable(c.day, one_line=True) if c.day else UNDATED][c.site] = c.matches
     rows = [
         [day, *(str(cells.get(s, 0)) for s in sites), str(sum(cells.values()))]
         for day, cells in table.items()
