@@ -13,6 +13,7 @@ import asyncio
 import json
 import sqlite3
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -325,3 +326,33 @@ def test_the_pages_link_to_each_other_and_load_vega_from_datasette(attention_db:
         served = fetch(attention_db, script)
         assert served.status_code == 200 and len(served.content) > 1000
     assert "cdn" not in chart_page.text.lower()
+
+
+def test_the_chart_keeps_the_newest_days_when_they_overflow_a_page(tmp_path: Path) -> None:
+    """Datasette returns at most 1,000 rows: the chart's query gives the undated row and the
+    newest days, and says it was cut; `--per-day` has every day."""
+    first = date(2021, 1, 1)
+    records = [
+        _record("sana", f"https://sana.sy/?p={n}", "الانتخابات", "نص")
+        | {"published_at": f"{first + timedelta(days=n)}T10:00:00+03:00"}
+        for n in range(1_001)
+    ]
+    records.append(_record("sana", "https://sana.sy/?p=undated", "الانتخابات", "نص"))
+    records[-1]["published_at"] = None
+    db = tmp_path / "days.sqlite"
+    store = ArticleStore(db)
+    try:
+        store.write_articles(records, crawl_id=None)
+    finally:
+        store.close()
+    conn = sqlite3.connect(db)
+    try:
+        assert len(matches_per_day(conn, QUERY)) == 1_002
+    finally:
+        conn.close()
+    query = urlencode({"q": QUERY, "site": "", "since": "", "until": "", "_shape": "objects"})
+    response = fetch(db, f"/{db.stem}/matches_per_day.json?{query}").json()
+    assert response["truncated"] is True
+    days = [row["day"] for row in response["rows"]]
+    newest = [str(first + timedelta(days=n)) for n in range(1_000, 1, -1)]
+    assert days == [None, *newest]
