@@ -4,7 +4,6 @@
 // matches per day per site (the matches_per_day canned query, as JSON) are drawn above the list
 // with Vega-Lite, whose scripts Datasette serves itself (datasette-dashboards' copies): no CDN.
 (function () {
-  "use strict";
   const PARAMS = ["q", "site", "since", "until"];
   const page = new URLSearchParams(window.location.search);
 
@@ -33,6 +32,9 @@
     query.set("_shape", "objects");
     const response = await fetch("matches_per_day.json?" + query.toString());
     const data = await response.json();
+    if (!response.ok || data.ok === false) {
+      throw new Error(data.error || response.statusText); // e.g. Datasette's time limit
+    }
     const days = (data.rows || []).filter((r) => r.day); // a row per day: {site: matches} in sites
     const total = (data.rows || []).reduce((sum, r) => sum + r.matches, 0);
     const undated = total - days.reduce((sum, r) => sum + r.matches, 0);
@@ -41,7 +43,8 @@
     );
     const summary = document.getElementById("khabar-attention-summary");
     summary.textContent =
-      `${total} matches on ${days.length} days` +
+      `${total} ${total === 1 ? "match" : "matches"} on ${days.length} ` +
+      (days.length === 1 ? "day" : "days") +
       (undated ? `; ${undated} without a published date (listed, not charted)` : "") +
       (data.truncated ? "; more days than one page of rows holds: the oldest are not charted" : "");
     if (!dated.length) return;
@@ -65,10 +68,10 @@
       },
     };
     await vegaEmbed(chart, spec, { actions: false, renderer: "svg" });
-    chart.dataset.rendered = String(dated.length);
   }
 
   draw().catch((error) => {
-    chart.textContent = "the chart could not be drawn: " + error;
+    document.getElementById("khabar-attention-summary").textContent =
+      "the chart could not be drawn: " + error.message;
   });
 })();
