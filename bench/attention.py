@@ -2,7 +2,8 @@
 
 Opens a database filled by bench/scale.py (100 sites, 1,000 articles a day, Zipf vocabulary)
 read-only and, for each of its queries, times storage.search.matches_per_day (`khabar search
---per-day`: every match read, none ranked), the same with --site, and Datasette's
+--per-day`: every match read, none ranked), the same with --site, with --since the archive's last
+ten days (what a monitor asks each morning), and Datasette's
 matches_per_day canned query (the chart's data, its SQL from storage/datasette/metadata.yaml
 with khabar_match registered as the plugin does). Per query: its share of the archive, the
 (day, site) rows it gives, the median of 3 runs in ms (wall; on a shared machine wall time
@@ -20,6 +21,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +57,13 @@ def main() -> int:
     size = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     chart_sql = load_metadata()["databases"]["khabar"]["queries"]["matches_per_day"]["sql"]
     print(f"{args.db}: {size} articles ({load()})")
-    print("  match%   rows  per-day ms (cpu)  --site ms (cpu)  chart ms (cpu)  query")
+    last = conn.execute("SELECT max(published_day) FROM articles").fetchone()[0]
+    since = str(date.fromisoformat(last) - timedelta(days=9))
+    print(f"  last ten days: --since {since}")
+    print(
+        "  match%   rows  per-day ms (cpu)  --site ms (cpu)  --since ms (cpu)"
+        "  chart ms (cpu)  query"
+    )
     for q in QUERIES:
         matches = conn.execute(
             "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [build_match(q)]
@@ -63,6 +71,7 @@ def main() -> int:
         counts, wall, cpu = timed(lambda q=q: matches_per_day(conn, q))
         assert sum(c.matches for c in counts) == matches
         _, site_wall, site_cpu = timed(lambda q=q: matches_per_day(conn, q, site="site7"))
+        _, since_wall, since_cpu = timed(lambda q=q: matches_per_day(conn, q, since=since))
         params = {"q": q, "site": "", "since": "", "until": ""}
         days, chart_wall, chart_cpu = timed(
             lambda params=params: conn.execute(chart_sql, params).fetchall()
@@ -70,7 +79,8 @@ def main() -> int:
         assert sum(row[1] for row in days) == matches
         print(
             f"  {100 * matches / size:6.2f} {len(counts):6d} {wall:9.1f} ({cpu:6.1f})"
-            f" {site_wall:8.1f} ({site_cpu:6.1f}) {chart_wall:8.1f} ({chart_cpu:6.1f})  {q}"
+            f" {site_wall:8.1f} ({site_cpu:6.1f}) {since_wall:9.1f} ({since_cpu:6.1f})"
+            f" {chart_wall:8.1f} ({chart_cpu:6.1f})  {q}"
         )
     conn.close()
     print(f"({load()})")

@@ -318,10 +318,13 @@ class DayCount:
 
 # Every match of the query, no ranking and no window: the same MATCH that `search` ranks. Grouped
 # by the calendar day the site printed (schema m008: published_day, the date part of
-# published_at), so a date known only to the day stays on its day.
+# published_at), so a date known only to the day stays on its day. Each match costs a row read
+# (~5 µs), so a word in half of 10^5 articles takes ~0.25 s (bench/attention.py). With a range of
+# days, ``+a.id`` lets the published_day index lead instead of the matches' rowids, so only the
+# matches in the range are read: that word's last ten days cost a fifth as much.
 _PER_DAY_SQL = """
 SELECT a.published_day, a.site, count(*) FROM articles a
-WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match) {filters}
+WHERE {id} IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match) {filters}
 GROUP BY a.published_day, a.site
 ORDER BY a.published_day IS NULL, a.published_day, a.site
 """
@@ -357,5 +360,7 @@ def matches_per_day(
     )
     return [
         DayCount(day, row_site, n)
-        for day, row_site, n in conn.execute(_PER_DAY_SQL.format(filters=filters), params)
+        for day, row_site, n in conn.execute(
+            _PER_DAY_SQL.format(id="+a.id" if since or until else "a.id", filters=filters), params
+        )
     ]
