@@ -46,8 +46,8 @@ grep), 2 for a mistake.
 --per-day counts every match instead (no --limit): a table of days (the day the site printed in
 its published date) by site, with totals; articles without a published date are counted on an
 "undated" line, left out when --since or --until is given. --json: one {{"day", "site",
-"matches"}} object per line, day null for undated. The counts add up to every article the
-query finds, the ones a search would list."""
+"matches"}} object per line, day null for undated. The counts add up to all the articles the
+query matches (a search lists --limit of them)."""
 
 EPILOG = f"""\
 \b
