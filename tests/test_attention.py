@@ -326,6 +326,8 @@ def test_the_pages_link_to_each_other_and_load_vega_from_datasette(attention_db:
         served = fetch(attention_db, script)
         assert served.status_code == 200 and len(served.content) > 1000
     assert "cdn" not in chart_page.text.lower()
+    table_search = fetch(attention_db, f"/{db}/articles?_search={quote(QUERY)}").text
+    assert 'type="module" src="/-/khabar/attention.js"' in table_search
 
 
 def test_the_chart_keeps_the_newest_days_when_they_overflow_a_page(tmp_path: Path) -> None:

@@ -51,6 +51,13 @@ def test_search_page_leads_to_the_chart_of_its_query(
     assert parts.path == f"/{db.stem}/attention"
     assert parse_qs(parts.query, keep_blank_values=True) == {"q": [QUERY], "site": ["sana"]}
 
+    # the articles table's own search box leads there too, with its words
+    table_url = f"{base}/{db.stem}/articles?_search={quote(QUERY)}"
+    dom = _chromium(chromium, tmp_path / "p0", BUDGET, "--dump-dom", table_url).stdout
+    table_link = re.search(r'<a class="khabar-attention-link" href="([^"]+)">', dom)
+    assert table_link is not None, dom[:3000]
+    assert html.unescape(table_link.group(1)) == f"{base}/{db.stem}/attention?q={quote(QUERY)}"
+
     # every site, as a monitor would widen it: the chart's bars are the CLI's counts
     chart_url = chart_url.replace("site=sana", "site=")
     conn = sqlite3.connect(db)

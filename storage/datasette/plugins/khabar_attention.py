@@ -3,7 +3,8 @@
 The ``attention`` canned query lists the matches of q (the same MATCH as the Arabic search, the
 saved-search feed and ``khabar search --per-day``); ``matches_per_day`` counts them per published
 day and site. static/attention.js draws those counts above the list with Vega-Lite and makes the
-links between the search pages keep the query (``khabar-carry-query`` links in metadata.yaml).
+links between the search pages keep the query (``khabar-carry-query`` links in metadata.yaml);
+a search of the articles table (``?_search=``) gets a link to the chart of the same words.
 Its scripts are datasette-dashboards' own copies of Vega, served by Datasette: a monitor
 offline or behind a firewall still sees the chart, and no page asks a CDN for code.
 
@@ -24,18 +25,22 @@ SCRIPT_PATH = "/-/khabar/attention.js"
 VEGA = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 CHARTED = "attention"  # the canned query whose page draws the chart
 LINKED = frozenset({"search", CHARTED, "matches_per_day"})  # pages whose links keep the query
+SEARCHED_TABLE = "articles"  # its ?_search= gets a link to the chart of the same words
 
 
-def _canned_query(template: str, request: Any) -> str | None:
-    if request is None or not template.startswith("query"):
+def _page(template: str, table: str | None, request: Any) -> str | None:
+    """The canned query or table a page shows (None for any other page)."""
+    if request is None:
         return None
-    return request.url_vars.get("table")
+    if template.startswith("query"):  # a canned query is routed as a table: its name is there
+        return request.url_vars.get("table")
+    return table if template.startswith("table") else None
 
 
 @hookimpl
 def extra_js_urls(template, database, table, columns, view_name, request, datasette):
-    name = _canned_query(template, request)
-    if name not in LINKED:
+    name = _page(template, table, request)
+    if name not in LINKED | {SEARCHED_TABLE}:
         return []
     vega = [datasette.urls.static_plugins("datasette_dashboards", f) for f in VEGA]
     # a module runs once the page is parsed (these URLs go in <head>), after the Vega scripts

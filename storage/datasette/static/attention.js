@@ -1,6 +1,7 @@
 // khabar: attention over time. On the canned queries that link to each other (search, attention,
 // matches_per_day) the links marked khabar-carry-query keep the page's q, site, since and until,
-// so "attention over time" on a search opens the chart of that search. On the attention query the
+// so "attention over time" on a search opens the chart of that search; a search of the articles
+// table gets the same link beside its search box. On the attention query the
 // matches per day per site (the matches_per_day canned query, as JSON) are drawn above the list
 // with Vega-Lite, whose scripts Datasette serves itself (datasette-dashboards' copies): no CDN.
 (function () {
@@ -13,6 +14,17 @@
       if (page.has(name)) kept.set(name, page.get(name));
     }
     return kept;
+  }
+
+  // The articles table's own search (?_search=...): the same words, charted.
+  const searchRow = document.querySelector("form.filters .search-row");
+  if (searchRow && (page.get("_search") || "").trim()) {
+    const link = document.createElement("a");
+    link.className = "khabar-attention-link";
+    const words = new URLSearchParams({ q: page.get("_search") });
+    link.href = new URL("attention?" + words, window.location.href);
+    link.textContent = "attention over time · الاهتمام عبر الزمن";
+    searchRow.append(" ", link);
   }
 
   for (const link of document.querySelectorAll("a.khabar-carry-query")) {
