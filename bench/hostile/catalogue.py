@@ -1,0 +1,17 @@
+"""Every case of every kind, in the order the table shows the kinds."""
+
+from __future__ import annotations
+
+from bench.hostile import cases_config
+from bench.hostile.harness import Case
+
+MODULES = (cases_config,)
+
+
+def all_cases() -> list[Case]:
+    cases = [case for module in MODULES for case in module.CASES]
+    names = [c.name for c in cases]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"case names used twice: {sorted(duplicates)}")
+    return cases
