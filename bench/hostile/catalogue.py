@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bench.hostile import cases_config
+from bench.hostile import cases_config, cases_pages, cases_settings
 from bench.hostile.harness import Case
 
-MODULES = (cases_config,)
+MODULES = (cases_config, cases_settings, cases_pages)
 
 
 def all_cases() -> list[Case]:

@@ -395,7 +395,7 @@ def judge(case: Case, scratch: Scratch, result: Result) -> list[Problem]:
             problems.append(Problem("other", f"exit {code}, expected {exp.code}"))
         if exp.line is not None:
             line = last_line(err)
-            if not re.search(exp.line, line):
+            if not re.search(exp.line, line) and not any(p.category == "traceback" for p in problems):
                 problems.append(
                     Problem("other", f"last stderr line {_short(line)!r} does not match {exp.line!r}")
                 )
