@@ -25,7 +25,7 @@ N_ARTICLES = 4
 FAST = (
     "-s", "DOWNLOAD_DELAY=0",
     "-s", "AUTOTHROTTLE_ENABLED=0",
-    "-s", "DOWNLOAD_TIMEOUT=4",
+    "-s", "DOWNLOAD_TIMEOUT=3",
     "-s", "KHABAR_RETRY_BACKOFF=0.2",
     "-s", "KHABAR_MAX_RETRY_AFTER=2",
 )  # fmt: skip
