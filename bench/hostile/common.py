@@ -3,11 +3,13 @@ run before the case, and the checks on stored rows and the run record."""
 
 from __future__ import annotations
 
-import os
+import atexit
 import re
+import shutil
 import sqlite3
 import subprocess
-import sys
+import tempfile
+import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -136,6 +138,37 @@ def precrawl(scratch: Scratch) -> None:
         raise RuntimeError(f"the first crawl exited {proc.returncode}: {proc.stderr[-300:]}")
 
 
+_TEMPLATE_LOCK = threading.Lock()
+_TEMPLATE: dict[str, Path] = {}
+
+
+def template_db() -> Path:
+    """A database the generated site was crawled into, made once per bench run; cases that only
+    read a crawled archive start from a copy of it instead of crawling again."""
+    with _TEMPLATE_LOCK:
+        if "db" not in _TEMPLATE:
+            folder = Path(tempfile.mkdtemp(prefix="hostile-template-"))
+            atexit.register(shutil.rmtree, folder, True)
+            scratch = Scratch(folder)
+            try:
+                standard()(scratch)
+                precrawl(scratch)
+            finally:
+                scratch.close()
+            _TEMPLATE["db"] = scratch.db
+        return _TEMPLATE["db"]
+
+
+def crawled(scratch: Scratch) -> None:
+    """Setup: a copy of the crawled template database (and the site's config)."""
+    scratch.config.write_text(site_config(), "utf-8")
+    scratch.articles = articles()  # type: ignore[attr-defined]
+    source = template_db()
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", f"{scratch.db}{suffix}")
+
+
 def rows(db: Path, sql: str = "SELECT url, title, body, language FROM articles") -> list[dict]:
     if not db.exists():
         return []
@@ -235,11 +268,3 @@ def write(scratch: Scratch, name: str, data: bytes | str) -> Path:
     path = scratch.path(name)
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     return path
-
-
-def python() -> str:
-    return sys.executable
-
-
-def environ() -> dict[str, str]:
-    return dict(os.environ)

@@ -46,7 +46,7 @@ ANY = -1  # Expect.code: any exit status (a server stopped by the case)
 class Expect:
     """What the command owes the case.
 
-    ``fails``: the input is a mistake or hostile, so the exit status must be non-zero (``code``
+    ``{python}`` in a command is this interpreter. ``fails``: the input is a mistake or hostile, so the exit status must be non-zero (``code``
     if given), with the reason on stderr's last line matching ``line`` (for khabar commands
     ``one_line``: stderr holds nothing else). Otherwise the exit status is ``code`` (default 0;
     ``ANY`` for a server the case stops). ``stdout``/``stderr``: regexes that must match;
@@ -62,6 +62,7 @@ class Expect:
     stderr: str | None = None
     forbid: tuple[str, ...] = ()
     check: Callable[[Scratch, Result], list[Problem]] | None = None
+    codes: tuple[int, ...] = ()  # for a success: the exit statuses allowed (search: 0 or 1)
 
 
 def refused(
@@ -154,7 +155,7 @@ class Scratch:
         YAML and JSON are full of them)."""
         for key, value in (
             ("db", self.db), ("config", self.config), ("dir", self.dir), ("port", self.port),
-            ("root", ROOT),
+            ("root", ROOT), ("python", sys.executable),
         ):
             text = text.replace("{" + key + "}", str(value))
         return text
@@ -312,15 +313,18 @@ def _run(case: Case, scratch: Scratch) -> Result:
     argv = resolve(case.command, scratch)
     stdin = case.stdin if case.stdin is not None else scratch.stdin
     started = time.monotonic()
-    proc = subprocess.Popen(
-        argv,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own process group: killed whole at the limit
-    )
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: killed whole at the limit
+        )
+    except OSError as exc:
+        return Result(case, None, "", "", 0.0, False, [Problem("other", f"cannot start: {exc}")])
     with contextlib.suppress(OSError):  # set before the interpreter has even imported much
         resource.prlimit(proc.pid, resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     if stdin is not None:
@@ -402,10 +406,9 @@ def judge(case: Case, scratch: Scratch, result: Result) -> list[Problem]:
             elif exp.one_line and len([s for s in err.splitlines() if s.strip()]) != 1:
                 n = len([s for s in err.splitlines() if s.strip()])
                 problems.append(Problem("other", f"{n} lines on stderr, expected one"))
-    elif exp.code != ANY and code != (exp.code or 0):
-        problems.append(
-            Problem("other", f"exit {code}, expected {exp.code or 0}: {_short(last_line(err))!r}")
-        )
+    elif exp.code != ANY and code not in (exp.codes or (exp.code or 0,)):
+        wanted = "/".join(map(str, exp.codes or (exp.code or 0,)))
+        problems.append(Problem("other", f"exit {code}, expected {wanted}: {_short(last_line(err))!r}"))
     if exp.stdout is not None and not re.search(exp.stdout, out):
         problems.append(Problem("other", f"stdout does not match {exp.stdout!r}: {_short(out)!r}"))
     if exp.stderr is not None and not re.search(exp.stderr, err):
