@@ -130,6 +130,6 @@ CASES = [
         Expect(fails=True, line=FULL_LINE + "|not an HTML page|empty"), defect="#23"),
     cli("extract-into-closed-pipe",
         ("bash", "-c", "set -o pipefail; {python} -m crawler.cli extract {dir}/long.html "
-                       "--url http://news.plain.test/article/long | head -c 1 >/dev/null"),
+                       "--url http://news.plain.test/article/long | true"),
         succeeds(141, forbid=(r"Error|Exception",)), setup=_long_page),
 ]
