@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bench.hostile import cases_cli, cases_config, cases_feeds, cases_pages, cases_settings, cases_storage
+from bench.hostile import cases_cli, cases_config, cases_feeds, cases_pages, cases_serve, cases_settings, cases_storage
 from bench.hostile.harness import Case
 
-MODULES = (cases_config, cases_settings, cases_pages, cases_feeds, cases_cli, cases_storage)
+MODULES = (cases_config, cases_settings, cases_pages, cases_feeds, cases_cli, cases_storage, cases_serve)
 
 
 def all_cases() -> list[Case]:
