@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", action="append", help="only cases of this kind (repeatable)")
     parser.add_argument("--only", action="append", help="only the case of this name (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the cases, run nothing")
-    parser.add_argument("--json", action="store_true", help="one JSON object per case, then the table")
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per case, then the table"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="cases run at once (default 2)")
     args = parser.parse_args(argv)
 
@@ -65,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     def progress(result: object) -> None:
         res = result  # a Result
         mark = "ok  " if res.ok else "FAIL"  # type: ignore[attr-defined]
-        print(f"{mark} {res.case.kind}/{res.case.name} {res.seconds:.1f}s",  # type: ignore[attr-defined]
-              file=sys.stderr, flush=True)
+        print(
+            f"{mark} {res.case.kind}/{res.case.name} {res.seconds:.1f}s",  # type: ignore[attr-defined]
+            file=sys.stderr,
+            flush=True,
+        )
 
     results = run_all(cases, jobs=args.jobs, progress=progress)
     if args.json:

@@ -11,6 +11,7 @@ import json
 from bench.hostile.common import (
     BASE,
     CONTROL,
+    all_stored,
     articles,
     bad_text,
     crawl,
@@ -19,7 +20,6 @@ from bench.hostile.common import (
     rows,
     serve,
     site_config,
-    all_stored,
     write,
 )
 from bench.hostile.harness import Case, Problem, Result, Scratch, refused, rows_problem, succeeds
@@ -49,7 +49,9 @@ def extracted(art: Article = ART, *, language: str = "ar"):
         if record.get("title") != art.title:
             problems.append(rows_problem(1, f"title {str(record.get('title'))[:40]!r}"))
         if art.paragraphs[0][:40] not in (record.get("body") or ""):
-            problems.append(rows_problem(1, f"body wrong: {bad_text(record.get('body')) or 'text differs'}"))
+            problems.append(
+                rows_problem(1, f"body wrong: {bad_text(record.get('body')) or 'text differs'}")
+            )
         if record.get("language") != language:
             problems.append(rows_problem(1, f"language {record.get('language')!r}"))
         return problems
@@ -70,10 +72,24 @@ def _saved(name: str, data: bytes):
     return setup
 
 
-def extract_case(name: str, data: bytes, expect, *, options: tuple[str, ...] = (),
-                 defect: str = "held", limit: float = 30) -> Case:  # fmt: skip
-    return Case(name, KIND, ("khabar", "extract", "{dir}/page.html", "--url", URL, *options),
-                expect, setup=_saved("page.html", data), limit=limit, defect=defect)  # fmt: skip
+def extract_case(
+    name: str,
+    data: bytes,
+    expect,
+    *,
+    options: tuple[str, ...] = (),
+    defect: str = "held",
+    limit: float = 30,
+) -> Case:
+    return Case(
+        name,
+        KIND,
+        ("khabar", "extract", "{dir}/page.html", "--url", URL, *options),
+        expect,
+        setup=_saved("page.html", data),
+        limit=limit,
+        defect=defect,
+    )
 
 
 def page(art: Article = ART, meta: str | None = "utf-8") -> str:
@@ -90,11 +106,20 @@ def _controls_in_record(scratch: Scratch, result: Result) -> list[Problem]:
 
 HOSTILE_TITLE = dataclasses.replace(ART, title=f"عنوان {OSC} مسح الشاشة")
 RTL_TITLE = dataclasses.replace(ART, title="عنوان \u202eكاذب\u202c آخر")
-NESTED = ("<html lang=ar><head><meta charset=utf-8><title>t</title></head><body><article>"
-          f"<h1>{ART.title}</h1>" + "<div>" * 100_000 + "".join(f"<p>{p}</p>" for p in ART.paragraphs)
-          + "</div>" * 100_000 + "</article></body></html>").encode()  # fmt: skip
-LINKS = (page().replace("</article>", "".join(f'<a href="/x{i}">رابط {i}</a> ' for i in range(150_000))
-         + "</article>")).encode()  # fmt: skip
+NESTED = (
+    "<html lang=ar><head><meta charset=utf-8><title>t</title></head><body><article>"
+    f"<h1>{ART.title}</h1>"
+    + "<div>" * 100_000
+    + "".join(f"<p>{p}</p>" for p in ART.paragraphs)
+    + "</div>" * 100_000
+    + "</article></body></html>"
+).encode()
+LINKS = (
+    page().replace(
+        "</article>",
+        "".join(f'<a href="/x{i}">رابط {i}</a> ' for i in range(150_000)) + "</article>",
+    )
+).encode()
 
 
 def _body_bounded(scratch: Scratch, result: Result) -> list[Problem]:
@@ -106,44 +131,107 @@ def _body_bounded(scratch: Scratch, result: Result) -> list[Problem]:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
-BIG = ("<html lang=ar><body><article><p>" + "نص " * (6 * 2**20) + "</p></article></body></html>").encode()
+BIG = (
+    "<html lang=ar><body><article><p>" + "نص " * (6 * 2**20) + "</p></article></body></html>"
+).encode()
 
 CASES = [
-    extract_case("cp1256-under-utf8-meta", page().encode("cp1256"), succeeds(check=extracted()),
-                 defect="#2"),
-    extract_case("cp1256-under-iso-8859-1", page(meta=None).encode("cp1256"),
-                 succeeds(check=extracted()), options=("--encoding", "iso-8859-1"), defect="#2"),
-    extract_case("utf8-under-windows-1256", page(meta=None).encode(), succeeds(check=extracted()),
-                 options=("--encoding", "windows-1256"), defect="#2"),
-    extract_case("cp1256-undeclared", page(meta=None).encode("cp1256"), succeeds(check=extracted())),
+    extract_case(
+        "cp1256-under-utf8-meta", page().encode("cp1256"), succeeds(check=extracted()), defect="#2"
+    ),
+    extract_case(
+        "cp1256-under-iso-8859-1",
+        page(meta=None).encode("cp1256"),
+        succeeds(check=extracted()),
+        options=("--encoding", "iso-8859-1"),
+        defect="#2",
+    ),
+    extract_case(
+        "utf8-under-windows-1256",
+        page(meta=None).encode(),
+        succeeds(check=extracted()),
+        options=("--encoding", "windows-1256"),
+        defect="#2",
+    ),
+    extract_case(
+        "cp1256-undeclared", page(meta=None).encode("cp1256"), succeeds(check=extracted())
+    ),
     extract_case("utf8-undeclared", page(meta=None).encode(), succeeds(check=extracted())),
-    extract_case("utf16-with-bom", b"\xff\xfe" + page(meta=None).encode("utf-16-le"),
-                 succeeds(check=extracted()), defect="#21"),
-    extract_case("utf16-declared-no-bom", page(meta="utf-16").encode("utf-16-le"),
-                 succeeds(check=extracted()), defect="#21"),
-    extract_case("osc-escapes-in-title", page(HOSTILE_TITLE).encode(),
-                 succeeds(check=_controls_in_record, forbid=(r"\x1b", r"\x07")), defect="#3"),
-    extract_case("rtl-override-in-title", page(RTL_TITLE).encode(),
-                 succeeds(forbid=("\u202e",)), defect="#3"),
+    extract_case(
+        "utf16-with-bom",
+        b"\xff\xfe" + page(meta=None).encode("utf-16-le"),
+        succeeds(check=extracted()),
+        defect="#21",
+    ),
+    extract_case(
+        "utf16-declared-no-bom",
+        page(meta="utf-16").encode("utf-16-le"),
+        succeeds(check=extracted()),
+        defect="#21",
+    ),
+    extract_case(
+        "osc-escapes-in-title",
+        page(HOSTILE_TITLE).encode(),
+        succeeds(check=_controls_in_record, forbid=(r"\x1b", r"\x07")),
+        defect="#3",
+    ),
+    extract_case(
+        "rtl-override-in-title", page(RTL_TITLE).encode(), succeeds(forbid=("\u202e",)), defect="#3"
+    ),
     extract_case("nested-100k-divs", NESTED, succeeds(check=extracted()), defect="#25", limit=60),
     extract_case("150k-links", LINKS, succeeds(check=_body_bounded), defect="#26", limit=60),
     extract_case("over-10mb", BIG, refused(r"10 MB|too (big|large)|limit"), defect="#10"),
     extract_case("empty-page", b"", refused(r"empty", 2)),
     extract_case("png-bytes", PNG, refused(r"(?i)binary|not (an )?html|not text")),
-    extract_case("bogus-encoding", page().encode(), refused(r"(?i)encoding|charset", 2),
-                 options=("--encoding", "no-such-charset")),
-    extract_case("extract-timezone-path-traversal", page().encode(), refused(r"(?i)timezone|zone", 2),
-                 options=("--timezone", "../../etc/passwd")),
-    extract_case("javascript-url", page().encode(), refused(r"(?i)url"),
-                 options=("--url", "javascript:alert(1)")),
-    Case("dev-zero", KIND, ("khabar", "extract", "/dev/zero", "--url", URL),
-         refused(r"10 MB|too (big|large)|limit"), limit=30, defect="#10"),
-    Case("stdin-over-10mb", KIND, ("khabar", "extract", "-", "--url", URL),
-         refused(r"10 MB|too (big|large)|limit"), stdin=BIG, limit=30, defect="#10"),
-    Case("extract-missing-file", KIND, ("khabar", "extract", "{dir}/nope.html", "--url", URL),
-         refused(r"nope\.html", 2), defect="held"),
-    Case("directory-as-page", KIND, ("khabar", "extract", "{dir}", "--url", URL),
-         refused(r"(?i)directory", 2), defect="held"),
+    extract_case(
+        "bogus-encoding",
+        page().encode(),
+        refused(r"(?i)encoding|charset", 2),
+        options=("--encoding", "no-such-charset"),
+    ),
+    extract_case(
+        "extract-timezone-path-traversal",
+        page().encode(),
+        refused(r"(?i)timezone|zone", 2),
+        options=("--timezone", "../../etc/passwd"),
+    ),
+    extract_case(
+        "javascript-url",
+        page().encode(),
+        refused(r"(?i)url"),
+        options=("--url", "javascript:alert(1)"),
+    ),
+    Case(
+        "dev-zero",
+        KIND,
+        ("khabar", "extract", "/dev/zero", "--url", URL),
+        refused(r"10 MB|too (big|large)|limit"),
+        limit=30,
+        defect="#10",
+    ),
+    Case(
+        "stdin-over-10mb",
+        KIND,
+        ("khabar", "extract", "-", "--url", URL),
+        refused(r"10 MB|too (big|large)|limit"),
+        stdin=BIG,
+        limit=30,
+        defect="#10",
+    ),
+    Case(
+        "extract-missing-file",
+        KIND,
+        ("khabar", "extract", "{dir}/nope.html", "--url", URL),
+        refused(r"nope\.html", 2),
+        defect="held",
+    ),
+    Case(
+        "directory-as-page",
+        KIND,
+        ("khabar", "extract", "{dir}", "--url", URL),
+        refused(r"(?i)directory", 2),
+        defect="held",
+    ),
 ]
 
 
@@ -181,21 +269,60 @@ def _no_control_rows(scratch: Scratch, result: Result) -> list[Problem]:
 
 
 CASES += [
-    Case("crawl-cp1256-under-utf8-header", KIND, crawl(),
-         succeeds(check=all_stored()), defect="#2",
-         setup=crawl_with(article_html(A0, charset=None).encode("cp1256"), "text/html; charset=utf-8")),
-    Case("crawl-cp1256-under-iso-8859-1-header", KIND, crawl(),
-         succeeds(check=all_stored()), defect="#2",
-         setup=crawl_with(article_html(A0, charset=None).encode("cp1256"),
-                          "text/html; charset=iso-8859-1")),
-    Case("crawl-utf8-under-windows-1256-header", KIND, crawl(),
-         succeeds(check=all_stored()), defect="#2",
-         setup=crawl_with(article_html(A0, charset=None).encode(), "text/html; charset=windows-1256")),
-    Case("crawl-utf16-bom-page", KIND, crawl(), succeeds(check=all_stored()), defect="held",
-         setup=crawl_with(b"\xff\xfe" + article_html(A0, charset=None).encode("utf-16-le"),
-                          "text/html")),
-    Case("crawl-controls-stored-stripped", KIND, ("khabar", "status", "--db", "{db}"),
-         succeeds(check=_no_control_rows, forbid=(r"\x1b",)), setup=_hostile_crawled, defect="#3"),
-    Case("search-prints-no-escapes", KIND, ("khabar", "search", "مسح", "--db", "{db}"),
-         succeeds(stdout="مسح", forbid=(r"\x1b", r"\x07")), setup=_hostile_crawled, defect="#3"),
+    Case(
+        "crawl-cp1256-under-utf8-header",
+        KIND,
+        crawl(),
+        succeeds(check=all_stored()),
+        defect="#2",
+        setup=crawl_with(
+            article_html(A0, charset=None).encode("cp1256"), "text/html; charset=utf-8"
+        ),
+    ),
+    Case(
+        "crawl-cp1256-under-iso-8859-1-header",
+        KIND,
+        crawl(),
+        succeeds(check=all_stored()),
+        defect="#2",
+        setup=crawl_with(
+            article_html(A0, charset=None).encode("cp1256"), "text/html; charset=iso-8859-1"
+        ),
+    ),
+    Case(
+        "crawl-utf8-under-windows-1256-header",
+        KIND,
+        crawl(),
+        succeeds(check=all_stored()),
+        defect="#2",
+        setup=crawl_with(
+            article_html(A0, charset=None).encode(), "text/html; charset=windows-1256"
+        ),
+    ),
+    Case(
+        "crawl-utf16-bom-page",
+        KIND,
+        crawl(),
+        succeeds(check=all_stored()),
+        defect="held",
+        setup=crawl_with(
+            b"\xff\xfe" + article_html(A0, charset=None).encode("utf-16-le"), "text/html"
+        ),
+    ),
+    Case(
+        "crawl-controls-stored-stripped",
+        KIND,
+        ("khabar", "status", "--db", "{db}"),
+        succeeds(check=_no_control_rows, forbid=(r"\x1b",)),
+        setup=_hostile_crawled,
+        defect="#3",
+    ),
+    Case(
+        "search-prints-no-escapes",
+        KIND,
+        ("khabar", "search", "مسح", "--db", "{db}"),
+        succeeds(stdout="مسح", forbid=(r"\x1b", r"\x07")),
+        setup=_hostile_crawled,
+        defect="#3",
+    ),
 ]

@@ -42,8 +42,10 @@ def _refused_or_crawled(scratch: Scratch, result: Result) -> list[Problem]:
     the crawl ran in bounded time and stored every article."""
     if result.code == 0:
         return all_stored()(scratch, result)
-    if "config error" in last_line(result.stderr) and "article_patterns" in last_line(result.stderr) \
-            or "deny_patterns" in last_line(result.stderr):  # fmt: skip
+    if (
+        "config error" in last_line(result.stderr)
+        and "article_patterns" in last_line(result.stderr)
+    ) or "deny_patterns" in last_line(result.stderr):
         return []
     return [Problem("other", f"exit {result.code}: {last_line(result.stderr)[:100]!r}")]
 
@@ -68,18 +70,61 @@ EITHER = Expect(fails=False, code=ANY, check=_refused_or_crawled)
 NESTED = r"^https?://news\.plain\.test/([a-z]+[/.-]?)*\d$"
 
 CASES = [
-    Case("article-pattern-nested-quantifier", KIND, crawl(), EITHER,
-         setup=_site([ARTICLE, NESTED]), limit=30, defect="#8"),
-    Case("article-pattern-a-plus-plus", KIND, crawl(), EITHER,
-         setup=_site([ARTICLE, r"^https?://news\.plain\.test/archives/(.+)+\d$"]), limit=30, defect="#8"),
-    Case("article-pattern-star-star", KIND, crawl(), EITHER,
-         setup=_site([ARTICLE, r"^https?://news\.plain\.test/(\w*-?\w*)*/\d+$"]), limit=30, defect="#8"),
-    Case("deny-pattern-nested-quantifier", KIND, crawl(), EITHER,
-         setup=_site([ARTICLE], extra=r"    deny_patterns: ['^https?://news\.plain\.test/([a-z]+-?)*\d$']"),
-         limit=30, defect="#8"),
-    Case("catastrophic-pattern-sigterm", KIND, crawl(), Expect(fails=False, code=ANY),
-         setup=_site([ARTICLE, NESTED]), drive=_sigterm_obeyed, limit=60, defect="#8"),
-    Case("ordinary-patterns-crawl", KIND, crawl(), Expect(fails=False, check=all_stored()),
-         setup=_site([ARTICLE, r"^https?://news\.plain\.test/archives/\d{4}/\d+/?$"]), limit=30,
-         defect="held"),
+    Case(
+        "article-pattern-nested-quantifier",
+        KIND,
+        crawl(),
+        EITHER,
+        setup=_site([ARTICLE, NESTED]),
+        limit=30,
+        defect="#8",
+    ),
+    Case(
+        "article-pattern-a-plus-plus",
+        KIND,
+        crawl(),
+        EITHER,
+        setup=_site([ARTICLE, r"^https?://news\.plain\.test/archives/(.+)+\d$"]),
+        limit=30,
+        defect="#8",
+    ),
+    Case(
+        "article-pattern-star-star",
+        KIND,
+        crawl(),
+        EITHER,
+        setup=_site([ARTICLE, r"^https?://news\.plain\.test/(\w*-?\w*)*/\d+$"]),
+        limit=30,
+        defect="#8",
+    ),
+    Case(
+        "deny-pattern-nested-quantifier",
+        KIND,
+        crawl(),
+        EITHER,
+        setup=_site(
+            [ARTICLE], extra=r"    deny_patterns: ['^https?://news\.plain\.test/([a-z]+-?)*\d$']"
+        ),
+        limit=30,
+        defect="#8",
+    ),
+    Case(
+        "catastrophic-pattern-sigterm",
+        KIND,
+        crawl(),
+        Expect(fails=False, code=ANY),
+        setup=_site([ARTICLE, NESTED]),
+        drive=_sigterm_obeyed,
+        limit=60,
+        defect="#8",
+    ),
+    Case(
+        "ordinary-patterns-crawl",
+        KIND,
+        crawl(),
+        Expect(fails=False, check=all_stored()),
+        setup=_site([ARTICLE, r"^https?://news\.plain\.test/archives/\d{4}/\d+/?$"]),
+        limit=30,
+        defect="held",
+    ),
 ]

@@ -76,14 +76,22 @@ def probe(*requests: Req, concurrent: tuple[Req, ...] = ()):
         for thread in threads:
             thread.start()
         if threads:
-            time.sleep(0.5)  # let the heavy requests reach the server first (no result depends on it)
+            time.sleep(
+                0.5
+            )  # let the heavy requests reach the server first (no result depends on it)
         for req in requests:
             status, body, seconds = _get(base, req)
             label = f"{req.method} {req.path[:60]}"
             if seconds > req.within:
-                problems.append(Problem("hang", f"{label}: {seconds:.1f} s (limit {req.within:.0f} s)"))
+                problems.append(
+                    Problem("hang", f"{label}: {seconds:.1f} s (limit {req.within:.0f} s)")
+                )
             if status not in req.statuses:
-                problems.append(Problem("other", f"{label}: status {status}, expected {req.statuses}: {body[:80]!r}"))
+                problems.append(
+                    Problem(
+                        "other", f"{label}: status {status}, expected {req.statuses}: {body[:80]!r}"
+                    )
+                )
             for text in req.forbid:
                 if text in body:
                     problems.append(Problem("other", f"{label}: answer contains {text!r}"))
@@ -108,18 +116,35 @@ def _xss_crawled(scratch: Scratch) -> None:
     arts = articles()
     bad = dataclasses.replace(arts[0], title=f"عنوان {XSS}")
     site = plain_site(arts)
-    page = article_html(bad).replace("&lt;script&gt;", "<script>").replace("&lt;/script&gt;", "</script>")
+    page = (
+        article_html(bad)
+        .replace("&lt;script&gt;", "<script>")
+        .replace("&lt;/script&gt;", "</script>")
+    )
     site.add(bad.url, page.encode())
     scratch.config.write_text(site_config(), "utf-8")
     serve(scratch, site)
     precrawl(scratch)
 
 
-def case(name: str, *requests: Req, defect: str = "held", setup=crawled,
-         concurrent: tuple[Req, ...] = (), limit: float = 90) -> Case:  # fmt: skip
-    return Case(name, KIND, ("khabar", "serve", "--db", "{db}", "--port", "{port}"),
-                succeeds(ANY), setup=_port(setup), drive=probe(*requests, concurrent=concurrent),
-                limit=limit, defect=defect)  # fmt: skip
+def case(
+    name: str,
+    *requests: Req,
+    defect: str = "held",
+    setup=crawled,
+    concurrent: tuple[Req, ...] = (),
+    limit: float = 90,
+) -> Case:
+    return Case(
+        name,
+        KIND,
+        ("khabar", "serve", "--db", "{db}", "--port", "{port}"),
+        succeeds(ANY),
+        setup=_port(setup),
+        drive=probe(*requests, concurrent=concurrent),
+        limit=limit,
+        defect=defect,
+    )
 
 
 def sql(query: str, statuses: tuple[int, ...] = (200, 400), within: float = 15.0, **kw) -> Req:
@@ -131,45 +156,103 @@ MANY_PREFIXES = " ".join(["د*"] * 6000)
 FTS_ERRORS = ("fts5: syntax error", "unterminated string", "no such column")
 
 CASES = [
-    case("sql-randomblob-1gb", sql("select randomblob(1000000000)", (200, 400, 413, 500)), ONE_ROW,
-         defect="#4"),
-    case("sql-khabar-fts-2mb", sql("select length(khabar_fts(replace(hex(zeroblob(2000000)),'0','ب ')))",
-                                   (200, 400, 500)), ONE_ROW, defect="#4"),
-    case("canned-search-6000-prefixes", Req(f"/{DB}/search", (200,), params=(("site", ""), ("q", MANY_PREFIXES))),
-         ONE_ROW, defect="#14"),
-    case("table-search-6000-prefixes", Req(f"/{DB}/articles", (200,), params=(("_search", MANY_PREFIXES),)),
-         ONE_ROW, defect="#14"),
-    case("search-10000-terms-414", Req(f"/{DB}/search", (414,), within=3,
-                                       params=(("q", " ".join(["د*"] * 10_000)),)), ONE_ROW, defect="#4"),
-    case("one-row-while-3-heavy-searches", ONE_ROW,
-         concurrent=tuple(Req(f"/{DB}/search", (200,), params=(("site", ""), ("q", MANY_PREFIXES)))
-                          for _ in range(3)), defect="#4"),
-    case("recursive-cte-bounded",
-         sql("with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c",
-             (200, 400, 500)), ONE_ROW, defect="new"),
-    case("writes-refused",
-         *(Req(path, (403, 405), method=method) for method in ("POST", "PUT", "PATCH", "DELETE")
-           for path in (f"/{DB}/articles", f"/{DB}/-/create", f"/{DB}/articles/-/insert"))),
+    case(
+        "sql-randomblob-1gb",
+        sql("select randomblob(1000000000)", (200, 400, 413, 500)),
+        ONE_ROW,
+        defect="#4",
+    ),
+    case(
+        "sql-khabar-fts-2mb",
+        sql("select length(khabar_fts(replace(hex(zeroblob(2000000)),'0','ب ')))", (200, 400, 500)),
+        ONE_ROW,
+        defect="#4",
+    ),
+    case(
+        "canned-search-6000-prefixes",
+        Req(f"/{DB}/search", (200,), params=(("site", ""), ("q", MANY_PREFIXES))),
+        ONE_ROW,
+        defect="#14",
+    ),
+    case(
+        "table-search-6000-prefixes",
+        Req(f"/{DB}/articles", (200,), params=(("_search", MANY_PREFIXES),)),
+        ONE_ROW,
+        defect="#14",
+    ),
+    case(
+        "search-10000-terms-414",
+        Req(f"/{DB}/search", (414,), within=3, params=(("q", " ".join(["د*"] * 10_000)),)),
+        ONE_ROW,
+        defect="#4",
+    ),
+    case(
+        "one-row-while-3-heavy-searches",
+        ONE_ROW,
+        concurrent=tuple(
+            Req(f"/{DB}/search", (200,), params=(("site", ""), ("q", MANY_PREFIXES)))
+            for _ in range(3)
+        ),
+        defect="#4",
+    ),
+    case(
+        "recursive-cte-bounded",
+        sql(
+            "with recursive c(x) as (select 1 union all select x+1 from c) select count(*) from c",
+            (200, 400, 500),
+        ),
+        ONE_ROW,
+        defect="new",
+    ),
+    case(
+        "writes-refused",
+        *(
+            Req(path, (403, 405), method=method)
+            for method in ("POST", "PUT", "PATCH", "DELETE")
+            for path in (f"/{DB}/articles", f"/{DB}/-/create", f"/{DB}/articles/-/insert")
+        ),
+    ),
     case("database-download-refused", Req(f"/{DB}.db", (403, 404))),
     # A refused statement is a 400 for the visitor and nothing on the server's terminal (today
     # Datasette prints a full rich traceback there for each one: a log anyone can flood).
     case("attach-refused", sql("ATTACH DATABASE '/tmp/x.sqlite' AS x", (400,)), defect="new"),
     case("pragma-write-refused", sql("PRAGMA journal_mode=delete", (400,)), defect="new"),
     case("load-extension-refused", sql("select load_extension('/lib/x.so')", (400,))),
-    case("searchmode-raw-percent-encoded",
-         Req(f"/{DB}/articles?_search=%22x&%5Fsearchmode=raw", (200,), forbid=FTS_ERRORS), defect="#18"),
-    case("searchmode-raw", Req(f"/{DB}/articles?_search=%22x&_searchmode=raw", (200,), forbid=FTS_ERRORS),
-         defect="#18"),
-    case("search-column-filter", Req(f"/{DB}/articles", (200,), forbid=FTS_ERRORS,
-                                     params=(("_search", "title:x OR body:y"),)), defect="#18"),
-    case("path-traversal", Req("/../../etc/passwd", (404, 400), forbid=("root:x:0:0",)),
-         Req("/%2e%2e/%2e%2e/etc/passwd", (404, 400), forbid=("root:x:0:0",)), defect="new"),
-    case("huge-page-size", Req(f"/{DB}/articles.json?_size=100000000", (200, 400)), ONE_ROW,
-         defect="new"),
-    case("stored-markup-escaped",
-         Req(f"/{DB}/articles", forbid=("<script>alert(1)", "<img src=x onerror")),
-         Req(f"/{DB}/articles/1", forbid=("<script>alert(1)", "<img src=x onerror")),
-         Req(f"/{DB}/search?site=&q=عنوان", forbid=("<script>alert(1)", "<img src=x onerror")),
-         Req(f"/{DB}/search_feed.atom?q=عنوان", forbid=("<script>alert(1)",)),
-         setup=_xss_crawled),
+    case(
+        "searchmode-raw-percent-encoded",
+        Req(f"/{DB}/articles?_search=%22x&%5Fsearchmode=raw", (200,), forbid=FTS_ERRORS),
+        defect="#18",
+    ),
+    case(
+        "searchmode-raw",
+        Req(f"/{DB}/articles?_search=%22x&_searchmode=raw", (200,), forbid=FTS_ERRORS),
+        defect="#18",
+    ),
+    case(
+        "search-column-filter",
+        Req(
+            f"/{DB}/articles", (200,), forbid=FTS_ERRORS, params=(("_search", "title:x OR body:y"),)
+        ),
+        defect="#18",
+    ),
+    case(
+        "path-traversal",
+        Req("/../../etc/passwd", (404, 400), forbid=("root:x:0:0",)),
+        Req("/%2e%2e/%2e%2e/etc/passwd", (404, 400), forbid=("root:x:0:0",)),
+        defect="new",
+    ),
+    case(
+        "huge-page-size",
+        Req(f"/{DB}/articles.json?_size=100000000", (200, 400)),
+        ONE_ROW,
+        defect="new",
+    ),
+    case(
+        "stored-markup-escaped",
+        Req(f"/{DB}/articles", forbid=("<script>alert(1)", "<img src=x onerror")),
+        Req(f"/{DB}/articles/1", forbid=("<script>alert(1)", "<img src=x onerror")),
+        Req(f"/{DB}/search?site=&q=عنوان", forbid=("<script>alert(1)", "<img src=x onerror")),
+        Req(f"/{DB}/search_feed.atom?q=عنوان", forbid=("<script>alert(1)",)),
+        setup=_xss_crawled,
+    ),
 ]

@@ -13,16 +13,37 @@ KIND = "settings/env"
 
 def bad_setting(name: str, value: str, defect: str = "#16", limit: float = 40) -> Case:
     """`scrapy crawl plain -s NAME=value` must stop before crawling, naming the setting."""
-    return Case(f"s-{name.lower()}={value}", KIND, crawl("-s", f"{name}={value}"),
-                crawl_refused(rf"{name}"), setup=standard(), limit=limit, defect=defect)  # fmt: skip
+    return Case(
+        f"s-{name.lower()}={value}",
+        KIND,
+        crawl("-s", f"{name}={value}"),
+        crawl_refused(rf"{name}"),
+        setup=standard(),
+        limit=limit,
+        defect=defect,
+    )
 
 
-def bad_env(name: str, value: str, command: tuple[str, ...] | None = None, defect: str = "#9",
-            limit: float = 40, label: str = "", line: str = "") -> Case:  # fmt: skip
+def bad_env(
+    name: str,
+    value: str,
+    command: tuple[str, ...] | None = None,
+    defect: str = "#9",
+    limit: float = 40,
+    label: str = "",
+    line: str = "",
+) -> Case:
     command = command or crawl()
-    return Case(f"env-{name.lower()}={label or value}", KIND, command,
-                crawl_refused(line or rf"{name}"),
-                setup=standard(), env={name: value}, limit=limit, defect=defect)  # fmt: skip
+    return Case(
+        f"env-{name.lower()}={label or value}",
+        KIND,
+        command,
+        crawl_refused(line or rf"{name}"),
+        setup=standard(),
+        env={name: value},
+        limit=limit,
+        defect=defect,
+    )
 
 
 CASES = [
@@ -49,19 +70,50 @@ CASES = [
     bad_setting("CONCURRENT_REQUESTS", "0"),
     bad_setting("DOWNLOAD_TIMEOUT", "abc"),
     bad_setting("LOG_LEVEL", "BOGUS"),
-    Case("schedule-bad-setting-up-front", KIND,
-         ("khabar", "schedule", "--once", "--site", "plain", "-s", "DOWNLOAD_DELAY=abc"),
-         refused(r"DOWNLOAD_DELAY"), setup=standard(), limit=40, defect="#16"),
-    Case("schedule-bad-log-level", KIND,
-         ("khabar", "schedule", "--once", "--site", "plain", "-s", "LOG_LEVEL=BOGUS"),
-         refused(r"LOG_LEVEL"), setup=standard(), limit=40, defect="#16"),
-    Case("schedule-setting-without-value", KIND,
-         ("khabar", "schedule", "--once", "--site", "plain", "-s", "DOWNLOAD_DELAY"),
-         refused(r"NAME=VALUE|DOWNLOAD_DELAY"), setup=standard(), limit=40, defect="held"),
-    Case("status-redis-unreachable", KIND, ("khabar", "status", "--db", "{db}"),
-         succeeds(1, stdout=r"(?i)redis|distributed"),
-         setup=standard(precrawled=True),
-         env={"KHABAR_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, defect="#15"),
-    Case("crawl-redis-url-garbage", KIND, crawl(), crawl_refused(r"(?i)KHABAR_REDIS_URL|redis"),
-         setup=standard(), env={"KHABAR_REDIS_URL": "not a url"}, limit=40, defect="#16"),
+    Case(
+        "schedule-bad-setting-up-front",
+        KIND,
+        ("khabar", "schedule", "--once", "--site", "plain", "-s", "DOWNLOAD_DELAY=abc"),
+        refused(r"DOWNLOAD_DELAY"),
+        setup=standard(),
+        limit=40,
+        defect="#16",
+    ),
+    Case(
+        "schedule-bad-log-level",
+        KIND,
+        ("khabar", "schedule", "--once", "--site", "plain", "-s", "LOG_LEVEL=BOGUS"),
+        refused(r"LOG_LEVEL"),
+        setup=standard(),
+        limit=40,
+        defect="#16",
+    ),
+    Case(
+        "schedule-setting-without-value",
+        KIND,
+        ("khabar", "schedule", "--once", "--site", "plain", "-s", "DOWNLOAD_DELAY"),
+        refused(r"NAME=VALUE|DOWNLOAD_DELAY"),
+        setup=standard(),
+        limit=40,
+        defect="held",
+    ),
+    Case(
+        "status-redis-unreachable",
+        KIND,
+        ("khabar", "status", "--db", "{db}"),
+        succeeds(1, stdout=r"(?i)redis|distributed"),
+        setup=standard(precrawled=True),
+        env={"KHABAR_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"},
+        defect="#15",
+    ),
+    Case(
+        "crawl-redis-url-garbage",
+        KIND,
+        crawl(),
+        crawl_refused(r"(?i)KHABAR_REDIS_URL|redis"),
+        setup=standard(),
+        env={"KHABAR_REDIS_URL": "not a url"},
+        limit=40,
+        defect="#16",
+    ),
 ]

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import signal
 
-from bench.hostile.common import BASE, articles, crawl, crawled, last_run, plain_site, serve, site_config
+from bench.hostile.common import (
+    BASE,
+    articles,
+    crawl,
+    crawled,
+    last_run,
+    plain_site,
+    serve,
+    site_config,
+)
 from bench.hostile.harness import ANY, Case, Expect, Problem, Running, Scratch, succeeds
 from tests.support.faults import article_html
 from tests.support.replay import slow_fault
@@ -84,21 +93,64 @@ def send(signum: int, at: str, *, again: str | None = None, record: str | None =
 
 OPENED = r"Spider opened"
 CASES = [
-    Case("sigint-when-spider-opened", KIND, crawl(), succeeds(130), setup=_slow_site,
-         drive=send(signal.SIGINT, OPENED), limit=90, defect="#5"),
-    Case("sigterm-when-spider-opened", KIND, crawl(), succeeds(143), setup=_slow_site,
-         drive=send(signal.SIGTERM, OPENED), limit=90, defect="#5"),
-    Case("second-sigint-forces-shutdown", KIND, crawl(), succeeds(130), setup=_slow_site,
-         drive=send(signal.SIGINT, OPENED, again=r"(?i)shutting down gracefully|Received SIGINT"),
-         limit=90, defect="#5"),
-    Case("sigint-during-crawl-imports", KIND, crawl(), succeeds(130, forbid=(r"KeyboardInterrupt",)),
-         setup=_held_at_import("crawler.settings"),
-         drive=send(signal.SIGINT, r"hostile: importing", record=None), limit=90, defect="#19"),
-    Case("sigint-during-extract-imports", KIND,
-         ("khabar", "extract", "{dir}/page.html", "--url", f"{BASE}/article/x"),
-         succeeds(130, forbid=(r"KeyboardInterrupt",)), setup=_held_at_import("trafilatura"),
-         drive=send(signal.SIGINT, r"hostile: importing", record=None), limit=60, defect="held"),
-    Case("serve-ctrl-c", KIND, ("khabar", "serve", "--db", "{db}", "--port", "{port}"),
-         Expect(fails=False, code=ANY, forbid=(r"KeyboardInterrupt",)), setup=_serving,
-         drive=send(signal.SIGINT, r"http://127\.0\.0\.1:\d+", record=None), limit=60, defect="held"),
+    Case(
+        "sigint-when-spider-opened",
+        KIND,
+        crawl(),
+        succeeds(130),
+        setup=_slow_site,
+        drive=send(signal.SIGINT, OPENED),
+        limit=90,
+        defect="#5",
+    ),
+    Case(
+        "sigterm-when-spider-opened",
+        KIND,
+        crawl(),
+        succeeds(143),
+        setup=_slow_site,
+        drive=send(signal.SIGTERM, OPENED),
+        limit=90,
+        defect="#5",
+    ),
+    Case(
+        "second-sigint-forces-shutdown",
+        KIND,
+        crawl(),
+        succeeds(130),
+        setup=_slow_site,
+        drive=send(signal.SIGINT, OPENED, again=r"(?i)shutting down gracefully|Received SIGINT"),
+        limit=90,
+        defect="#5",
+    ),
+    Case(
+        "sigint-during-crawl-imports",
+        KIND,
+        crawl(),
+        succeeds(130, forbid=(r"KeyboardInterrupt",)),
+        setup=_held_at_import("crawler.settings"),
+        drive=send(signal.SIGINT, r"hostile: importing", record=None),
+        limit=90,
+        defect="#19",
+    ),
+    Case(
+        "sigint-during-extract-imports",
+        KIND,
+        ("khabar", "extract", "{dir}/page.html", "--url", f"{BASE}/article/x"),
+        succeeds(130, forbid=(r"KeyboardInterrupt",)),
+        setup=_held_at_import("trafilatura"),
+        drive=send(signal.SIGINT, r"hostile: importing", record=None),
+        limit=60,
+        defect="held",
+    ),
+    Case(
+        "serve-ctrl-c",
+        KIND,
+        ("khabar", "serve", "--db", "{db}", "--port", "{port}"),
+        Expect(fails=False, code=ANY, forbid=(r"KeyboardInterrupt",)),
+        setup=_serving,
+        drive=send(signal.SIGINT, r"http://127\.0\.0\.1:\d+", record=None),
+        limit=60,
+        defect="held",
+    ),
 ]

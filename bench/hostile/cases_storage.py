@@ -46,8 +46,11 @@ def _sql(db: Path, *statements: str) -> None:
 def _foreign(with_articles: bool):
     def setup(scratch: Scratch) -> None:
         standard()(scratch)
-        table = "articles (id INTEGER PRIMARY KEY, headline TEXT)" if with_articles else \
-            "users (id INTEGER PRIMARY KEY, email TEXT)"  # fmt: skip
+        table = (
+            "articles (id INTEGER PRIMARY KEY, headline TEXT)"
+            if with_articles
+            else "users (id INTEGER PRIMARY KEY, email TEXT)"
+        )
         _sql(scratch.db, f"CREATE TABLE {table}", "CREATE TABLE orders (id INTEGER, total REAL)")
         scratch.digest = hashlib.sha256(scratch.db.read_bytes()).hexdigest()  # type: ignore[attr-defined]
 
@@ -58,7 +61,9 @@ def _untouched(scratch: Scratch, result: Result) -> list[Problem]:
     changed = hashlib.sha256(scratch.db.read_bytes()).hexdigest() != scratch.digest  # type: ignore[attr-defined]
     wal = Path(f"{scratch.db}-wal").exists()
     if changed or wal:
-        return [Problem("other", "the other application's file was changed" + (" (WAL)" if wal else ""))]
+        return [
+            Problem("other", "the other application's file was changed" + (" (WAL)" if wal else ""))
+        ]
     return []
 
 
@@ -88,11 +93,17 @@ def _damaged_page(codec: str):
     def setup(scratch: Scratch) -> None:
         crawled(scratch)
         if codec == "zstd":
-            _sql(scratch.db, "UPDATE pages SET html_zstd = x'28b52ffd0058deadbeefdeadbeef' "
-                             "WHERE article_id = (SELECT MIN(article_id) FROM pages)")  # fmt: skip
+            _sql(
+                scratch.db,
+                "UPDATE pages SET html_zstd = x'28b52ffd0058deadbeefdeadbeef' "
+                "WHERE article_id = (SELECT MIN(article_id) FROM pages)",
+            )
         else:
-            _sql(scratch.db, "UPDATE pages SET html_zstd = NULL, html_zlib = x'789cdeadbeef' "
-                             "WHERE article_id = (SELECT MIN(article_id) FROM pages)")  # fmt: skip
+            _sql(
+                scratch.db,
+                "UPDATE pages SET html_zstd = NULL, html_zlib = x'789cdeadbeef' "
+                "WHERE article_id = (SELECT MIN(article_id) FROM pages)",
+            )
 
     return setup
 
@@ -146,10 +157,16 @@ def _read_only_mount(scratch: Scratch) -> None:
     scratch.db = mnt / "db.sqlite"
     scratch.env["KHABAR_DB"] = str(scratch.db)
     scratch.wrap = [
-        "unshare", "-m", "--propagation", "private", "sh", "-c",
+        "unshare",
+        "-m",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
         f"mount -t tmpfs -o size=8m tmpfs {mnt} && cp {source} {mnt}/db.sqlite && "
-        f"mount -o remount,ro {mnt} && exec \"$@\"", "sh",
-    ]  # fmt: skip
+        f'mount -o remount,ro {mnt} && exec "$@"',
+        "sh",
+    ]
 
 
 def _full_tmpfs(seeded: bool):
@@ -167,68 +184,212 @@ def _full_tmpfs(seeded: bool):
         scratch.db = mnt / "db.sqlite"
         scratch.env["KHABAR_DB"] = str(scratch.db)
         scratch.wrap = [
-            "unshare", "-m", "--propagation", "private", "sh", "-c",
+            "unshare",
+            "-m",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
             f"mount -t tmpfs -o size=2m tmpfs {mnt} && {copy}"
-            f"(dd if=/dev/zero of={mnt}/fill bs=4k 2>/dev/null; true) && exec \"$@\"", "sh",
-        ]  # fmt: skip
+            f'(dd if=/dev/zero of={mnt}/fill bs=4k 2>/dev/null; true) && exec "$@"',
+            "sh",
+        ]
 
     return setup
 
 
-TWO_CRAWLS = ("sh", "-c", "{python} -m scrapy crawl plain -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=0 & "
-              "{python} -m scrapy crawl plain -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=0; b=$?; "
-              "wait $!; a=$?; exit $((a | b))")  # fmt: skip
+TWO_CRAWLS = (
+    "sh",
+    "-c",
+    "{python} -m scrapy crawl plain -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=0 & "
+    "{python} -m scrapy crawl plain -s DOWNLOAD_DELAY=0 -s AUTOTHROTTLE_ENABLED=0; b=$?; "
+    "wait $!; a=$?; exit $((a | b))",
+)
 DISK_FULL = r"(?i)disk full|database or disk is full|No space"
 READ_ONLY = r"(?i)read-only"
 
 CASES = [
-    Case("rows-deleted-by-hand-then-crawl", KIND, crawl(), succeeds(check=all_stored()),
-         setup=_rows_deleted, limit=60, defect="#1"),
-    Case("foreign-sqlite-file", KIND, crawl(),
-         crawl_refused(r"not khabar's", check=_untouched), setup=_foreign(False), defect="#12"),
-    Case("foreign-file-with-articles-table", KIND, crawl(),
-         crawl_refused(r"not khabar's", check=_untouched), setup=_foreign(True), defect="#12"),
-    Case("status-on-foreign-file", KIND, ("khabar", "status", "--db", "{db}"),
-         refused(r"not khabar's", 2), setup=_foreign(False), defect="held"),
-    Case("newer-schema-crawl", KIND, crawl(), crawl_refused(r"newer khabar"), setup=_newer,
-         defect="#12"),
-    Case("newer-schema-status", KIND, ("khabar", "status", "--db", "{db}"),
-         refused(r"newer khabar"), setup=_newer, defect="#12"),
-    Case("newer-schema-search", KIND, ("khabar", "search", "الحكومة", "--db", "{db}"),
-         refused(r"newer khabar"), setup=_newer, defect="#12"),
-    Case("garbage-database-file", KIND, crawl(), crawl_refused(r"(?i)not a (khabar )?database|damaged|corrupt|malformed|not khabar"),
-         setup=_garbage, defect="#12"),
-    Case("garbage-database-status", KIND, ("khabar", "status", "--db", "{db}"),
-         refused(r"(?i)not a (khabar )?database|damaged|corrupt|malformed|not khabar"), setup=_garbage,
-         defect="#12"),
-    Case("empty-file-as-database", KIND, crawl(), succeeds(check=all_stored()), setup=_empty_file,
-         defect="held"),
-    Case("status-no-database", KIND, ("khabar", "status", "--db", "{dir}/none.sqlite"),
-         refused(r"no khabar database at", 2), defect="held"),
-    Case("search-no-database", KIND, ("khabar", "search", "x", "--db", "{dir}/none.sqlite"),
-         refused(r"no khabar database at", 2), defect="held"),
-    Case("reextract-no-database", KIND, ("khabar", "reextract", "--db", "{dir}/none.sqlite"),
-         refused(r"no khabar database at|does not exist", 2), defect="held"),
-    Case("read-only-database-file", KIND, crawl(),
-         crawl_refused(r"failed: read-only database", 1), setup=crawled,
-         env=_fault("query_only=1"), defect="held"),
-    Case("read-only-file-system", KIND, crawl(), crawl_refused(READ_ONLY, 1),
-         setup=_read_only_mount, limit=60, defect="#7"),
-    Case("schedule-once-read-only-file", KIND, ("khabar", "schedule", "--once", "--site", "plain"),
-         refused(READ_ONLY, 1, one_line=False), setup=crawled, env=_fault("query_only=1"), defect="#7"),
-    Case("schedule-once-disk-full", KIND, ("khabar", "schedule", "--once", "--site", "plain"),
-         refused(DISK_FULL, 1, one_line=False), setup=_full_tmpfs(True), defect="#7", limit=60),
-    Case("crawl-new-database-full-disk", KIND, crawl(), crawl_refused(DISK_FULL, 1),
-         setup=_full_tmpfs(False), defect="#7", limit=60),
-    Case("crawl-disk-fills-mid-crawl", KIND, crawl("-s", "KHABAR_WRITE_BATCH=1"),
-         crawl_refused(r"failed: disk full", 1, check=run_is("failed", "disk full")),
-         setup=_fills_after(6), defect="#7", limit=60),
-    Case("reextract-damaged-zstd-page", KIND, ("khabar", "reextract", "--workers", "0", "--db", "{db}"),
-         refused(r".", 1, one_line=False, check=_others_reextracted), setup=_damaged_page("zstd"),
-         defect="#20", limit=60),
-    Case("reextract-damaged-zlib-page", KIND, ("khabar", "reextract", "--workers", "0", "--db", "{db}"),
-         refused(r".", 1, one_line=False, check=_others_reextracted), setup=_damaged_page("zlib"),
-         defect="held", limit=60),
-    Case("two-crawls-one-database", KIND, TWO_CRAWLS,
-         succeeds(check=both(all_stored(), _consistent)), setup=standard(), limit=90, defect="held"),
+    Case(
+        "rows-deleted-by-hand-then-crawl",
+        KIND,
+        crawl(),
+        succeeds(check=all_stored()),
+        setup=_rows_deleted,
+        limit=60,
+        defect="#1",
+    ),
+    Case(
+        "foreign-sqlite-file",
+        KIND,
+        crawl(),
+        crawl_refused(r"not khabar's", check=_untouched),
+        setup=_foreign(False),
+        defect="#12",
+    ),
+    Case(
+        "foreign-file-with-articles-table",
+        KIND,
+        crawl(),
+        crawl_refused(r"not khabar's", check=_untouched),
+        setup=_foreign(True),
+        defect="#12",
+    ),
+    Case(
+        "status-on-foreign-file",
+        KIND,
+        ("khabar", "status", "--db", "{db}"),
+        refused(r"not khabar's", 2),
+        setup=_foreign(False),
+        defect="held",
+    ),
+    Case(
+        "newer-schema-crawl",
+        KIND,
+        crawl(),
+        crawl_refused(r"newer khabar"),
+        setup=_newer,
+        defect="#12",
+    ),
+    Case(
+        "newer-schema-status",
+        KIND,
+        ("khabar", "status", "--db", "{db}"),
+        refused(r"newer khabar"),
+        setup=_newer,
+        defect="#12",
+    ),
+    Case(
+        "newer-schema-search",
+        KIND,
+        ("khabar", "search", "الحكومة", "--db", "{db}"),
+        refused(r"newer khabar"),
+        setup=_newer,
+        defect="#12",
+    ),
+    Case(
+        "garbage-database-file",
+        KIND,
+        crawl(),
+        crawl_refused(r"(?i)not a (khabar )?database|damaged|corrupt|malformed|not khabar"),
+        setup=_garbage,
+        defect="#12",
+    ),
+    Case(
+        "garbage-database-status",
+        KIND,
+        ("khabar", "status", "--db", "{db}"),
+        refused(r"(?i)not a (khabar )?database|damaged|corrupt|malformed|not khabar"),
+        setup=_garbage,
+        defect="#12",
+    ),
+    Case(
+        "empty-file-as-database",
+        KIND,
+        crawl(),
+        succeeds(check=all_stored()),
+        setup=_empty_file,
+        defect="held",
+    ),
+    Case(
+        "status-no-database",
+        KIND,
+        ("khabar", "status", "--db", "{dir}/none.sqlite"),
+        refused(r"no khabar database at", 2),
+        defect="held",
+    ),
+    Case(
+        "search-no-database",
+        KIND,
+        ("khabar", "search", "x", "--db", "{dir}/none.sqlite"),
+        refused(r"no khabar database at", 2),
+        defect="held",
+    ),
+    Case(
+        "reextract-no-database",
+        KIND,
+        ("khabar", "reextract", "--db", "{dir}/none.sqlite"),
+        refused(r"no khabar database at|does not exist", 2),
+        defect="held",
+    ),
+    Case(
+        "read-only-database-file",
+        KIND,
+        crawl(),
+        crawl_refused(r"failed: read-only database", 1),
+        setup=crawled,
+        env=_fault("query_only=1"),
+        defect="held",
+    ),
+    Case(
+        "read-only-file-system",
+        KIND,
+        crawl(),
+        crawl_refused(READ_ONLY, 1),
+        setup=_read_only_mount,
+        limit=60,
+        defect="#7",
+    ),
+    Case(
+        "schedule-once-read-only-file",
+        KIND,
+        ("khabar", "schedule", "--once", "--site", "plain"),
+        refused(READ_ONLY, 1, one_line=False),
+        setup=crawled,
+        env=_fault("query_only=1"),
+        defect="#7",
+    ),
+    Case(
+        "schedule-once-disk-full",
+        KIND,
+        ("khabar", "schedule", "--once", "--site", "plain"),
+        refused(DISK_FULL, 1, one_line=False),
+        setup=_full_tmpfs(True),
+        defect="#7",
+        limit=60,
+    ),
+    Case(
+        "crawl-new-database-full-disk",
+        KIND,
+        crawl(),
+        crawl_refused(DISK_FULL, 1),
+        setup=_full_tmpfs(False),
+        defect="#7",
+        limit=60,
+    ),
+    Case(
+        "crawl-disk-fills-mid-crawl",
+        KIND,
+        crawl("-s", "KHABAR_WRITE_BATCH=1"),
+        crawl_refused(r"failed: disk full", 1, check=run_is("failed", "disk full")),
+        setup=_fills_after(6),
+        defect="#7",
+        limit=60,
+    ),
+    Case(
+        "reextract-damaged-zstd-page",
+        KIND,
+        ("khabar", "reextract", "--workers", "0", "--db", "{db}"),
+        refused(r".", 1, one_line=False, check=_others_reextracted),
+        setup=_damaged_page("zstd"),
+        defect="#20",
+        limit=60,
+    ),
+    Case(
+        "reextract-damaged-zlib-page",
+        KIND,
+        ("khabar", "reextract", "--workers", "0", "--db", "{db}"),
+        refused(r".", 1, one_line=False, check=_others_reextracted),
+        setup=_damaged_page("zlib"),
+        defect="held",
+        limit=60,
+    ),
+    Case(
+        "two-crawls-one-database",
+        KIND,
+        TWO_CRAWLS,
+        succeeds(check=both(all_stored(), _consistent)),
+        setup=standard(),
+        limit=90,
+        defect="held",
+    ),
 ]

@@ -33,9 +33,20 @@ def _queue(*items: str, writer_first: bool = False):
 def _first_writer(scratch: Scratch) -> None:
     """A writer already draining the queue; the case's own writer is the second."""
     proc = subprocess.Popen(
-        [*scratch.wrap, __import__("sys").executable, "-m", "crawler.cli", "writer", "--db", str(scratch.db)],
-        cwd=ROOT, env=base_env(scratch), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            *scratch.wrap,
+            __import__("sys").executable,
+            "-m",
+            "crawler.cli",
+            "writer",
+            "--db",
+            str(scratch.db),
+        ],
+        cwd=ROOT,
+        env=base_env(scratch),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
     class Stop:
         def __enter__(self) -> Stop:
@@ -54,7 +65,9 @@ def _first_writer(scratch: Scratch) -> None:
     deadline = time.monotonic() + 30
     while not scratch.redis.get("khabar:writer:lock"):  # type: ignore[attr-defined]
         if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the first writer never took the queue: {proc.stderr.read()[:200]!r}")  # type: ignore[union-attr]
+            raise RuntimeError(
+                f"the first writer never took the queue: {proc.stderr.read()[:200]!r}"
+            )  # type: ignore[union-attr]
         time.sleep(0.1)
 
 
@@ -67,7 +80,9 @@ def _parked(n: int):
         if dead != n:
             problems.append(Problem("other", f"{dead} items parked, expected {n}"))
         if left or processing:
-            problems.append(Problem("other", f"{left} still queued, {len(processing)} batches in processing"))
+            problems.append(
+                Problem("other", f"{left} still queued, {len(processing)} batches in processing")
+            )
         if len(rows(scratch.db)) != 4:
             problems.append(Problem("rows", "the archive changed", 4 - len(rows(scratch.db))))
         return problems
@@ -76,8 +91,15 @@ def _parked(n: int):
 
 
 def poison(name: str, item: str, defect: str = "#6") -> Case:
-    return Case(f"writer-poison-{name}", KIND, ("khabar", "writer", "--db", "{db}", "--idle-exit", "1"),
-                succeeds(check=_parked(1)), setup=_queue(item), limit=45, defect=defect)  # fmt: skip
+    return Case(
+        f"writer-poison-{name}",
+        KIND,
+        ("khabar", "writer", "--db", "{db}", "--idle-exit", "1"),
+        succeeds(check=_parked(1)),
+        setup=_queue(item),
+        limit=45,
+        defect=defect,
+    )
 
 
 CASES = [
@@ -87,14 +109,41 @@ CASES = [
     poison("string", json.dumps("an article")),
     poison("not-json", "not json", defect="held"),
     poison("unknown-kind", json.dumps({"kind": "gone"}), defect="held"),
-    Case("writer-poison-restart-no-loop", KIND,
-         ("sh", "-c", "{python} -m crawler.cli writer --db {db} --idle-exit 1 && "
-                      "{python} -m crawler.cli writer --db {db} --idle-exit 1"),
-         succeeds(check=_parked(1)), setup=_queue("null"), limit=60, defect="#6"),
-    Case("second-writer-refused", KIND, ("khabar", "writer", "--db", "{db}", "--idle-exit", "1"),
-         refused(r"another writer", 1), setup=_queue(writer_first=True), limit=45, defect="#13"),
-    Case("status-counts-dead-letters", KIND,
-         ("sh", "-c", "{python} -m crawler.cli writer --db {db} --idle-exit 1 2>/dev/null; "
-                      "exec {python} -m crawler.cli status --db {db}"),
-         succeeds(1, stdout=r"(?i)dead|parked"), setup=_queue("null"), limit=60, defect="#6"),
+    Case(
+        "writer-poison-restart-no-loop",
+        KIND,
+        (
+            "sh",
+            "-c",
+            "{python} -m crawler.cli writer --db {db} --idle-exit 1 && "
+            "{python} -m crawler.cli writer --db {db} --idle-exit 1",
+        ),
+        succeeds(check=_parked(1)),
+        setup=_queue("null"),
+        limit=60,
+        defect="#6",
+    ),
+    Case(
+        "second-writer-refused",
+        KIND,
+        ("khabar", "writer", "--db", "{db}", "--idle-exit", "1"),
+        refused(r"another writer", 1),
+        setup=_queue(writer_first=True),
+        limit=45,
+        defect="#13",
+    ),
+    Case(
+        "status-counts-dead-letters",
+        KIND,
+        (
+            "sh",
+            "-c",
+            "{python} -m crawler.cli writer --db {db} --idle-exit 1 2>/dev/null; "
+            "exec {python} -m crawler.cli status --db {db}",
+        ),
+        succeeds(1, stdout=r"(?i)dead|parked"),
+        setup=_queue("null"),
+        limit=60,
+        defect="#6",
+    ),
 ]

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
-from bench.hostile import cases_cli, cases_config, cases_feeds, cases_pages, cases_regex, cases_serve, cases_settings, cases_signals, cases_storage, cases_writer
+from bench.hostile import (
+    cases_cli,
+    cases_config,
+    cases_feeds,
+    cases_pages,
+    cases_regex,
+    cases_serve,
+    cases_settings,
+    cases_signals,
+    cases_storage,
+    cases_writer,
+)
 from bench.hostile.harness import Case
 
-MODULES = (cases_config, cases_settings, cases_pages, cases_feeds, cases_cli, cases_storage, cases_serve, cases_regex, cases_signals, cases_writer)
+MODULES = (
+    cases_config,
+    cases_settings,
+    cases_pages,
+    cases_feeds,
+    cases_cli,
+    cases_storage,
+    cases_serve,
+    cases_regex,
+    cases_signals,
+    cases_writer,
+)
 
 
 def all_cases() -> list[Case]:

@@ -24,13 +24,17 @@ SITE = "plain"
 N_ARTICLES = 4
 # Politeness off and short timeouts: the replay proxy is ours, and a hostile page must not cost
 # the bench minutes.
-FAST = (
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=0",
-    "-s", "DOWNLOAD_TIMEOUT=3",
-    "-s", "KHABAR_RETRY_BACKOFF=0.2",
-    "-s", "KHABAR_MAX_RETRY_AFTER=2",
-)  # fmt: skip
+FAST = tuple(
+    part
+    for setting in (
+        "DOWNLOAD_DELAY=0",
+        "AUTOTHROTTLE_ENABLED=0",
+        "DOWNLOAD_TIMEOUT=3",
+        "KHABAR_RETRY_BACKOFF=0.2",
+        "KHABAR_MAX_RETRY_AFTER=2",
+    )
+    for part in ("-s", setting)
+)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ESC = "\x1b"
 
@@ -40,8 +44,13 @@ def crawl(*extra: str, site: str = SITE) -> tuple[str, ...]:
 
 
 def site_config(
-    *, feeds: list[str] | None = None, sitemaps: list[str] | None = None, extra: str = "",
-    listings: str = "", patterns: list[str] | None = None, top: str = "",
+    *,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    extra: str = "",
+    listings: str = "",
+    patterns: list[str] | None = None,
+    top: str = "",
 ) -> str:
     """config.yaml text for the generated site; ``extra`` lines go into the site's entry."""
     feeds = [f"{BASE}/feed/"] if feeds is None else feeds
@@ -76,8 +85,11 @@ def plain_site(arts: list[Article]) -> ReplaySite:
     site = ReplaySite(SITE)
     for art in arts:
         site.add(art.url, article_html(art).encode())
-    site.add(f"{BASE}/feed/", rss([(a.url, "خبر") for a in arts[: len(arts) // 2]]),
-             "application/rss+xml")  # fmt: skip
+    site.add(
+        f"{BASE}/feed/",
+        rss([(a.url, "خبر") for a in arts[: len(arts) // 2]]),
+        "application/rss+xml",
+    )
     site.add(
         f"{BASE}/sitemap_index.xml",
         urlset([(a.url, a.published.date().isoformat()) for a in arts]),
@@ -115,8 +127,9 @@ def standard(
     return setup
 
 
-def run_before(scratch: Scratch, *command: str, env: dict[str, str] | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def run_before(
+    scratch: Scratch, *command: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """A command the case needs done first (its failure is the case's setup failing)."""
     from bench.hostile.harness import resolve
 
@@ -202,8 +215,9 @@ def bad_text(text: str | None) -> str | None:
     return None
 
 
-def all_stored(expected: Callable[[Scratch], list[Article]] | None = None,
-               status: str | None = "ok") -> Callable[[Scratch, Result], list[Problem]]:  # fmt: skip
+def all_stored(
+    expected: Callable[[Scratch], list[Article]] | None = None, status: str | None = "ok"
+) -> Callable[[Scratch, Result], list[Problem]]:
     """Check: every expected article stored once with its own title and body; nothing else
     stored wrong; the last run recorded ``status`` (None: not checked)."""
 
@@ -213,7 +227,9 @@ def all_stored(expected: Callable[[Scratch], list[Article]] | None = None,
         problems: list[Problem] = []
         lost = [a for a in arts if a.url not in found]
         if lost:
-            problems.append(rows_problem(len(lost), f"{len(lost)} of {len(arts)} articles not stored"))
+            problems.append(
+                rows_problem(len(lost), f"{len(lost)} of {len(arts)} articles not stored")
+            )
         wrong = []
         for art in arts:
             row = found.get(art.url)
@@ -222,16 +238,22 @@ def all_stored(expected: Callable[[Scratch], list[Article]] | None = None,
                 or art.paragraphs[0][:40] not in (row["body"] or "")
             ):
                 wrong.append(art.url)
-        wrong += [url for url, r in found.items() if bad_text(r["title"]) or bad_text(r["body"])
-                  and url not in wrong]  # fmt: skip
+        wrong += [
+            url
+            for url, r in found.items()
+            if bad_text(r["title"]) or (bad_text(r["body"]) and url not in wrong)
+        ]
         if wrong:
             problems.append(rows_problem(len(wrong), f"{len(wrong)} rows stored wrong"))
         if status is not None:
             run = last_run(scratch.db)
             if run.get("status") != status:
                 problems.append(
-                    Problem("other", f"run recorded {run.get('status')!r} "
-                                     f"({run.get('finish_reason')}), expected {status!r}")  # fmt: skip
+                    Problem(
+                        "other",
+                        f"run recorded {run.get('status')!r} "
+                        f"({run.get('finish_reason')}), expected {status!r}",
+                    )
                 )
         return problems
 
@@ -245,14 +267,21 @@ def run_is(status: str, reason: str | None = None) -> Callable[[Scratch, Result]
         run = last_run(scratch.db)
         got = (run.get("status"), run.get("finish_reason") or "")
         if got[0] != status or (reason and not re.search(reason, got[1])):
-            return [Problem("other", f"run recorded {got[0]!r} ({got[1][:80]}), expected "
-                                     f"{status!r} ({reason or 'any reason'})")]  # fmt: skip
+            return [
+                Problem(
+                    "other",
+                    f"run recorded {got[0]!r} ({got[1][:80]}), expected "
+                    f"{status!r} ({reason or 'any reason'})",
+                )
+            ]
         return []
 
     return check
 
 
-def both(*checks: Callable[[Scratch, Result], list[Problem]]) -> Callable[[Scratch, Result], list[Problem]]:
+def both(
+    *checks: Callable[[Scratch, Result], list[Problem]],
+) -> Callable[[Scratch, Result], list[Problem]]:
     def check(scratch: Scratch, result: Result) -> list[Problem]:
         return [p for c in checks for p in c(scratch, result)]
 

@@ -46,7 +46,7 @@ ANY = -1  # Expect.code: any exit status (a server stopped by the case)
 class Expect:
     """What the command owes the case.
 
-    ``{python}`` in a command is this interpreter. ``fails``: the input is a mistake or hostile, so the exit status must be non-zero (``code``
+    ``fails``: the input is a mistake or hostile, so the exit status must be non-zero (``code``
     if given), with the reason on stderr's last line matching ``line`` (for khabar commands
     ``one_line``: stderr holds nothing else). Otherwise the exit status is ``code`` (default 0;
     ``ANY`` for a server the case stops). ``stdout``/``stderr``: regexes that must match;
@@ -65,9 +65,7 @@ class Expect:
     codes: tuple[int, ...] = ()  # for a success: the exit statuses allowed (search: 0 or 1)
 
 
-def refused(
-    line: str, code: int | None = None, *, one_line: bool = True, **kw: Any
-) -> Expect:
+def refused(line: str, code: int | None = None, *, one_line: bool = True, **kw: Any) -> Expect:
     """A mistake: non-zero exit (``code`` if given) and one line saying why."""
     return Expect(fails=True, code=code, line=line, one_line=one_line, **kw)
 
@@ -94,6 +92,9 @@ def rows_problem(count: int, text: str) -> Problem:
 
 @dataclass(frozen=True)
 class Case:
+    """One hostile input. ``command`` starts with ``khabar``, ``scrapy`` or any program; its
+    ``{db}``, ``{config}``, ``{dir}``, ``{port}``, ``{root}``, ``{python}`` are the scratch's."""
+
     name: str
     kind: str
     command: tuple[str, ...]
@@ -154,8 +155,12 @@ class Scratch:
         """``{db}``, ``{config}``, ``{dir}``, ``{port}``, ``{root}`` replaced (other braces kept:
         YAML and JSON are full of them)."""
         for key, value in (
-            ("db", self.db), ("config", self.config), ("dir", self.dir), ("port", self.port),
-            ("root", ROOT), ("python", sys.executable),
+            ("db", self.db),
+            ("config", self.config),
+            ("dir", self.dir),
+            ("port", self.port),
+            ("root", ROOT),
+            ("python", sys.executable),
         ):
             text = text.replace("{" + key + "}", str(value))
         return text
@@ -306,9 +311,7 @@ def _run(case: Case, scratch: Scratch) -> Result:
         if case.setup is not None:
             case.setup(scratch)
     except Exception as exc:  # a broken case, not a khabar defect: say so loudly
-        return Result(
-            case, None, "", "", 0.0, False, [Problem("other", f"setup failed: {exc!r}")]
-        )
+        return Result(case, None, "", "", 0.0, False, [Problem("other", f"setup failed: {exc!r}")])
     env = {**base_env(scratch), **{k: scratch.fill(v) for k, v in case.env.items()}}
     argv = resolve(case.command, scratch)
     stdin = case.stdin if case.stdin is not None else scratch.stdin
@@ -386,7 +389,9 @@ def judge(case: Case, scratch: Scratch, result: Result) -> list[Problem]:
         problems.append(Problem("traceback", f"traceback on {where}: {_exception_line(text)}"))
     for path, log in run_logs(scratch):
         if TRACEBACK in log:
-            problems.append(Problem("traceback", f"traceback in {path.name}: {_exception_line(log)}"))
+            problems.append(
+                Problem("traceback", f"traceback in {path.name}: {_exception_line(log)}")
+            )
             break
     if result.timed_out:
         problems.append(Problem("hang", f"still running after {case.limit:.0f} s (killed)"))
@@ -399,16 +404,22 @@ def judge(case: Case, scratch: Scratch, result: Result) -> list[Problem]:
             problems.append(Problem("other", f"exit {code}, expected {exp.code}"))
         if exp.line is not None:
             line = last_line(err)
-            if not re.search(exp.line, line) and not any(p.category == "traceback" for p in problems):
+            if not re.search(exp.line, line) and not any(
+                p.category == "traceback" for p in problems
+            ):
                 problems.append(
-                    Problem("other", f"last stderr line {_short(line)!r} does not match {exp.line!r}")
+                    Problem(
+                        "other", f"last stderr line {_short(line)!r} does not match {exp.line!r}"
+                    )
                 )
             elif exp.one_line and len([s for s in err.splitlines() if s.strip()]) != 1:
                 n = len([s for s in err.splitlines() if s.strip()])
                 problems.append(Problem("other", f"{n} lines on stderr, expected one"))
     elif exp.code != ANY and code not in (exp.codes or (exp.code or 0,)):
         wanted = "/".join(map(str, exp.codes or (exp.code or 0,)))
-        problems.append(Problem("other", f"exit {code}, expected {wanted}: {_short(last_line(err))!r}"))
+        problems.append(
+            Problem("other", f"exit {code}, expected {wanted}: {_short(last_line(err))!r}")
+        )
     if exp.stdout is not None and not re.search(exp.stdout, out):
         problems.append(Problem("other", f"stdout does not match {exp.stdout!r}: {_short(out)!r}"))
     if exp.stderr is not None and not re.search(exp.stderr, err):

@@ -56,7 +56,9 @@ def table_rows(results: list[Result]) -> list[dict[str, object]]:
 def format_table(rows: list[dict[str, object]]) -> str:
     keys = ("kind", "cases", "failed", *CATEGORIES)
     heads = ("kind", "cases", "failed", *(HEADINGS[c] for c in CATEGORIES))
-    widths = [max(len(h), *(len(str(r[k])) for r in rows)) for h, k in zip(heads, keys, strict=True)]
+    widths = [
+        max(len(h), *(len(str(r[k])) for r in rows)) for h, k in zip(heads, keys, strict=True)
+    ]
     out = [" | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True))]
     out.append("-+-".join("-" * w for w in widths))
     for row in rows:
