@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 
 from bench.hostile.common import (
     BASE,
@@ -65,16 +66,16 @@ def no_controls(result_text: str) -> list[Problem]:
     return []
 
 
-def _saved(name: str, data: bytes):
+def _saved(name: str, data: bytes | Callable[[], bytes]):
     def setup(scratch: Scratch) -> None:
-        write(scratch, name, data)
+        write(scratch, name, data() if callable(data) else data)
 
     return setup
 
 
 def extract_case(
     name: str,
-    data: bytes,
+    data: bytes | Callable[[], bytes],
     expect,
     *,
     options: tuple[str, ...] = (),
@@ -106,20 +107,26 @@ def _controls_in_record(scratch: Scratch, result: Result) -> list[Problem]:
 
 HOSTILE_TITLE = dataclasses.replace(ART, title=f"عنوان {OSC} مسح الشاشة")
 RTL_TITLE = dataclasses.replace(ART, title="عنوان \u202eكاذب\u202c آخر")
-NESTED = (
-    "<html lang=ar><head><meta charset=utf-8><title>t</title></head><body><article>"
-    f"<h1>{ART.title}</h1>"
-    + "<div>" * 100_000
-    + "".join(f"<p>{p}</p>" for p in ART.paragraphs)
-    + "</div>" * 100_000
-    + "</article></body></html>"
-).encode()
-LINKS = (
-    page().replace(
-        "</article>",
-        "".join(f'<a href="/x{i}">رابط {i}</a> ' for i in range(150_000)) + "</article>",
-    )
-).encode()
+
+
+def nested() -> bytes:
+    return (
+        "<html lang=ar><head><meta charset=utf-8><title>t</title></head><body><article>"
+        f"<h1>{ART.title}</h1>"
+        + "<div>" * 100_000
+        + "".join(f"<p>{p}</p>" for p in ART.paragraphs)
+        + "</div>" * 100_000
+        + "</article></body></html>"
+    ).encode()
+
+
+def links() -> bytes:
+    return (
+        page().replace(
+            "</article>",
+            "".join(f'<a href="/x{i}">رابط {i}</a> ' for i in range(150_000)) + "</article>",
+        )
+    ).encode()
 
 
 def _body_bounded(scratch: Scratch, result: Result) -> list[Problem]:
@@ -131,9 +138,17 @@ def _body_bounded(scratch: Scratch, result: Result) -> list[Problem]:
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
-BIG = (
-    "<html lang=ar><body><article><p>" + "نص " * (6 * 2**20) + "</p></article></body></html>"
-).encode()
+
+
+def _big_stdin(scratch: Scratch) -> None:
+    scratch.stdin = big()
+
+
+def big() -> bytes:
+    return (
+        "<html lang=ar><body><article><p>" + "نص " * (6 * 2**20) + "</p></article></body></html>"
+    ).encode()
+
 
 CASES = [
     extract_case(
@@ -178,9 +193,9 @@ CASES = [
     extract_case(
         "rtl-override-in-title", page(RTL_TITLE).encode(), succeeds(forbid=("\u202e",)), defect="#3"
     ),
-    extract_case("nested-100k-divs", NESTED, succeeds(check=extracted()), defect="#25", limit=60),
-    extract_case("150k-links", LINKS, succeeds(check=_body_bounded), defect="#26", limit=60),
-    extract_case("over-10mb", BIG, refused(r"10 MB|too (big|large)|limit"), defect="#10"),
+    extract_case("nested-100k-divs", nested, succeeds(check=extracted()), defect="#25", limit=60),
+    extract_case("150k-links", links, succeeds(check=_body_bounded), defect="#26", limit=60),
+    extract_case("over-10mb", big, refused(r"10 MB|too (big|large)|limit"), defect="#10"),
     extract_case("empty-page", b"", refused(r"empty", 2)),
     extract_case("png-bytes", PNG, refused(r"(?i)binary|not (an )?html|not text")),
     extract_case(
@@ -214,7 +229,7 @@ CASES = [
         KIND,
         ("khabar", "extract", "-", "--url", URL),
         refused(r"10 MB|too (big|large)|limit"),
-        stdin=BIG,
+        setup=_big_stdin,
         limit=30,
         defect="#10",
     ),

@@ -351,6 +351,10 @@ def _run(case: Case, scratch: Scratch) -> Result:
         else:
             _kill_group(proc)  # helpers the command left behind in its group
         running.join(10)
+        for stream in (proc.stdout, proc.stderr, proc.stdin):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
     seconds = time.monotonic() - started
     result = Result(
         case, proc.returncode, running.stdout, running.stderr, seconds, timed_out, problems
@@ -402,19 +406,19 @@ def judge(case: Case, scratch: Scratch, result: Result) -> list[Problem]:
             problems.append(Problem("exit0", "exit 0 on a failure"))
         elif exp.code is not None and code != exp.code:
             problems.append(Problem("other", f"exit {code}, expected {exp.code}"))
-        if exp.line is not None:
+        # With a traceback, the line after it is the exception: the traceback says it all.
+        traceback = any(p.category == "traceback" for p in problems)
+        if exp.line is not None and not traceback:
             line = last_line(err)
-            if not re.search(exp.line, line) and not any(
-                p.category == "traceback" for p in problems
-            ):
+            lines = len([s for s in err.splitlines() if s.strip()])
+            if not re.search(exp.line, line):
                 problems.append(
                     Problem(
                         "other", f"last stderr line {_short(line)!r} does not match {exp.line!r}"
                     )
                 )
-            elif exp.one_line and len([s for s in err.splitlines() if s.strip()]) != 1:
-                n = len([s for s in err.splitlines() if s.strip()])
-                problems.append(Problem("other", f"{n} lines on stderr, expected one"))
+            elif exp.one_line and lines != 1:
+                problems.append(Problem("other", f"{lines} lines on stderr, expected one"))
     elif exp.code != ANY and code not in (exp.codes or (exp.code or 0,)):
         wanted = "/".join(map(str, exp.codes or (exp.code or 0,)))
         problems.append(
