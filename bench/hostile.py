@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.hostile.catalogue import all_cases  # noqa: E402
+from bench.hostile.harness import Result  # noqa: E402
 from bench.hostile.report import (  # noqa: E402
     as_json,
     failure_line,
@@ -64,11 +65,10 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
 
-    def progress(result: object) -> None:
-        res = result  # a Result
-        mark = "ok  " if res.ok else "FAIL"  # type: ignore[attr-defined]
+    def progress(res: Result) -> None:
+        mark = "ok  " if res.ok else "FAIL"
         print(
-            f"{mark} {res.case.kind}/{res.case.name} {res.seconds:.1f}s",  # type: ignore[attr-defined]
+            f"{mark} {res.case.kind}/{res.case.name} {res.seconds:.1f}s",
             file=sys.stderr,
             flush=True,
         )
