@@ -253,3 +253,73 @@ CASES = [
         setup=_long_page,
     ),
 ]
+
+
+# --- add-site against a made-up WordPress site served by the replay proxy -------------------
+def _wordpress(site_name: str | None = None, config: str | None = None):
+    def setup(scratch: Scratch) -> None:
+        from bench.hostile.common import serve
+        from tests.support.sites import wordpress_site
+
+        made = wordpress_site()
+        if site_name is not None:
+            home = made.site.get("https://www.akhbar-misr.com.eg/")
+            assert home is not None
+            made.site.add(
+                "https://www.akhbar-misr.com.eg/",
+                home.read()
+                .decode()
+                .replace('content="أخبار مصر"', f'content="{site_name}"')
+                .encode(),
+            )
+        if config is not None:
+            scratch.config.write_text(config, "utf-8")
+        serve(scratch, made.site)
+
+    return setup
+
+
+FORMATTER_LAYOUT = """database: db.sqlite
+sites:
+- name: plain
+  display_name: موقع
+  domains:
+  - news.plain.test
+  feeds:
+  - http://news.plain.test/feed/
+  article_patterns:
+  - '^https?://news\\\\.plain\\\\.test/article/[\\\\w.-]+$'
+"""
+
+
+def _config_takes_it(scratch: Scratch, result: Result) -> list[Problem]:
+    from crawler.config import ConfigError, load_config
+
+    try:
+        names = [s.name for s in load_config(scratch.config).sites]
+    except ConfigError as exc:
+        return [Problem("other", f"the written config does not load: {exc}")]
+    if names != ["plain", "akhbar_misr"]:
+        return [Problem("other", f"sites after --write: {names}")]
+    return []
+
+
+ADD_SITE = ("khabar", "add-site", "https://www.akhbar-misr.com.eg/", "--delay", "0")
+CASES += [
+    cli(
+        "add-site-hostile-site-name",
+        ADD_SITE,
+        succeeds(forbid=(r"\x1b", r"\x07")),
+        setup=_wordpress(site_name="أخبار \x1b]0;OWNED\x07 \x1b[2J مصر"),
+        limit=60,
+        defect="#3",
+    ),
+    cli(
+        "add-site-write-formatter-layout",
+        (*ADD_SITE, "--write", "--config", "{config}"),
+        succeeds(check=_config_takes_it),
+        setup=_wordpress(config=FORMATTER_LAYOUT),
+        limit=60,
+        defect="add-site --write",
+    ),
+]
