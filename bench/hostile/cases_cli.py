@@ -296,7 +296,7 @@ def _config_takes_it(scratch: Scratch, result: Result) -> list[Problem]:
     from crawler.config import ConfigError, load_config
 
     try:
-        names = [s.name for s in load_config(scratch.config).sites]
+        names = list(load_config(scratch.config).sites)
     except ConfigError as exc:
         return [Problem("other", f"the written config does not load: {exc}")]
     if names != ["plain", "akhbar_misr"]:
