@@ -183,3 +183,27 @@ def test_the_command_lists_and_refuses_unknown_names() -> None:
         timeout=60,
     )
     assert unknown.returncode == 2 and "no such case" in unknown.stderr
+
+
+def test_the_row_check_counts_lost_and_garbled_articles(tmp_path: Path) -> None:
+    """all_stored(): a missing article is lost, a U+FFFD or mojibake title is wrong."""
+    import sqlite3
+
+    from bench.hostile.common import all_stored, articles
+
+    arts = articles(4)
+    scratch = Scratch(tmp_path)
+    scratch.articles = arts  # type: ignore[attr-defined]
+    conn = sqlite3.connect(scratch.db)
+    conn.execute("CREATE TABLE articles (url TEXT, title TEXT, body TEXT, language TEXT)")
+    conn.execute("CREATE TABLE crawls (id INTEGER PRIMARY KEY, status TEXT, finish_reason TEXT)")
+    conn.execute("INSERT INTO crawls (status, finish_reason) VALUES ('ok', 'finished')")
+    good = [(a.url, a.title, "\n".join(a.paragraphs), "ar") for a in arts[:2]]
+    garbled = (arts[2].url, "ÚäæÇä ÚÑÈí", "\n".join(arts[2].paragraphs), "ar")
+    conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", [*good, garbled])
+    conn.commit()
+    conn.close()
+    result = Result(fake("x", "pass", succeeds()), 0, "", "", 0.0, False, [])
+    problems = all_stored()(scratch, result)
+    assert sorted((p.category, p.rows) for p in problems) == [("rows", 1), ("rows", 1)]
+    assert {p.text for p in problems} == {"1 of 4 articles not stored", "1 rows stored wrong"}

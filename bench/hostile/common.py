@@ -241,7 +241,7 @@ def all_stored(
         wrong += [
             url
             for url, r in found.items()
-            if bad_text(r["title"]) or (bad_text(r["body"]) and url not in wrong)
+            if (bad_text(r["title"]) or bad_text(r["body"])) and url not in wrong
         ]
         if wrong:
             problems.append(rows_problem(len(wrong), f"{len(wrong)} rows stored wrong"))
