@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -24,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.hostile.catalogue import all_cases  # noqa: E402
-from bench.hostile.harness import Result  # noqa: E402
+from bench.hostile.harness import Result, kill_live  # noqa: E402
 from bench.hostile.report import (  # noqa: E402
     as_json,
     failure_line,
@@ -73,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
 
+    def stop(signum: int, frame: object) -> None:
+        kill_live()  # the cases run in process groups of their own: they would outlive us
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     results = run_all(cases, jobs=args.jobs, progress=progress)
     if args.json:
         for res in results:

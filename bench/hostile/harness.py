@@ -40,6 +40,17 @@ CATEGORIES = ("traceback", "hang", "exit0", "rows", "other")
 # shared machine down; that traceback is then counted like any other.
 MEMORY_LIMIT = 3 * 2**30
 ANY = -1  # Expect.code: any exit status (a server stopped by the case)
+# Process groups of the cases running now, so a bench that is itself stopped kills them too.
+LIVE: set[int] = set()
+LIVE_DIRS: set[Path] = set()
+
+
+def kill_live() -> None:
+    for pgid in list(LIVE):
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
+    for folder in list(LIVE_DIRS):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass(frozen=True)
@@ -284,9 +295,11 @@ def run_case(case: Case, workdir: Path | None = None) -> Result:
     """Run one case in a fresh scratch folder and judge it."""
     folder = Path(tempfile.mkdtemp(prefix=f"hostile-{case.name[:40]}-", dir=workdir))
     scratch = Scratch(folder)
+    LIVE_DIRS.add(folder)
     try:
         return _run(case, scratch)
     finally:
+        LIVE_DIRS.discard(folder)
         scratch.close()
         _unmount_all(folder)
         shutil.rmtree(folder, ignore_errors=True)
@@ -328,6 +341,7 @@ def _run(case: Case, scratch: Scratch) -> Result:
         )
     except OSError as exc:
         return Result(case, None, "", "", 0.0, False, [Problem("other", f"cannot start: {exc}")])
+    LIVE.add(proc.pid)
     with contextlib.suppress(OSError):  # set before the interpreter has even imported much
         resource.prlimit(proc.pid, resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     if stdin is not None:
@@ -350,6 +364,7 @@ def _run(case: Case, scratch: Scratch) -> Result:
             proc.wait()
         else:
             _kill_group(proc)  # helpers the command left behind in its group
+        LIVE.discard(proc.pid)
         running.join(10)
         for stream in (proc.stdout, proc.stderr, proc.stdin):
             if stream is not None:
