@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from crawler.health import (
     STATUS_RUNNING,
+    DailyVolume,
     QualityCounts,
     RunSummary,
     SiteActivity,
@@ -100,21 +101,71 @@ def last_new_article(db: Database, site: str) -> datetime | None:
 def quality_counts(
     db: Database, site: str, *, recent_size: int, short_words: int
 ) -> tuple[QualityCounts, QualityCounts]:
-    """(latest `recent_size` articles, all earlier ones): totals, null dates, short bodies."""
+    """(latest `recent_size` articles, all earlier ones): totals, and how many lack a date,
+    a body of `short_words`, an author, a section."""
     rows = db.execute(
-        "SELECT published_at IS NULL, COALESCE(word_count, 0) < ? FROM articles WHERE site = ? "
+        "SELECT published_at IS NULL, COALESCE(word_count, 0) < ?, COALESCE(author, '') = '', "
+        "COALESCE(section, '') = '' FROM articles WHERE site = ? "
         "ORDER BY julianday(first_seen_at) DESC, id DESC",
         [short_words, site],
     ).fetchall()
 
-    def counts(part: list[tuple[int, int]]) -> QualityCounts:
+    def counts(part: list[tuple[int, int, int, int]]) -> QualityCounts:
         return QualityCounts(
             total=len(part),
             null_date=sum(r[0] for r in part),
             short_body=sum(r[1] for r in part),
+            no_author=sum(r[2] for r in part),
+            no_section=sum(r[3] for r in part),
         )
 
     return counts(rows[:recent_size]), counts(rows[recent_size:])
+
+
+def articles_stored(db: Database, site: str) -> int:
+    """How many articles of `site` the database holds."""
+    return db.execute("SELECT COUNT(*) FROM articles WHERE site = ?", [site]).fetchone()[0]
+
+
+def last_success(db: Database, site: str) -> datetime | None:
+    """When the site's latest successful run ended."""
+    value = db.execute(
+        "SELECT finished_at FROM crawls WHERE site = ? AND status = 'ok' "
+        "ORDER BY started_at DESC, id DESC LIMIT 1",
+        [site],
+    ).fetchone()
+    return parse_time(value[0]) if value else None
+
+
+def first_stored(db: Database, site: str) -> datetime | None:
+    """When the site's earliest stored article was first seen."""
+    value = db.execute(
+        "SELECT first_seen_at FROM articles WHERE site = ? ORDER BY julianday(first_seen_at) "
+        "LIMIT 1",
+        [site],
+    ).fetchone()
+    return parse_time(value[0]) if value else None
+
+
+def daily_volume(db: Database, site: str, now: datetime, days: int) -> DailyVolume:
+    """New articles in the 24 hours before `now` and in each of the `days` 24-hour windows
+    before that, counting only windows that lie wholly after the site's history began (its
+    first run or its first stored article, whichever is earlier)."""
+    counts = dict(
+        db.execute(
+            "SELECT CAST(julianday(?) - julianday(first_seen_at) AS INTEGER) AS k, COUNT(*) "
+            "FROM articles WHERE site = ? AND julianday(first_seen_at) > julianday(?) - ? "
+            "AND julianday(first_seen_at) <= julianday(?) GROUP BY k",
+            [now.isoformat(), site, now.isoformat(), days + 1, now.isoformat()],
+        ).fetchall()
+    )
+    first_run = db.execute("SELECT MIN(started_at) FROM crawls WHERE site = ?", [site]).fetchone()
+    starts = [parse_time(first_run[0]), first_stored(db, site)]
+    began = min((t for t in starts if t is not None), default=now)
+    whole = min(days, int((now - began) / timedelta(days=1)) - 1)
+    return DailyVolume(
+        last_24h=counts.get(0, 0), history=tuple(counts.get(k, 0) for k in range(1, whole + 1))
+    )
 
 
 def site_activity(
@@ -125,6 +176,7 @@ def site_activity(
     recent_size: int,
     short_words: int,
     run_limit: int = 50,
+    volume_days: int = 28,
 ) -> SiteActivity:
     """Everything the health verdict and the status line need about one site."""
     if db is None:
@@ -138,6 +190,7 @@ def site_activity(
         last_new_article_at=last_new_article(db, site),
         recent=recent,
         baseline=baseline,
+        volume=daily_volume(db, site, now, volume_days),
     )
 
 
