@@ -142,4 +142,3 @@ def write_textfile(path: Path, collector: StatusCollector) -> None:
     """Write the metrics to `path` atomically (a temporary file renamed over it), so the
     textfile collector never reads half a file."""
     write_to_textfile(str(path), registry_of(collector))
-

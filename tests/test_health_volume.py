@@ -44,12 +44,14 @@ def ok_runs(count: int, now: datetime = NOW) -> tuple[RunSummary, ...]:
     )
 
 
+CLEAN, BASE = QualityCounts(20, 0, 0, 0, 0), QualityCounts(200, 0, 0, 0, 0)
+
+
 def activity(
-    volume: DailyVolume | None,
-    recent: QualityCounts = QualityCounts(20, 0, 0, 0, 0),
-    baseline: QualityCounts = QualityCounts(200, 0, 0, 0, 0),
+    volume: DailyVolume | None, recent: QualityCounts = CLEAN, baseline: QualityCounts = BASE
 ) -> SiteActivity:
-    return SiteActivity("alwatan", ok_runs(3), 12, NOW - timedelta(hours=1), recent, baseline, volume)
+    last_new = NOW - timedelta(hours=1)
+    return SiteActivity("alwatan", ok_runs(3), 12, last_new, recent, baseline, volume)
 
 
 # --- the rule -----------------------------------------------------------------------------------
@@ -88,8 +90,7 @@ def test_quiet_reason_gives_the_numbers() -> None:
     health = assess(activity(DailyVolume(3, days)), None, NOW)
     assert health.verdict == QUIET
     assert health.reason == (
-        "3 new in 24 h, below its normal of 40.0 ± 10.0 a day "
-        "(threshold 20.0, mean − 2σ over 28 d)"
+        "3 new in 24 h, below its normal of 40.0 ± 10.0 a day (threshold 20.0, mean − 2σ over 28 d)"
     )
     assert not health.healthy
 
