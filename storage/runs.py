@@ -70,6 +70,33 @@ def last_started(db: Database) -> dict[str, datetime]:
     return {site: t for site, value in rows if (t := parse_time(value)) is not None}
 
 
+def run_starts(db: Database, site: str, limit: int = 2) -> list[datetime]:
+    """Starts of the site's latest runs, newest first."""
+    rows = db.execute(
+        "SELECT started_at FROM crawls WHERE site = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+        [site, limit],
+    ).fetchall()
+    return [t for (value,) in rows if (t := parse_time(value)) is not None]
+
+
+def first_run(db: Database, site: str) -> tuple[int, datetime] | None:
+    """(id, start) of the site's first run."""
+    row = db.execute(
+        "SELECT id, started_at FROM crawls WHERE site = ? ORDER BY started_at, id LIMIT 1", [site]
+    ).fetchone()
+    started = parse_time(row[1]) if row else None
+    return (row[0], started) if row and started else None
+
+
+def found_since(db: Database, site: str, since: datetime, *, skip_run: int | None) -> int:
+    """New articles found by the site's runs started at or after `since` (except `skip_run`)."""
+    return db.execute(
+        "SELECT COALESCE(SUM(articles_new), 0) FROM crawls WHERE site = ? AND id IS NOT ? "
+        "AND julianday(started_at) >= julianday(?)",
+        [site, skip_run, since.isoformat()],
+    ).fetchone()[0]
+
+
 def running_runs(db: Database) -> list[dict[str, Any]]:
     """Rows still marked running (live crawls, or ones whose process died unrecorded)."""
     return [

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from crawler.adaptive import current_interval
 from crawler.commands import UserError, db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
 from crawler.distributed.status import current_status, healthy, site_json, status_lines
@@ -170,10 +171,15 @@ def collect(
                     last_status=last.status if last else None,
                     articles_24h=activity.articles_24h,
                     new_per_day=tuple(new_articles_per_day(db, name, now)),
-                    next_run=next_run_after(site, last.started_at if last else None, now),
+                    next_run=next_run_after(
+                        site,
+                        last.started_at if last else None,
+                        now,
+                        current_interval(db, site, now),  # None unless adaptive
+                    ),
                     health=assess(activity, schedule_period(site, now), now, policy),
-                    articles_stored=articles_stored(db, name) if db is not None else 0,
-                    last_success=last_success(db, name) if db is not None else None,
+                    articles_stored=articles_stored(db, name),
+                    last_success=last_success(db, name),
                     volume=activity.volume,
                     normal=normal_volume(activity.volume, policy),
                     coverage=coverage_shares(activity.recent, activity.baseline, policy),
