@@ -4,7 +4,9 @@
 warrants. After each run the daemon asks `decide` for the next interval:
 
 * the site's *rate* is the new articles its runs of the last 24 hours found, per hour (its
-  first run ever is left out: that one stores the backlog of its feeds, not a day's news);
+  first run ever is left out: that one stores the backlog of its feeds, not a day's news), or
+  the latest run's own finds per hour since the run before, whichever is higher: one busy run
+  is enough to speed up, a day of evidence is needed to slow down;
 * the *target* interval is the minimum at FAST_RATE new articles an hour or more, and grows as
   the rate falls (min × FAST_RATE / rate: each run finds about the same number of articles);
   no new article at all → the maximum;
@@ -25,12 +27,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.config import Adaptive, SiteConfig
-from storage.runs import first_run, found_since, run_starts
+from storage.runs import first_run, found_since, latest_runs
 
 FAST_RATE = 40.0  # new articles an hour at which a site is polled at its minimum interval
 WINDOW = timedelta(hours=24)  # the runs whose finds make the rate
 STEP_UP = 1.5  # the interval grows by at most this factor from one run to the next
-MIN_SPAN = timedelta(hours=1)  # the rate of a site crawled for minutes is per hour, not per minute
+MIN_SPAN = timedelta(minutes=1)  # no rate is measured over less than this
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class RunHistory:
     found: int  # new articles of the runs started in the window (first run excluded)
     first_started: datetime | None  # the site's first run
     starts: tuple[datetime, ...]  # the latest run starts, newest first
+    last_found: int = 0  # new articles of the latest run (0 when it is the first run)
 
 
 def decide(bounds: Adaptive, history: RunHistory, now: datetime) -> Decision:
@@ -61,13 +64,18 @@ def decide(bounds: Adaptive, history: RunHistory, now: datetime) -> Decision:
         return Decision(low, "no run yet: the minimum")
     since = max(history.first_started, now - WINDOW)
     hours = max(now - since, MIN_SPAN) / timedelta(hours=1)
-    rate = history.found / hours
-    target = high if rate <= 0 else min(high, max(low, low * FAST_RATE / rate))
+    day_rate = history.found / hours
     starts = history.starts
-    previous = (starts[0] - starts[1]) / timedelta(minutes=1) if len(starts) >= 2 else low
+    gap = starts[0] - starts[1] if len(starts) >= 2 else None
+    last_rate = history.last_found / (max(gap, MIN_SPAN) / timedelta(hours=1)) if gap else 0.0
+    rate = max(day_rate, last_rate)
+    target = high if rate <= 0 else min(high, max(low, low * FAST_RATE / rate))
+    previous = gap / timedelta(minutes=1) if gap else low
     previous = min(high, max(low, previous))
     minutes = target if target <= previous else min(target, previous * STEP_UP)
-    found = f"{history.found} new in the last {_hours(hours)} h ({rate:.1f}/h)"
+    found = f"{history.found} new in the last {_hours(hours)} h ({day_rate:.1f}/h)"
+    if last_rate > day_rate:
+        found += f", {history.last_found} in the last run ({last_rate:.1f}/h)"
     if minutes == target:
         if minutes == low:
             why = "the minimum"
@@ -98,7 +106,9 @@ def history_of(db: Any, site: str, now: datetime) -> RunHistory:
     if first is None:
         return RunHistory(0, None, ())
     found = found_since(db, site, now - WINDOW, skip_run=first[0])
-    return RunHistory(found, first[1], tuple(run_starts(db, site, 2)))
+    latest = latest_runs(db, site, 2)
+    last_found = latest[0][1] if len(latest) >= 2 else 0  # a first run's finds are a backlog
+    return RunHistory(found, first[1], tuple(t for t, _ in latest), last_found)
 
 
 def current_interval(db: Any, site: SiteConfig, now: datetime) -> Decision | None:

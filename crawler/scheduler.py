@@ -55,7 +55,7 @@ from crawler.config import (
 )
 from crawler.crontab import cron_trigger, describe_cron, describe_interval
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED
-from storage.runs import run_starts
+from storage.runs import latest_runs
 from storage.store import ArticleStore, utcnow
 
 logger = logging.getLogger(__name__)
@@ -527,10 +527,10 @@ class Daemon:
         store = ArticleStore(self.runner.database)
         try:
             decision = adaptive_intervals(store.db, [site], now)[site.name]
-            starts = run_starts(store.db, site.name, 1)
+            latest = latest_runs(store.db, site.name, 1)
         finally:
             store.close()
-        when = next_run_after(site, starts[0] if starts else None, now, decision)
+        when = next_run_after(site, latest[0][0] if latest else None, now, decision)
         try:
             self.scheduler.modify_job(
                 site.name,

@@ -70,13 +70,14 @@ def last_started(db: Database) -> dict[str, datetime]:
     return {site: t for site, value in rows if (t := parse_time(value)) is not None}
 
 
-def run_starts(db: Database, site: str, limit: int = 2) -> list[datetime]:
-    """Starts of the site's latest runs, newest first."""
+def latest_runs(db: Database, site: str, limit: int = 2) -> list[tuple[datetime, int]]:
+    """(start, new articles found) of the site's latest runs, newest first."""
     rows = db.execute(
-        "SELECT started_at FROM crawls WHERE site = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+        "SELECT started_at, articles_new FROM crawls WHERE site = ? "
+        "ORDER BY started_at DESC, id DESC LIMIT ?",
         [site, limit],
     ).fetchall()
-    return [t for (value,) in rows if (t := parse_time(value)) is not None]
+    return [(t, found or 0) for value, found in rows if (t := parse_time(value)) is not None]
 
 
 def first_run(db: Database, site: str) -> tuple[int, datetime] | None:
@@ -89,10 +90,11 @@ def first_run(db: Database, site: str) -> tuple[int, datetime] | None:
 
 
 def found_since(db: Database, site: str, since: datetime, *, skip_run: int | None) -> int:
-    """New articles found by the site's runs started at or after `since` (except `skip_run`)."""
+    """New articles found by the site's runs started after `since` (except `skip_run`): a run
+    started at `since` itself found what was published before it."""
     return db.execute(
         "SELECT COALESCE(SUM(articles_new), 0) FROM crawls WHERE site = ? AND id IS NOT ? "
-        "AND julianday(started_at) >= julianday(?)",
+        "AND julianday(started_at) > julianday(?)",
         [site, skip_run, since.isoformat()],
     ).fetchone()[0]
 
