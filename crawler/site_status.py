@@ -18,11 +18,12 @@ from crawler.health import (
     QUIET,
     SUSPICIOUS,
     HealthPolicy,
+    SiteActivity,
     normal_volume,
     quiet_reason,
     suspicious_reason,
 )
-from storage.runs import site_activity
+from storage.runs import daily_volume, quality_counts
 
 NO_VERDICT = "too little history"
 
@@ -35,16 +36,13 @@ def volume_and_coverage(
     `db` is anything with `.execute(sql, params)` returning rows as tuples.
     """
     policy = policy or HealthPolicy()
-    activity = site_activity(
-        db,
-        site,
-        now,
-        recent_size=policy.recent_size,
-        short_words=policy.short_words,
-        volume_days=policy.quiet_days,
-        run_limit=1,
+    # Only what these two verdicts read (a site's runs and latest article are not needed):
+    # the dashboard calls this for every site within one request's time limit.
+    recent, baseline = quality_counts(
+        db, site, recent_size=policy.recent_size, short_words=policy.short_words
     )
-    volume = activity.volume
+    volume = daily_volume(db, site, now, policy.quiet_days)
+    activity = SiteActivity(site, (), 0, None, recent, baseline, volume)
     normal = normal_volume(volume, policy)
     days = len(volume.history) if volume else 0
     verdict, reason = OK, ""

@@ -166,32 +166,27 @@ def last_success(db: Database, site: str) -> datetime | None:
     return parse_time(value[0]) if value else None
 
 
-def first_stored(db: Database, site: str) -> datetime | None:
-    """When the site's earliest stored article was first seen."""
-    value = db.execute(
-        "SELECT first_seen_at FROM articles WHERE site = ? ORDER BY julianday(first_seen_at) "
-        "LIMIT 1",
-        [site],
-    ).fetchone()
-    return parse_time(value[0]) if value else None
-
-
 def daily_volume(db: Database, site: str, now: datetime, days: int) -> DailyVolume:
     """New articles in the 24 hours before `now` and in each of the `days` 24-hour windows
     before that, counting only windows that lie wholly after the site's history began (its
-    first run or its first stored article, whichever is earlier)."""
+    first run or its first stored article, whichever is earlier).
+
+    One pass over the site's articles: window k holds those first seen k whole days before
+    `now`, and the largest k is its first stored article's.
+    """
     counts = dict(
         db.execute(
             "SELECT CAST(julianday(?) - julianday(first_seen_at) AS INTEGER) AS k, COUNT(*) "
-            "FROM articles WHERE site = ? AND julianday(first_seen_at) > julianday(?) - ? "
-            "AND julianday(first_seen_at) <= julianday(?) GROUP BY k",
-            [now.isoformat(), site, now.isoformat(), days + 1, now.isoformat()],
+            "FROM articles WHERE site = ? AND julianday(first_seen_at) <= julianday(?) "
+            "GROUP BY k",
+            [now.isoformat(), site, now.isoformat()],
         ).fetchall()
     )
     first_run = db.execute("SELECT MIN(started_at) FROM crawls WHERE site = ?", [site]).fetchone()
-    starts = [parse_time(first_run[0]), first_stored(db, site)]
-    began = min((t for t in starts if t is not None), default=now)
-    whole = min(days, int((now - began) / timedelta(days=1)) - 1)
+    began = parse_time(first_run[0])
+    age = int((now - began) / timedelta(days=1)) if began else -1
+    age = max(age, max(counts, default=-1))  # whole days since the earlier of the two
+    whole = min(days, age - 1)
     return DailyVolume(
         last_24h=counts.get(0, 0), history=tuple(counts.get(k, 0) for k in range(1, whole + 1))
     )
