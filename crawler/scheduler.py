@@ -501,11 +501,12 @@ class Daemon:
         self.scheduler.add_listener(self._job_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
         self.scheduler.add_listener(self._job_done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.signal_received: str | None = None
+        self.adaptive: dict[str, Decision] = {}  # the adaptive sites' intervals at start
 
     def add_jobs(self, last_started: dict[str, datetime], now: datetime | None = None) -> None:
         now = now or datetime.now(UTC)
-        adaptive = self._intervals([s for s in self.sites if s.schedule.adaptive], now)
-        for job in build_jobs(self.sites, self.runner.run, last_started, now, adaptive):
+        self.adaptive = self._intervals([s for s in self.sites if s.schedule.adaptive], now)
+        for job in build_jobs(self.sites, self.runner.run, last_started, now, self.adaptive):
             self.scheduler.add_job(**job)
 
     def _intervals(self, sites: list[SiteConfig], now: datetime) -> dict[str, Decision]:
@@ -582,7 +583,8 @@ class Daemon:
                 when = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(
                     None, now
                 )
-                logger.info("%s", list_line(self.config.sites[job.id], when))
+                site = self.config.sites[job.id]
+                logger.info("%s", list_line(site, when, self.adaptive.get(job.id)))
             self.scheduler.start()
             logger.info(
                 "%s received: no new runs; waiting for %s",

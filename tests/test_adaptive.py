@@ -8,6 +8,7 @@ and the daemon rescheduling after each crawl subprocess.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from crawler.scheduler import CrawlRunner, Daemon, build_jobs, next_run_after, s
 from storage.store import open_database
 from tests.test_scheduler import fake_command, intervals, wait_for, write_config
 
-NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday (APScheduler counts weekdays from it)
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 BOUNDS = Adaptive(min_minutes=5, max_minutes=240)
 ADAPTIVE = {"adaptive": {"min_minutes": 5, "max_minutes": 240}}
 
@@ -208,6 +209,10 @@ def test_schedule_list_shows_the_interval_and_why(tmp_path: Path, monkeypatch, c
     expected = now - timedelta(minutes=10) + timedelta(minutes=15)
     assert abs(next_at.replace(tzinfo=UTC) - expected) < timedelta(seconds=2)
     assert "every 1 h" in lines["sana"] and "now" not in lines["sana"].split("every 1 h")[1]
+    # `khabar status` shows the same next run
+    main(["status", "--json", "--site", "alwatan"])
+    (row,) = json.loads(capsys.readouterr().out)
+    assert abs(datetime.fromisoformat(row["next_run"]) - expected) < timedelta(seconds=2)
 
 
 def test_jobs_start_at_the_current_interval(tmp_path: Path, db) -> None:

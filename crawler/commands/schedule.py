@@ -48,7 +48,10 @@ examples:
 Each run is `scrapy crawl <site>` in its own process, logging to
 <logs_dir>/<site>/<time>-run<id>.log, and is a row in the `crawls` table
 (see `khabar status`). Timing comes from config.yaml (`schedule:` per site or
-under `defaults:`, and the `scheduler:` section).
+under `defaults:`, and the `scheduler:` section). A site with
+`schedule: {adaptive: {min_minutes: 5, max_minutes: 240}}` is polled more often
+while its runs find news and less often when they do not; --list shows its
+current interval and why.
 """
 
 
