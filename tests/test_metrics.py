@@ -138,3 +138,8 @@ def test_a_site_never_run_has_no_timestamps(env: Path, capsys, tmp_path: Path) -
     assert got[("khabar_site_health", (("site", "sana"), ("verdict", "new")))] == 1.0
     assert got[("khabar_site_articles_stored", (("site", "sana"),))] == 0.0
     assert ("khabar_site_last_success_timestamp_seconds", (("site", "sana"),)) not in got
+
+
+def test_json_and_prometheus_together_is_a_usage_error(env: Path, capsys) -> None:
+    assert main(["status", "--json", "--prometheus"]) == 2
+    assert "give --json or --prometheus, not both" in capsys.readouterr().err

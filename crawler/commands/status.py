@@ -256,6 +256,8 @@ def command(
     """Summarise each site's crawling from the database (opened read-only): its last run and
     how it ended, articles stored in the last 24 hours, when the schedule runs it next, and a
     health verdict with its reason."""
+    if as_json and prometheus:
+        raise click.UsageError("give --json or --prometheus, not both")
     config = load_config()
     require_sites(config, sites)
     now = datetime.now(UTC)
