@@ -19,14 +19,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-OK, FAILING, STALE, QUIET, SUSPICIOUS, NEW = (
-    "ok",
-    "failing",
-    "stale",
-    "quiet",
-    "suspicious",
-    "new",
-)
+OK, FAILING, STALE, QUIET, SUSPICIOUS, NEW = "ok", "failing", "stale", "quiet", "suspicious", "new"
 # Worst first: a site gets the first verdict that applies (and `findings` lists all of them).
 PRECEDENCE = (FAILING, STALE, QUIET, SUSPICIOUS, NEW, OK)
 UNHEALTHY = frozenset({FAILING, STALE, QUIET, SUSPICIOUS})
@@ -120,7 +113,7 @@ class Health:
 
 @dataclass(frozen=True)
 class Normal:
-    """A site's normal daily volume and how far below it the last 24 hours are."""
+    """A site's normal new articles per 24 hours, and the count below which it is quiet."""
 
     days: int
     mean: float
