@@ -131,7 +131,8 @@ def quality_counts(
     db: Database, site: str, *, recent_size: int, short_words: int
 ) -> tuple[QualityCounts, QualityCounts]:
     """(latest `recent_size` articles, all earlier ones): totals, and how many lack a date,
-    a body of `short_words`, an author, a section."""
+    a body of `short_words`, an author, a section. One pass over the site's articles (summing
+    in SQL takes two passes, which measured slower)."""
     rows = db.execute(
         "SELECT published_at IS NULL, COALESCE(word_count, 0) < ?, COALESCE(author, '') = '', "
         "COALESCE(section, '') = '' FROM articles WHERE site = ? "
@@ -140,13 +141,7 @@ def quality_counts(
     ).fetchall()
 
     def counts(part: list[tuple[int, int, int, int]]) -> QualityCounts:
-        return QualityCounts(
-            total=len(part),
-            null_date=sum(r[0] for r in part),
-            short_body=sum(r[1] for r in part),
-            no_author=sum(r[2] for r in part),
-            no_section=sum(r[3] for r in part),
-        )
+        return QualityCounts(len(part), *(sum(r[i] for r in part) for i in range(4)))
 
     return counts(rows[:recent_size]), counts(rows[recent_size:])
 
