@@ -110,6 +110,13 @@ class Health:
     def healthy(self) -> bool:
         return self.verdict not in UNHEALTHY
 
+    @property
+    def summary(self) -> str:
+        """The reason, and the other verdicts that apply: 'last 3 runs failed (…); also
+        suspicious'."""
+        others = [verdict for verdict, _ in self.findings[1:]]
+        return self.reason + (f"; also {', '.join(others)}" if others else "")
+
 
 @dataclass(frozen=True)
 class Normal:

@@ -157,6 +157,7 @@ def test_precedence_and_findings() -> None:
     health = assess(quiet_and_broken, None, NOW)
     assert health.verdict == FAILING
     assert [v for v, _ in health.findings] == [FAILING, QUIET, SUSPICIOUS]
+    assert health.summary == f"{health.reason}; also quiet, suspicious"  # the table's column
     stale = SiteActivity(
         "alwatan",
         ok_runs(40),

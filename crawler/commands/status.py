@@ -207,7 +207,7 @@ def render_table(rows: list[SiteStatus], now: datetime) -> str:
             sparkline(r.new_per_day),
             when(r.next_run, future=True),
             r.health.verdict,
-            r.health.reason,
+            r.health.summary,
         )
         for r in rows
     ]
