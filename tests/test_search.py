@@ -326,6 +326,19 @@ def test_cli_search_text_and_json(search_db: Path, capsys, monkeypatch) -> None:
     assert record["url"] == "https://example.test/islam" and "الإسلام" in record["snippet"]
 
 
+def test_cli_search_exact(search_db: Path, capsys) -> None:
+    """The adjective finds the noun unless --exact; a stem-only hit is marked as one."""
+    db = ["--db", str(search_db)]
+    assert khabar(["search", "الإسلامية", *db]) == 0
+    out = capsys.readouterr().out
+    assert "https://example.test/islam" in out and "[other form]" in out
+    assert khabar(["search", "الإسلامية", "--exact", *db]) == 1
+    assert "no match" in capsys.readouterr().err
+    assert khabar(["search", "الإسلام", "--exact", "--json", *db]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["exact"] is True
+
+
 def test_cli_search_never_writes(search_db: Path, capsys) -> None:
     before = (search_db.read_bytes(), search_db.stat().st_mtime_ns)
     assert khabar(["search", "دمشق", "--db", str(search_db), "--json"]) == 0
