@@ -41,6 +41,7 @@ __all__ = [
     "Query",
     "SearchHit",
     "build_match",
+    "has_stems",
     "index_entry",
     "parse_query",
     "search",
@@ -54,6 +55,7 @@ INDEX_COLUMNS = ("title", "body", "title_stem", "body_stem")
 EXACT_COLUMNS = "{title body}"
 STEM_COLUMNS = "{title_stem body_stem}"
 TITLE_COLUMNS = "{title title_stem}"  # a title hit, in either form
+EXACT_TITLE = "{title}"
 
 # bm25 column weights for (title, body) in either form: a hit in the title counts ten times a hit
 # in the body.
@@ -127,10 +129,21 @@ class Query:
         return " AND ".join(t.fts(exact=exact) for t in self.terms)
 
     def title_match(self, *, exact: bool = False) -> str:
-        """The same expression restricted to the title (either form)."""
+        """The same expression restricted to the title."""
         if not self.terms:
             return '""'
-        return f"{TITLE_COLUMNS} : ({self.match(exact=exact)})"
+        return f"{EXACT_TITLE if exact else TITLE_COLUMNS} : ({self.match(exact=exact)})"
+
+
+def has_stems(conn: sqlite3.Connection) -> bool:
+    """Whether the file's index has the stemmed columns (m013). A file no writer has migrated
+    since is searched in the matching form alone: what it holds."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM pragma_table_info('articles_fts') WHERE name = ?", [INDEX_COLUMNS[-1]]
+        ).fetchone()
+        is not None
+    )
 
 
 def _chunks(query: str) -> Iterator[tuple[str, bool]]:
@@ -319,11 +332,13 @@ def search(
     exact-form matches first, within each those with a query word in the title first, then
     newest first (their ``rank`` is -1.0 and 0.0).
 
-    ``conn`` is any connection to a khabar database (read-only is enough).
+    ``conn`` is any connection to a khabar database (read-only is enough); one whose index has
+    no stems yet (see ``has_stems``) is searched as with ``exact``.
     """
     parsed = parse_query(query)
     if not parsed.terms:
         return []
+    exact = exact or not has_stems(conn)
     match = parsed.match(exact=exact)
     exact_match = parsed.match(exact=True)
     stemmed = match != exact_match  # a query of prefixes alone is the same in both modes

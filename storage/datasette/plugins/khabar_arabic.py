@@ -45,7 +45,7 @@ from datasette.filters import FilterArguments
 from markupsafe import Markup, escape
 
 from crawler.arabic import fts_text
-from storage.search import build_match, parse_query, snippet
+from storage.search import build_match, has_stems, parse_query, snippet
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CSS_PATH = "/-/khabar/khabar.css"
@@ -93,16 +93,20 @@ def is_exact(value: str | None) -> bool:
     return (value or "").strip().lower() not in ("", "0", "false", "off", "no")
 
 
-def _match(query: str, exact: str = "") -> str:
-    return build_match(query, exact=is_exact(exact))
+def _search_functions(stems: bool) -> dict[str, Callable[..., str]]:
+    """khabar_match, khabar_title_match and khabar_snippet; without ``stems`` (a file whose index
+    no writer has given stems yet: storage.search.has_stems) they search the matching form."""
 
+    def match(query: str, exact: str = "") -> str:
+        return build_match(query, exact=is_exact(exact) or not stems)
 
-def _title_match(query: str, exact: str) -> str:
-    return parse_query(query).title_match(exact=is_exact(exact))
+    def title_match(query: str, exact: str) -> str:
+        return parse_query(query).title_match(exact=is_exact(exact) or not stems)
 
+    def snip(body: str, query: str, exact: str = "") -> str:
+        return snippet(body, query, exact=is_exact(exact) or not stems)
 
-def _snippet(body: str, query: str, exact: str = "") -> str:
-    return snippet(body, query, exact=is_exact(exact))
+    return {"khabar_match": match, "khabar_title_match": title_match, "khabar_snippet": snip}
 
 
 @hookimpl(trylast=True)  # after Datasette's own sql_functions plugin, so our escape_fts wins
@@ -111,12 +115,12 @@ def prepare_connection(conn):
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
     conn.row_factory = _budgeted(conn.row_factory or (lambda cursor, row: row))
     conn.create_function("khabar_fts", 1, _bounded(fts_text), deterministic=True)
-    for arity in (1, 2):
-        conn.create_function("khabar_match", arity, _bounded(_match), deterministic=True)
-    conn.create_function("khabar_title_match", 2, _bounded(_title_match), deterministic=True)
-    for arity in (2, 3):
-        conn.create_function("khabar_snippet", arity, _bounded(_snippet), deterministic=True)
-    conn.create_function("escape_fts", 1, _bounded(build_match), deterministic=True)
+    functions = _search_functions(has_stems(conn))
+    arities = {"khabar_match": (1, 2), "khabar_title_match": (2,), "khabar_snippet": (2, 3)}
+    for name, fn in functions.items():
+        for arity in arities[name]:
+            conn.create_function(name, arity, _bounded(fn), deterministic=True)
+    conn.create_function("escape_fts", 1, _bounded(functions["khabar_match"]), deterministic=True)
 
 
 @hookimpl
