@@ -30,7 +30,7 @@ __all__ = ["MIN_STEM", "SUFFIXES", "stem", "stem_tokens"]
 
 # In light10's order; in the matching form, so ية and يه are one suffix, ة and ه another.
 SUFFIXES = ("ها", "ات", "ون", "ين", "يه", "ه", "ي")
-MIN_STEM = 3  # letters a stem keeps: Arabic roots have three
+MIN_STEM = 4  # letters a stem keeps (see the docstring)
 
 
 # ~3 MB at most; a news archive's vocabulary repeats, so most words are found here.
