@@ -23,7 +23,7 @@ in the first R hits of a query with R relevant articles, averaged over the queri
 
 --stemmer measures another stemmer in the same index (``crawler.stem.stem`` replaced): light10
 as published (ان removed, two letters kept), or Snowball's Arabic stemmer (PyStemmer, which is
-not a dependency: ``pip install PyStemmer==3.1.0`` first).
+not a dependency of khabar: ``pip install -e ".[bench]"`` first).
 """
 
 from __future__ import annotations
@@ -203,7 +203,9 @@ STEMMERS: dict[str, Callable[[], Callable[[str], str]]] = {
 }
 
 
-def run(stemmer: str | None = None) -> tuple[dict[str, Score], list[str], int, int]:
+def run(
+    stemmer: str | None = None, corpus: Path | None = None
+) -> tuple[dict[str, Score], list[str], int, int]:
     """Build the set's database (with another stemmer if named) and measure it; also how many
     articles and queries it has."""
     original = crawler.stem.stem
@@ -211,7 +213,7 @@ def run(stemmer: str | None = None) -> tuple[dict[str, Score], list[str], int, i
         crawler.stem.stem = STEMMERS[stemmer]()
     storage.search._word_stems.cache_clear()
     try:
-        articles, queries = all_articles(corpus_dir()), judged_queries()
+        articles, queries = all_articles(corpus or corpus_dir()), judged_queries()
         with tempfile.TemporaryDirectory() as folder:
             db = Path(folder) / "relevance.sqlite"
             ids = build(db, articles)
@@ -231,6 +233,9 @@ def main() -> int:
     parser.add_argument("--queries", action="store_true", help="a line per query")
     parser.add_argument("--stemmer", choices=sorted(STEMMERS), help="measure another stemmer")
     args = parser.parse_args()
+    if not (corpus_dir() / "MANIFEST.tsv").exists():
+        print(f"no corpus at {corpus_dir()} (set KHABAR_CORPUS to its path)", file=sys.stderr)
+        return 2
     scores, lines, articles, queries = run(args.stemmer)
     if args.queries:
         print(*lines, sep="\n")

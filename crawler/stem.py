@@ -4,18 +4,22 @@
 what it leaves apart are the suffixes: الإسلامية (اسلاميه) and الإسلام (اسلام), المعلمين and
 معلم, الانتخابات and انتخاب. ``stem`` removes them from one matching-form token, in the manner of
 Larkey, Ballesteros and Connell's light10 ("Light Stemming for Arabic Information Retrieval",
-2007; Lucene's ArabicStemmer is the same algorithm): each suffix of SUFFIXES, longest first, is
-removed once when it ends the word and enough letters remain. Two changes against light10, both
-measured on the relevance set (bench/relevance.py, tests/relevance/):
+2007; Lucene's ArabicStemmer is the same algorithm): each suffix of SUFFIXES, in order, is
+removed once when it ends the word and enough letters remain. The prefixes are not here
+(``_peel`` has removed them), the suffixes are written in the matching form (ة is ه, ى is ي),
+and two changes against light10 were measured on the relevance set (bench/relevance.py, 70
+judged queries, tests/relevance/):
 
-* The suffixes are written in the matching form (ة is already ه, ى is ي), and the prefixes are
-  not here: ``_peel`` has removed them.
-* ان (the dual) is not removed, and at least MIN_STEM letters remain (light10 keeps 2): names
-  end in ان far more often in news than duals do (إيران, لبنان, عمان, سليمان, السودان, رمضان,
-  البرلمان), and light10 turns them into other words (ايران → اير, سليمان → سليم, عمان → عم).
+* ان (the dual) is not removed: names end in it far more often in news than duals do (إيران,
+  عمان, سليمان, السودان, رمضان, البرلمان), and light10 turns them into other words.
+* A stem keeps at least MIN_STEM = 4 letters (light10: 2). Three-letter stems are too often
+  another word: سوري → سور (a wall), نبيه → نبي (a prophet), قطرات → قطر (Qatar). With 3 the set's
+  recall is 86.1% at 92.7% precision; with 4, 81.1% at 97.4% (exact matching: 58.9% at 98.8%).
 
-Snowball's Arabic stemmer (PyStemmer) was measured against this one on the same set: see the
-README's "Searching" section for the numbers and why this one was kept.
+Light10 as published gives 84.6% at 92.6%; Snowball's Arabic stemmer (PyStemmer, C) 75.7% at
+93.8% on these tokens (it expects the text before our folding and peeling). This one was kept:
+the best precision, within 2 points of exact matching, for 22 points of recall, in a few lines
+of Python with a cache (no dependency).
 
 Broken plurals (مدارس/مدرسة, وزراء/وزير, كتب/كتاب) change the word's pattern, not its ends: no
 light stemmer conflates them, and this one does not try.
