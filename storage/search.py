@@ -8,10 +8,10 @@ through the same functions before it reaches FTS5: the matching form is what mak
 الانتخابات. A query matches either form, and exact-form matches rank above stem-only ones;
 ``exact=True`` asks for the matching form alone (``khabar search --exact``). A prefix term
 (``خارج*``) is matched on the matching form in both modes: its writer chose where the word
-ends. The user's text is never passed to MATCH as
-syntax: every word becomes a quoted FTS5 string, so quotes, AND/OR/NOT/NEAR, parentheses,
-colons and stars typed by a user are data, not operators. Two small conveniences survive:
-text between double quotes is searched as a phrase, and a word ending in ``*`` is a prefix.
+ends. The user's text is never passed to MATCH as syntax: every word becomes a quoted FTS5
+string (in a column filter we write), so quotes, AND/OR/NOT/NEAR, parentheses, colons and stars
+typed by a user are data, not operators. Two small conveniences survive: text between double
+quotes is searched as a phrase, and a word ending in ``*`` is a prefix.
 
 A query is searched as its distinct terms, at most MAX_QUERY_WORDS words of them: ranking and
 snippets cost grows with the square of the number of terms, and 6,400 copies of one prefix took
@@ -19,7 +19,8 @@ ten seconds. The steps are ``parse_query`` (typed chunks → index tokens → di
 and ``Query.match`` (the FTS5 expression); Datasette's SQL functions use the same two.
 
 Snippets are cut from the ORIGINAL body (with its hamzas and harakat), around the first word
-whose matching form is a query term, because the indexed text is the unreadable matching form.
+whose matching form is a query term (else whose stem is a query word's stem), because the
+indexed text is the unreadable matching form.
 """
 
 from __future__ import annotations
