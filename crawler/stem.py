@@ -35,6 +35,7 @@ __all__ = ["MIN_STEM", "SUFFIXES", "stem", "stem_tokens"]
 # In light10's order; in the matching form, so ية and يه are one suffix, ة and ه another.
 SUFFIXES = ("ها", "ات", "ون", "ين", "يه", "ه", "ي")
 MIN_STEM = 4  # letters a stem keeps (see the docstring)
+_LAST_LETTERS = frozenset(s[-1] for s in SUFFIXES)  # a word ending in none of them is its stem
 
 
 # ~3 MB at most; a news archive's vocabulary repeats, so most words are found here.
@@ -43,6 +44,8 @@ def stem(token: str) -> str:
     """The stem of one matching-form token (``crawler.arabic.fts_tokens``): اسلاميه → اسلام,
     معلمين → معلم, انتخابات → انتخاب, خارجيه → خارج; ايران, عمان, دمشق stay whole. Latin words
     and numbers are returned as they are (no suffix of SUFFIXES is Latin)."""
+    if len(token) <= MIN_STEM or token[-1] not in _LAST_LETTERS:  # most words: no loop
+        return token
     for suffix in SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= MIN_STEM:
             token = token[: -len(suffix)]
@@ -51,4 +54,4 @@ def stem(token: str) -> str:
 
 def stem_tokens(tokens: Iterable[str]) -> list[str]:
     """``stem`` of each token, in order (a phrase of stems stays a phrase)."""
-    return [stem(t) for t in tokens]
+    return list(map(stem, tokens))
