@@ -244,6 +244,21 @@ def snippet(
     first = _first_hit(words, parsed, stemmed=False)
     if first is None and not exact:
         first = _first_hit(words, parsed, stemmed=True)
+    return _window(words, first, before, after)
+
+
+def _stem_snippet(text: str | None, query: str) -> str:
+    """``snippet`` of a stem-only hit: its text has no query word in the matching form, so the
+    first word with a query word's stem is looked for straight away."""
+    if not text:
+        return ""
+    words = text.split()
+    return _window(words, _first_hit(words, parse_query(query), stemmed=True))
+
+
+def _window(
+    words: list[str], first: int | None, before: int = SNIPPET_BEFORE, after: int = SNIPPET_AFTER
+) -> str:
     start = 0 if first is None else max(0, first - before)
     end = min(len(words), (0 if first is None else first) + after + 1)
     if first is None:
@@ -396,7 +411,11 @@ def search(
             site=rows[i][2],
             published_at=rows[i][3],
             title=rows[i][4],
-            snippet=snippet(rows[i][5], query, exact=exact),
+            snippet=(
+                snippet(rows[i][5], query, exact=True)
+                if is_exact
+                else _stem_snippet(rows[i][5], query)
+            ),
             rank=rank,
             exact=is_exact,
         )
