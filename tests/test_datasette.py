@@ -131,6 +131,23 @@ def test_table_search_matches_word_forms_unless_exact(news_db: Path) -> None:
     assert "in the words&#39; exact form" in page or "in the words' exact form" in page
 
 
+@pytest.mark.parametrize(
+    ("query", "urls"),
+    [
+        ("_search_title=الإسلامية", {"https://example.test/islam"}),  # the title's stems
+        ("_search_title=الإسلامية&_exact=1", set()),
+        ("_search_title=الإسلام&_exact=1", {"https://example.test/islam"}),
+        ("_search_title=باحثين", set()),  # in the body only
+        ("_search_body=باحثين&_exact=1", {"https://example.test/islam"}),
+    ],
+)
+def test_one_column_search_matches_word_forms_in_that_column(
+    news_db: Path, query: str, urls: set[str]
+) -> None:
+    rows = get_json(news_db, f"/news/articles.json?{query}&_shape=array&_col=url")
+    assert {r["url"] for r in rows} == urls
+
+
 def test_canned_search_and_feed_exact_switch(news_db: Path) -> None:
     rows = get_json(news_db, "/news/search.json?q=الإسلامية&site=&_shape=array")
     assert [(r["url"], r["exact"]) for r in rows] == [("https://example.test/islam", 0)]

@@ -21,7 +21,10 @@
   returns invalid FTS5, so punctuation-only queries are an empty result, not a 400.
 * ``filters_from_request`` adds the exact switch to that search: ``_exact=1`` beside ``_search``
   keeps the rows whose words match in their matching form alone (the rows ``khabar search
-  --exact`` finds).
+  --exact`` finds). A search of one column (``_search_title``, ``_search_body``) is sent to its
+  stemmed twin (``asgi_wrapper``: our MATCH expression names its columns, and Datasette's
+  ``title MATCH`` would keep none of them), which holds every stem of the column's words;
+  ``_exact=1`` then keeps the rows with the words as typed in that column.
 * ``asgi_wrapper`` answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that could
   write (Datasette's or a future plugin's) is reachable, whatever the open mode, 414 to a query
   string over MAX_QUERY_STRING_BYTES, and drops
@@ -123,24 +126,47 @@ def prepare_connection(conn):
     conn.create_function("escape_fts", 1, _bounded(functions["khabar_match"]), deterministic=True)
 
 
+# The columns a one-column search (``_search_<column>``) is sent to: their stemmed twins.
+STEM_TWINS = {"title": "title_stem", "body": "body_stem"}
+
+
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    """``_exact=1`` beside ``_search``: the rows Datasette's own search finds (either form of the
-    words, through our escape_fts) that also match in the matching form alone."""
-    if not is_exact(request.args.get("_exact")) or "_search" not in request.args:
+    """``_exact=1`` beside ``_search`` (or a one-column search): the rows Datasette's own search
+    finds (either form of the words, through our escape_fts) that also match in the matching
+    form alone (in that column)."""
+    if not is_exact(request.args.get("_exact")):
         return None
     metadata = datasette.table_metadata(database, table)
     if metadata.get("fts_table") != "articles_fts":
         return None
+    searches = {"": request.args.get("_search")} | {
+        column: request.args.get(f"_search_{twin}") for column, twin in STEM_TWINS.items()
+    }
     pk = metadata.get("fts_pk", "rowid")
-    return FilterArguments(
-        [
-            f"[{pk}] in (select rowid from articles_fts "
-            "where articles_fts match khabar_match(:khabar_exact, '1'))"
-        ],
-        {"khabar_exact": request.args["_search"]},
-        ["in the words' exact form"],
-    )
+    clauses, params = [], {}
+    for n, (column, text) in enumerate(searches.items()):
+        if text is None:
+            continue
+        expression = f"khabar_match(:khabar_exact_{n}, '1')"
+        if column:
+            expression = f"'{{{column}}} : (' || {expression} || ')'"
+        clauses.append(
+            f"[{pk}] in (select rowid from articles_fts where articles_fts match {expression})"
+        )
+        params[f"khabar_exact_{n}"] = text
+    return FilterArguments(clauses, params, ["in the words' exact form"]) if clauses else None
+
+
+def to_stem_twins(query_string: bytes) -> bytes:
+    """The query string with ``_search_title``/``_search_body`` renamed to their stemmed twins
+    (STEM_TWINS), names compared percent-decoded as Datasette reads them."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    twins = {f"_search_{column}": f"_search_{twin}" for column, twin in STEM_TWINS.items()}
+    if not any(key in twins for key, _ in pairs):
+        return query_string
+    renamed = [(twins.get(key, key), value) for key, value in pairs]
+    return urlencode(renamed, encoding="latin-1").encode("latin-1")
 
 
 def without_search_mode(query_string: bytes) -> bytes:
@@ -193,7 +219,7 @@ def asgi_wrapper(datasette):
                         send, 414, f"the URL's query is over {MAX_QUERY_STRING_BYTES // 1024} KB"
                     )
                     return
-                kept = without_search_mode(query_string)
+                kept = to_stem_twins(without_search_mode(query_string))
                 if kept != query_string:
                     scope = dict(scope, query_string=kept)
             await app(scope, receive, send)
