@@ -11,6 +11,7 @@ import pytest
 from crawler.arabic import fts_tokens
 from crawler.stem import stem
 from storage import schema
+from storage.datasette.plugins.khabar_arabic import prepare_connection
 from storage.search import INDEX_COLUMNS, index_entry, search
 from storage.store import ArticleStore, open_database
 from tests.test_search import synthetic_records
@@ -80,6 +81,12 @@ def test_m013_backfills_the_stems_of_existing_articles(tmp_path: Path) -> None:
     assert [h.url for h in search(conn, "الإسلام")] == ["https://example.test/islam"]
     assert search(conn, "الإسلامية") == []
     conn.close()
+    served = sqlite3.connect(db)  # and Datasette's SQL functions (khabar serve) likewise
+    prepare_connection(served)
+    expression = served.execute("SELECT khabar_match('الإسلامية')").fetchone()[0]
+    assert expression == '{title body} : "اسلاميه"'
+    served.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [expression])
+    served.close()
 
     open_database(db).close()  # the next writer migrates
 
