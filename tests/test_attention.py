@@ -163,11 +163,20 @@ def test_the_elections_per_day_and_site(conn) -> None:
     "query", [QUERY, "دمشق", "الخارجية", '"وزير الخارجية"', "سور*", "الرئيس الاسد", "كلمةغائبة"]
 )
 @pytest.mark.parametrize("site", [None, "alwatan", "sana"])
-def test_counts_are_the_search_hits(conn, query: str, site: str | None) -> None:
-    """Every (day, site) count is how many of the search's hits are on that day and site."""
-    hits = search(conn, query, site=site, limit=10_000)
+@pytest.mark.parametrize("exact", [False, True], ids=["both forms", "exact"])
+def test_counts_are_the_search_hits(conn, query: str, site: str | None, exact: bool) -> None:
+    """Every (day, site) count is how many of the search's hits are on that day and site,
+    with the words' other forms or (`--exact`) without."""
+    hits = search(conn, query, site=site, limit=10_000, exact=exact)
     by_day = Counter((h.published_at[:10] if h.published_at else None, h.site) for h in hits)
-    assert as_map(matches_per_day(conn, query, site=site)) == dict(by_day)
+    assert as_map(matches_per_day(conn, query, site=site, exact=exact)) == dict(by_day)
+
+
+def test_other_forms_are_counted_unless_exact(conn) -> None:
+    """«انتخاب» finds «الانتخابات» by its stem: counted per day, and not with exact."""
+    both = sum(c.matches for c in matches_per_day(conn, "انتخاب"))
+    exact = sum(c.matches for c in matches_per_day(conn, "انتخاب", exact=True))
+    assert both == len(search(conn, "انتخاب", limit=10_000)) and both > exact
 
 
 def test_cli_per_day_table_and_json(attention_db: Path, capsys) -> None:

@@ -1,5 +1,5 @@
-"""`khabar search QUERY [--site NAME] [--json] [--per-day]`: Arabic full-text search from the
-shell, and the same matches counted per published day and site (attention over time)."""
+"""`khabar search QUERY [--site NAME] [--exact] [--json] [--per-day]`: Arabic full-text search
+from the shell, and the same matches counted per published day and site (attention over time)."""
 
 from __future__ import annotations
 
@@ -36,8 +36,12 @@ MAX_LIMIT = 1_000_000  # above this, a number is a typo, not a wish (and SQLite'
 
 HELP = f"""Search titles and bodies of the stored articles. Prints each hit's published date, site
 and title on one line, then its URL and a snippet of the original text around the first hit
-(--json: one object per line). A query with at most {RANK_WINDOW:,}
-matches lists them best match first (bm25, title hits weigh more), newer first among equals; a
+(--json: one object per line). A hit that has the words only in another form is marked
+"[other form]" ("exact": false in JSON).
+Each word matches its other forms too (الإسلامية finds الإسلام, المعلمين finds معلم); hits
+with the words as typed come first, and --exact asks for those alone. A query with at most
+{RANK_WINDOW:,} matches lists them best match first (bm25, title hits weigh more), newer first
+among equals; a
 more frequent one lists its {RANK_WINDOW:,} most recently stored matches, those with a hit in the
 title first, then newest first (ranking every match would take seconds in a large archive). The
 database is opened read-only. Exit status: 0 when something matched, 1 when nothing did (like
@@ -53,7 +57,8 @@ EPILOG = f"""\
 \b
 The query is normalised like the index: hamza forms, alef maksura, teh marbuta, harakat,
 tatweel and the prefixes و ف ب ك ل ال are folded, so الاسلام finds الإسلام and والخارجية
-finds الخارجية. Words are ANDed; "double quotes" search a phrase; a trailing * is a prefix.
+finds الخارجية; the suffixes ها ات ون ين ية ة ي are stripped too, unless --exact. Words are
+ANDed; "double quotes" search a phrase; a trailing * is a prefix (of the word as typed).
 FTS operators typed in the query (AND, OR, NEAR, quotes, parentheses) are searched as words.
 A word typed twice is searched once, and at most the first {MAX_QUERY_WORDS} different words are
 searched (each word of a phrase counts).
@@ -62,6 +67,7 @@ searched (each word of a phrase counts).
 examples:
   khabar search الخارجية
   khabar search '"وزير الخارجية"' --site sana
+  khabar search الانتخابات --exact
   khabar search دمشق --json --limit 5 | jq .url
   khabar search الانتخابات --per-day --since 2024-01-01
   khabar search '"وزير الخارجية"' --per-day --site sana --json
@@ -76,6 +82,9 @@ examples:
 )
 @click.argument("query", callback=require_utf8)
 @site_option
+@click.option(
+    "--exact", is_flag=True, help="the words as typed (normalised) only, not their other forms"
+)
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
 @click.option(
     "--limit",
@@ -103,6 +112,7 @@ examples:
 def command(
     query: str,
     site: str | None,
+    exact: bool,
     as_json: bool,
     limit: int,
     per_day: bool,
@@ -127,9 +137,11 @@ def command(
     conn = connect_readonly(path)
     try:
         if per_day:
-            counts = matches_per_day(conn, query, site=site, since=_day(since), until=_day(until))
+            counts = matches_per_day(
+                conn, query, site=site, since=_day(since), until=_day(until), exact=exact
+            )
         else:
-            hits = search(conn, query, site=site, limit=limit)
+            hits = search(conn, query, site=site, limit=limit, exact=exact)
     except sqlite3.Error as exc:
         raise UserError(f"cannot search {path}: {exc}") from None
     finally:
@@ -146,7 +158,8 @@ def command(
                 printable(value or "", one_line=True)
                 for value in (hit.published_at or "-", hit.site, hit.title, hit.url, hit.snippet)
             )
-            out.write(f"{date}  {source}  {title}\n  {url}\n  {snippet}\n\n")
+            mark = "" if hit.exact else "  [other form]"
+            out.write(f"{date}  {source}  {title}{mark}\n  {url}\n  {snippet}\n\n")
     if not hits:
         if not as_json:
             print("no match", file=sys.stderr)

@@ -5,7 +5,7 @@
 // matches per day per site (the matches_per_day canned query, as JSON) are drawn above the list
 // with Vega-Lite, whose scripts Datasette serves itself (datasette-dashboards' copies): no CDN.
 (function () {
-  const PARAMS = ["q", "site", "since", "until"];
+  const PARAMS = ["q", "site", "since", "until", "exact"];
   const page = new URLSearchParams(window.location.search);
 
   function carried() {
