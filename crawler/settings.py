@@ -57,6 +57,9 @@ ADDONS = {"crawler.addons.KhabarDatabase": 0, "crawler.distributed.addon.Distrib
 # Skips stored articles unless a feed/sitemap says they changed (see the middleware).
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.known_articles.KnownArticlesMiddleware": 100,
+    # `-a backfill=1` only: every request through the frontier on disk (crawler/backfill.py);
+    # nearer the spider than the known-articles middleware, which then sees no request.
+    "crawler.backfill.BackfillFrontierMiddleware": 150,
 }
 
 ITEM_PIPELINES = {
@@ -112,3 +115,8 @@ KHABAR_PROGRESS_INTERVAL = 60.0
 KHABAR_MAX_CRAWL_DELAY = 60.0
 # Wait before retrying a 429/503 without Retry-After: this × 2^(retries so far) seconds.
 KHABAR_RETRY_BACKOFF = 1.0
+# A backfill keeps at most this many of its requests in Scrapy's scheduler (the rest wait in
+# the frontier table): a kill refetches at most these and the store's unwritten buffer.
+KHABAR_BACKFILL_BATCH = 64
+# How often (seconds) a backfill writes its position for `khabar status`.
+KHABAR_BACKFILL_REPORT_INTERVAL = 2.0
