@@ -42,8 +42,16 @@ def site_lock(database: Path, site: str, holder: str) -> Iterator[str | None]:
 
 
 def lock_holder(database: Path, site: str) -> str | None:
-    """Who holds `site`'s lock now, or None if nobody does (a look: nothing is kept)."""
-    if not lock_path(database, site).exists():
+    """Who holds `site`'s lock now, or None if nobody does (a look that writes nothing)."""
+    try:
+        fd = os.open(lock_path(database, site), os.O_RDONLY)
+    except FileNotFoundError:
         return None
-    with site_lock(database, site, "a look") as holder:
-        return holder
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+    else:
+        return None
+    finally:
+        os.close(fd)

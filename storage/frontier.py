@@ -18,6 +18,7 @@ the request (scrapy.utils.request.request_to_dict), pickled, as Scrapy's disk qu
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +54,25 @@ class Counts:
     articles_failed: int = 0
     pages_total: int = 0
     pages_done: int = 0
+
+
+def unfinished_range(path: Path, site: str) -> tuple[str | None, str | None] | None:
+    """(since, until) of `site`'s unfinished backfill in the file at `path`, or None (a read:
+    no file, or one from before backfills, is none)."""
+    if not path.is_file():
+        return None
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT since, until FROM backfills WHERE site = ? AND status = ? "
+            "ORDER BY id DESC LIMIT 1",
+            [site, RUNNING],
+        ).fetchone()
+    except sqlite3.OperationalError:  # no backfills table yet
+        return None
+    finally:
+        conn.close()
+    return (row[0], row[1]) if row else None
 
 
 def _day(value: datetime | None) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from crawler.backfill_status import BackfillState, unfinished_backfills
 from crawler.commands import db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
 from crawler.distributed.status import current_status, healthy, site_json, status_lines
@@ -84,8 +85,9 @@ class SiteStatus:
 
 def collect(
     config: KhabarConfig, database: Path, sites: list[str], now: datetime, policy: HealthPolicy
-) -> list[SiteStatus]:
-    """Each listed site's status line, read (read-only) from `database`."""
+) -> tuple[list[SiteStatus], list[BackfillState]]:
+    """Each listed site's status line and unfinished backfill, read (read-only) from
+    `database`."""
     db = open_readonly(database)
     try:
         out = []
@@ -106,7 +108,7 @@ def collect(
                     health=assess(activity, schedule_period(site, now), now, policy),
                 )
             )
-        return out
+        return out, unfinished_backfills(db, database, sites)
     finally:
         db.close()
 
@@ -163,16 +165,24 @@ def command(sites: tuple[str, ...], as_json: bool, failing_runs: int, db: Path |
     require_sites(config, sites)
     now = datetime.now(UTC)
     policy = HealthPolicy(failing_runs=failing_runs)
-    rows = collect(config, resolve_db(db), list(dict.fromkeys(sites or config.sites)), now, policy)
+    rows, backfills = collect(
+        config, resolve_db(db), list(dict.fromkeys(sites or config.sites)), now, policy
+    )
     distributed = current_status(r.site for r in rows)  # None unless KHABAR_REDIS_URL is set
     if as_json:
         out = [r.as_json() for r in rows]
         if distributed is not None:
             for entry in out:
                 entry["distributed"] = site_json(distributed, str(entry["site"]))
+        for backfill in backfills:  # only sites with an unfinished backfill carry one
+            next(e for e in out if e["site"] == backfill.row["site"])["backfill"] = (
+                backfill.as_json()
+            )
         sys.stdout.write(printable_json(out, indent=2) + "\n")
     else:
         print(printable(render_table(rows, now)))
         for line in status_lines(distributed):  # distributed mode's queues, workers
             print(printable(line, one_line=True))
+        for backfill in backfills:
+            print(printable(backfill.line(), one_line=True))
     return 0 if all(r.health.healthy for r in rows) and healthy(distributed) else 1
