@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 META_ROW = "backfill_row"  # the frontier row a request came from
 TICK_SECONDS = 0.2
+PAGE_PRIORITY = 20  # above the spider's ARTICLE_PRIORITY
 ADD_CHUNK = 1000  # rows per transaction while a big sitemap is read
 _RUNTIME_META = frozenset({"depth", META_ROW})  # recomputed for every fetch
 
@@ -223,6 +224,9 @@ class BackfillFrontierMiddleware:
             request = request_from_dict(pickle.loads(blob), spider=self.crawler.spider)
             request.meta[META_ROW] = row_id
             request.dont_filter = True  # the frontier's key already made it unique
+            # The frontier has ordered them; in Scrapy's queue a discovery page must not wait
+            # behind the articles topped up after it (the spider ranks articles first).
+            request.priority = 0 if META_ARTICLE_KEY in request.meta else PAGE_PRIORITY
             engine.crawl(request)
         return len(taken)
 
