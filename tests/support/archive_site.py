@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
 
 from tests.support.newssite import MONTHS, WORDS, sentence
-from tests.support.replay import Resource, ReplaySite, normalise_url
+from tests.support.replay import ReplaySite, Resource, normalise_url
 
 HOST = "archive.khabar.test"
 FIRST_DAY = date(2019, 1, 1)
@@ -31,14 +31,14 @@ _SITEMAP = re.compile(r"^/sitemaps/(\d{4})-(\d{2})\.xml$")
 _LISTING = re.compile(r"^/archive/page/(\d+)$")
 
 
-def article_page(article_id: int, day: date) -> bytes:
+def article_page(url: str, article_id: int, day: date) -> bytes:
     rng = random.Random(article_id)
     title = " ".join(rng.choice(WORDS) for _ in range(8))
     paragraphs = "\n".join(f"<p>{sentence(rng)} {sentence(rng)}</p>" for _ in range(5))
     iso = f"{day.isoformat()}T10:00:00+03:00"
     return f"""<!DOCTYPE html><html dir="rtl" lang="ar"><head><meta charset="UTF-8">
 <title>{title} - صحيفة الأرشيف</title>
-<link rel="canonical" href="{article_url(article_id, day)}">
+<link rel="canonical" href="{url}">
 <meta property="article:published_time" content="{iso}">
 </head><body><article class="post">
 <h1 class="post-title entry-title">{title}</h1>
@@ -47,16 +47,14 @@ def article_page(article_id: int, day: date) -> bytes:
 </article></body></html>""".encode()
 
 
-def article_url(article_id: int, day: date) -> str:
-    return f"https://{HOST}/{day.year}/{day.month:02d}/{day.day:02d}/{article_id}"
-
-
 class ArchiveSite(ReplaySite):
-    """Articles 1..N, evenly spread from FIRST_DAY to LAST_DAY (article 1 the oldest)."""
+    """Articles 1..N, evenly spread from FIRST_DAY to LAST_DAY (article 1 the oldest); served
+    over https (as the tests' config says) or http (`scheme`, cheaper for a benchmark)."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, scheme: str = "https") -> None:
         super().__init__("archive")
         self.count = count
+        self.origin = f"{scheme}://{HOST}"
         span = (LAST_DAY - FIRST_DAY).days
         self.days = [
             FIRST_DAY + timedelta(days=(i * span) // max(count - 1, 1)) for i in range(count)
@@ -69,7 +67,8 @@ class ArchiveSite(ReplaySite):
         return self.days[article_id - 1]
 
     def url(self, article_id: int) -> str:
-        return article_url(article_id, self.day(article_id))
+        day = self.day(article_id)
+        return f"{self.origin}/{day.year}/{day.month:02d}/{day.day:02d}/{article_id}"
 
     def urls_between(self, first: date, last: date) -> set[str]:
         """Article URLs published from `first` to `last`, both included."""
@@ -78,7 +77,7 @@ class ArchiveSite(ReplaySite):
 
     @property
     def sitemap_urls(self) -> list[str]:
-        return [f"https://{HOST}/sitemaps/{y}-{m:02d}.xml" for y, m in self.months]
+        return [f"{self.origin}/sitemaps/{y}-{m:02d}.xml" for y, m in self.months]
 
     @property
     def listing_pages(self) -> int:
@@ -99,10 +98,9 @@ class ArchiveSite(ReplaySite):
 
     def get(self, url: str) -> Resource | None:
         norm = normalise_url(url)
-        prefix = f"https://{HOST}"
-        if not norm.startswith(prefix + "/"):
+        if not norm.startswith(self.origin + "/"):
             return None
-        path = norm[len(prefix) :]
+        path = norm[len(self.origin) :]
         if path == "/robots.txt":
             return Resource(b"User-agent: *\nAllow: /\n", "text/plain")
         if path == "/sitemap_index.xml":
@@ -112,7 +110,8 @@ class ArchiveSite(ReplaySite):
         if m := _ARTICLE.match(path):
             article_id = int(m.group(4))
             if 1 <= article_id <= self.count and norm == self.url(article_id):
-                return Resource(article_page(article_id, self.day(article_id)), "text/html")
+                page = article_page(norm, article_id, self.day(article_id))
+                return Resource(page, "text/html")
             return None
         if m := _SITEMAP.match(path):
             month = (int(m.group(1)), int(m.group(2)))
@@ -134,7 +133,7 @@ class ArchiveSite(ReplaySite):
         for year, month in self.months:
             last = self._month_ids(year, month)[-1]
             entries.append(
-                f"<sitemap><loc>https://{HOST}/sitemaps/{year}-{month:02d}.xml</loc>"
+                f"<sitemap><loc>{self.origin}/sitemaps/{year}-{month:02d}.xml</loc>"
                 f"<lastmod>{self.day(last).isoformat()}</lastmod></sitemap>"
             )
         return (
@@ -170,6 +169,11 @@ class ArchiveSite(ReplaySite):
             for i in range(self.count, max(self.count - FEED_ITEMS, 0), -1)
         )
         return f'<?xml version="1.0"?><rss><channel>{items}</channel></rss>'.encode()
+
+
+def config(scheme: str = "https", database: str = "archive.sqlite") -> str:
+    """The site's config.yaml (a `scheme` site: the article pattern and start URLs follow)."""
+    return CONFIG.replace("https://", f"{scheme}://").replace("archive.sqlite", database)
 
 
 CONFIG = f"""\
