@@ -115,6 +115,8 @@ class BackfillFrontierMiddleware:
     def _open(self) -> str | None:
         """Take the site's lock and open (or resume) its backfill; why not, if it cannot."""
         spider = self.crawler.spider
+        if self.crawler.settings.get("KHABAR_REDIS_URL"):
+            return "a backfill runs on one machine: unset KHABAR_REDIS_URL"
         database = database_of(self.crawler)
         holder = self.lock.enter_context(site_lock(database, spider.name, "a backfill"))
         if holder is not None:

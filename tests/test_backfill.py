@@ -18,14 +18,16 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from scrapy.exceptions import UsageError
 
 from crawler.backfill_lock import site_lock
 from crawler.config import load_config
 from crawler.scheduler import CrawlRunner
+from spiders.news import parse_backfill_arguments, url_date
 from tests.support.archive_site import CONFIG, HOST, ArchiveSite
 from tests.support.cluster import PROJECT_ROOT, stored_count, wait_for
 from tests.support.replay import ReplayServer
@@ -203,6 +205,40 @@ def test_bad_range_is_one_line(archive_env: dict[str, str]) -> None:
         2,
         "khabar: --until 2021-01-01 is before --since 2022-01-01",
     )
+
+
+@pytest.mark.parametrize(
+    ("backfill", "until", "expected"),
+    [
+        (None, None, (False, None)),
+        ("1", "2021-12-31", (True, datetime(2022, 1, 1, tzinfo=UTC))),
+        ("no", "", (False, None)),
+    ],
+)
+def test_parse_backfill_arguments(backfill, until, expected) -> None:
+    assert parse_backfill_arguments(backfill, until) == expected
+
+
+@pytest.mark.parametrize(
+    ("backfill", "until", "message"),
+    [("maybe", None, "backfill must be 1 or 0"), ("1", "2021-13-01", "until must be a date")],
+)
+def test_parse_backfill_arguments_refuses(backfill, until, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        parse_backfill_arguments(backfill, until)
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://a.sy/2021/03/07/123", datetime(2021, 3, 7, tzinfo=UTC)),
+        ("https://a.sy/2021/3/7/slug-here", datetime(2021, 3, 7, tzinfo=UTC)),
+        ("https://a.sy/2021/02/30/123", None),  # no such day
+        ("https://a.sy/archives/123", None),
+    ],
+)
+def test_url_date(url: str, day: datetime | None) -> None:
+    assert url_date(url) == day
 
 
 def test_scheduler_and_backfill_never_crawl_one_site_at_once(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -64,6 +65,8 @@ def command(
         raise UserError(f"--{exc}") from None
     if since_at and until_at and until_at <= since_at:
         raise UserError(f"--until {until} is before --since {since}")
+    if os.environ.get("KHABAR_REDIS_URL"):
+        raise UserError("a backfill runs on one machine: unset KHABAR_REDIS_URL")
     database = resolve_db(db)
     holder = lock_holder(database, site)
     if holder is not None:
