@@ -50,7 +50,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 META_ROW = "backfill_row"  # the frontier row a request came from
-TICK_SECONDS = 0.2
+TICK_SECONDS = 0.2  # how often Scrapy's scheduler is topped up
+WRITE_SECONDS = 1.0  # how often what became of the requests is written (a transaction)
 PAGE_PRIORITY = 20  # above the spider's ARTICLE_PRIORITY
 ADD_CHUNK = 1000  # rows per transaction while a big sitemap is read
 _RUNTIME_META = frozenset({"depth", META_ROW})  # recomputed for every fetch
@@ -86,7 +87,7 @@ class BackfillFrontierMiddleware:
         self.store_failed = False
         self.counts = Counts()
         self.done_at_start = 0
-        self.reported_at = 0.0
+        self.reported_at = self.written_at = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -163,6 +164,7 @@ class BackfillFrontierMiddleware:
         # start pages answer); what they list and is done stays done, so a sitemap already
         # read is not fetched again.
         self._add(rows, again=True)
+        self.counts = self.frontier.counts()  # once a run; kept up to date from here on
         self.loop = task.LoopingCall(self.tick)
         self.loop.start(TICK_SECONDS, now=True)
 
@@ -184,6 +186,11 @@ class BackfillFrontierMiddleware:
     def _add(self, rows: list[Row], finished: int | None = None, *, again: bool = False) -> None:
         assert self.frontier is not None
         articles, pages = self.frontier.add(rows, finished, again=again)
+        # Kept up to date here rather than counted from the table: a count over a million rows
+        # costs the reactor a second.
+        self.counts.articles_total += articles
+        self.counts.pages_total += pages
+        self.counts.pages_done += finished is not None
         self.crawler.stats.inc_value("khabar/backfill/articles_queued", articles)
         self.crawler.stats.inc_value("khabar/backfill/pages_queued", pages)
 
@@ -254,21 +261,25 @@ class BackfillFrontierMiddleware:
         assert self.frontier is not None
         changes, self.changes = self.changes, {}
         self.frontier.mark(changes)
-        self.frontier.settle()
+        finished = [state for state in changes.values() if state in (DONE, FAILED)]
+        self.counts.articles_done += len(finished) + self.frontier.settle()
+        self.counts.articles_failed += finished.count(FAILED)
 
     def tick(self) -> None:
         if self.frontier is None:
             return
-        self._write_changes()
-        self._feed()
         now = time.monotonic()
+        if now - self.written_at >= WRITE_SECONDS or len(self.changes) >= self.batch:
+            self.written_at = now
+            self._write_changes()
+        self._feed()
         if now - self.reported_at >= self.report_interval:
             self.reported_at = now
             self._report()
 
     def _report(self) -> None:
         assert self.frontier is not None
-        self.counts = counts = self.frontier.counts()
+        counts = self.counts
         elapsed = self.reporter.elapsed
         rate = (counts.articles_done - self.done_at_start) / elapsed if elapsed > 0 else 0.0
         remaining = counts.articles_total - counts.articles_done
@@ -295,6 +306,7 @@ class BackfillFrontierMiddleware:
                 reason == "finished" and not self.store_failed and self.frontier.pending() == 0
             )
             self.frontier.close_run(complete=complete)
+            self.counts = self.frontier.counts()
             self._report()
             self.reporter.finish()
             counts, name, backfill = self.counts, self.crawler.spider.name, self.frontier.id
