@@ -55,6 +55,7 @@ WRITE_SECONDS = 1.0  # how often what became of the requests is written (a trans
 PAGE_PRIORITY = 20  # above the spider's ARTICLE_PRIORITY
 ADD_CHUNK = 1000  # rows per transaction while a big sitemap is read
 _RUNTIME_META = frozenset({"depth", META_ROW})  # recomputed for every fetch
+_DEFAULTS: dict[str, Any] = Request("http://localhost/").to_dict()
 
 
 def _meta(response: Any) -> dict[str, Any]:
@@ -181,6 +182,10 @@ class BackfillFrontierMiddleware:
             meta[META_KNOWN] = known is not None
         data = request.to_dict(spider=self.crawler.spider)
         data["meta"] = {k: v for k, v in data["meta"].items() if k not in _RUNTIME_META}
+        # What request_from_dict would default anyway is left out: a third of every row.
+        data = {
+            k: v for k, v in data.items() if k == "url" or k not in _DEFAULTS or _DEFAULTS[k] != v
+        }
         return Row(key or request.url, key is not None, pickle.dumps(data, protocol=5))
 
     def _add(self, rows: list[Row], finished: int | None = None, *, again: bool = False) -> None:
