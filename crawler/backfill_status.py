@@ -54,10 +54,10 @@ class BackfillState:
             return (
                 f"backfill {r['site']} ({span}): running, {where}, {pace} (as of {r['updated_at']})"
             )
-        return (
-            f"backfill {r['site']} ({span}): interrupted at {where}; "
-            f"`khabar backfill {r['site']}` with the same range resumes it"
+        again = f"khabar backfill {r['site']}" + "".join(
+            f" --{name} {r[name]}" for name in ("since", "until") if r[name]
         )
+        return f"backfill {r['site']} ({span}): interrupted at {where}; `{again}` resumes it"
 
     def as_json(self) -> dict[str, Any]:
         return {**self.row, "running": self.running}

@@ -156,7 +156,11 @@ def test_backfill_killed_twice_resumes_to_every_article_once(
     assert done >= ARTICLES // 3
     assert re.search(r"/min, ETA \w+", line)
     (line,) = [x for x in interrupted.stdout.splitlines() if x.startswith("backfill archive")]
-    assert re.match(r"backfill archive \(the beginning to today\): interrupted at \d+/600", line)
+    assert re.fullmatch(
+        r"backfill archive \(the beginning to today\): interrupted at \d+/600 articles, "
+        r"\d+/104 pages; `khabar backfill archive` resumes it",
+        line,
+    )
     assert other_range.returncode == 2
     assert other_range.stderr.strip() == (
         "khabar: an unfinished backfill of archive covers the beginning to today: run it "
