@@ -55,7 +55,8 @@ def command(
 ) -> int:
     """Walk SITE's sitemap index (every child sitemap), its listings to the last page and its
     feeds, and store every article in the range through the usual pipelines. Progress goes to
-    the terminal (done/total, rate, ETA); exit status 0 when the backfill is complete."""
+    the terminal (done/total, rate, ETA). Exit status 0 when the backfill is complete, 1 when
+    it failed or was stopped before the end (run the same command again)."""
     config = load_config()
     require_sites(config, [site])
     try:
@@ -92,4 +93,11 @@ def command(
         code = proc.wait()
     except KeyboardInterrupt:  # the crawl got the terminal's SIGINT too: it stops cleanly
         code = proc.wait()
-    return code if code >= 0 else 128 + signal.Signals(-code).value
+    if code < 0:
+        return 128 + signal.Signals(-code).value
+    if code == 0 and unfinished_range(database, site) is not None:  # stopped, not failed
+        click.echo(
+            f"khabar: the backfill of {site} is not finished: run the same command again", err=True
+        )
+        return 1
+    return code
