@@ -87,12 +87,13 @@ REMOTE_CONTROL_ENABLED = False
 KHABAR_DB = os.environ.get("KHABAR_DB", "")
 # Where the known-article lookups go: storage.known (the SQLite file) or another KnownArticles.
 KHABAR_KNOWN_ARTICLES = "storage.known.SqliteKnownArticles"
-# Worker processes for extraction (CPU work kept off the reactor). 0 = extract in-process.
-# One is enough for a crawl: a worker extracts ~30 pages/s, far above a polite crawl of one
-# site, and the scheduler runs several site crawls at once (max_concurrent_crawls), each with
-# its own pool. A second worker costs ~65 MB and buys speed only on an unthrottled backfill
-# (bench/compare.py, 2,000 pages: 23.7 art/s with 1, 30.6 with 2).
-KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "1"))
+# Worker processes for extraction; 0 (the default) extracts in the crawl process. Measured
+# (bench/compare.py, 2,000 and 500 real-weight pages, issue 18): one worker process costs
+# ~90 MB of peak tree RSS (~60 MB PSS) and bought no articles/s and no CPU per article on a
+# 2-core machine (500 pages in one window: 6.9 art/s and 0.060 CPU s/article either way), and
+# a polite crawl needs far less than the ~16 pages/s one core extracts. N workers (1, 2) take
+# extraction off the reactor; that may pay on a machine with idle cores, which was not measured.
+KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "0"))
 # Articles are written in transactions of this many rows (and at least every few seconds).
 KHABAR_WRITE_BATCH = 50
 KHABAR_WRITE_INTERVAL = 5.0
