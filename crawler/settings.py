@@ -88,11 +88,11 @@ KHABAR_DB = os.environ.get("KHABAR_DB", "")
 # Where the known-article lookups go: storage.known (the SQLite file) or another KnownArticles.
 KHABAR_KNOWN_ARTICLES = "storage.known.SqliteKnownArticles"
 # Worker processes for extraction; 0 (the default) extracts in the crawl process. Measured
-# (bench/compare.py, 2,000 and 500 real-weight pages, issue 18): one worker process costs
-# ~90 MB of peak tree RSS (~60 MB PSS) and bought no articles/s and no CPU per article on a
-# 2-core machine (500 pages in one window: 6.9 art/s and 0.060 CPU s/article either way), and
-# a polite crawl needs far less than the ~16 pages/s one core extracts. N workers (1, 2) take
-# extraction off the reactor; that may pay on a machine with idle cores, which was not measured.
+# (bench/compare.py, real-weight pages, issue 18): one worker process costs ~90 MB of peak
+# tree RSS (~60 MB PSS) every time; its articles/s were the same as in-process in one pair of
+# runs and 1.7x in another (500 pages, load 5-9 on 2 cores). A polite scheduled crawl needs far
+# less than the ~16 pages/s one core extracts, so it keeps the memory; `khabar backfill`, which
+# wants the throughput, runs with one worker unless KHABAR_EXTRACT_WORKERS is set.
 KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "0"))
 # Articles are written in transactions of this many rows (and at least every few seconds).
 KHABAR_WRITE_BATCH = 50

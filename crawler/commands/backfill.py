@@ -19,6 +19,8 @@ from crawler.terminal import printable
 from spiders.news import parse_arguments, parse_backfill_arguments
 from storage.frontier import unfinished_range
 
+BACKFILL_EXTRACT_WORKERS = 1
+
 EPILOG = """\
 \b
 examples:
@@ -86,6 +88,10 @@ def command(
     for name, value in (("since", since), ("until", until)):
         if value:
             args += ["-a", f"{name}={value}"]
+    if "KHABAR_EXTRACT_WORKERS" not in os.environ:
+        # A backfill wants throughput, a scheduled crawl memory: one worker here, none there
+        # (crawler/settings.py has the numbers). -s KHABAR_EXTRACT_WORKERS=… still wins.
+        args += ["-s", f"KHABAR_EXTRACT_WORKERS={BACKFILL_EXTRACT_WORKERS}"]
     args += [part for item in settings for part in ("-s", item)]
     args += ["-s", f"KHABAR_DB={database}"]
     proc = subprocess.Popen(args, cwd=PROJECT_ROOT)
