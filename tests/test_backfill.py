@@ -274,3 +274,28 @@ def test_scheduler_and_backfill_never_crawl_one_site_at_once(tmp_path: Path) -> 
         r"try again when it ends",
         refused.stderr.strip(),
     )
+
+
+@pytest.mark.parametrize(
+    ("published", "reason"),
+    [("2021-12-31T23:59:00+00:00", None), ("2022-01-01T00:00:00+00:00", "after_until")],
+)
+def test_an_article_published_after_until_is_rejected(published: str, reason: str | None) -> None:
+    """Listing links carry no date: a backfill's --until is checked again after extraction."""
+    from crawler.record import ArticleItem
+    from pipelines.validate import ValidatePipeline
+
+    pipeline = ValidatePipeline(min_words=1, stats=None)  # type: ignore[arg-type]
+    _, pipeline.until = parse_backfill_arguments("1", "2021-12-31")
+    item = ArticleItem(
+        url="https://news.example/a/1",
+        site="demo",
+        found_via="listing",
+        title="عنوان",
+        body="نص " * 30,
+        word_count=30,
+        language="ar",
+        page_kind="article",
+        published_at=published,
+    )
+    assert pipeline.reason(item) == reason
