@@ -267,6 +267,8 @@ _PM = frozenset({"م", "مساء", "مساءا", "ظهرا", "عصرا"})
 # ordered as if it were UTC (as SQLite's julianday and storage read an ISO string without an
 # offset), rendered by `to_iso` without an offset. Only `tz=None` produces it.
 FLOATING = timezone(timedelta(0), "floating")
+# /2024/03/15/ in a URL path: the day a CMS filed the article under.
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _FIXED_OFFSET = re.compile(r"[+-]\d{2}:\d{2}")
 
 

@@ -45,6 +45,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.adaptive import Decision, current_interval
+from crawler.backfill_lock import site_lock
 from crawler.config import (
     PROJECT_ROOT,
     KhabarConfig,
@@ -319,10 +320,18 @@ class CrawlRunner:
     # -- one run ------------------------------------------------------------------------------
 
     def run(self, site: str) -> RunOutcome | None:
-        """Crawl `site` once in a subprocess and record the run; None if refused (stopping)."""
+        """Crawl `site` once in a subprocess and record the run; None if refused (stopping, or
+        the site's backfill is running: the two would fetch the same pages)."""
         if self.stopping:
             logger.info("%s: not started, the scheduler is stopping", site)
             return None
+        with site_lock(self.database, site, "a scheduled crawl") as holder:
+            if holder is not None:
+                logger.info("%s: not started, the site is being crawled by %s", site, holder)
+                return None
+            return self._run(site)
+
+    def _run(self, site: str) -> RunOutcome:
         store = ArticleStore(self.database)
         try:
             crawl_id = store.start_crawl(site)

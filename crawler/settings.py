@@ -57,6 +57,9 @@ ADDONS = {"crawler.addons.KhabarDatabase": 0, "crawler.distributed.addon.Distrib
 # Skips stored articles unless a feed/sitemap says they changed (see the middleware).
 SPIDER_MIDDLEWARES = {
     "crawler.middlewares.known_articles.KnownArticlesMiddleware": 100,
+    # `-a backfill=1` only: every request through the frontier on disk (crawler/backfill.py);
+    # nearer the spider than the known-articles middleware, which then sees no request.
+    "crawler.backfill.BackfillFrontierMiddleware": 150,
 }
 
 ITEM_PIPELINES = {
@@ -84,12 +87,13 @@ REMOTE_CONTROL_ENABLED = False
 KHABAR_DB = os.environ.get("KHABAR_DB", "")
 # Where the known-article lookups go: storage.known (the SQLite file) or another KnownArticles.
 KHABAR_KNOWN_ARTICLES = "storage.known.SqliteKnownArticles"
-# Worker processes for extraction (CPU work kept off the reactor). 0 = extract in-process.
-# One is enough for a crawl: a worker extracts ~30 pages/s, far above a polite crawl of one
-# site, and the scheduler runs several site crawls at once (max_concurrent_crawls), each with
-# its own pool. A second worker costs ~65 MB and buys speed only on an unthrottled backfill
-# (bench/compare.py, 2,000 pages: 23.7 art/s with 1, 30.6 with 2).
-KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "1"))
+# Worker processes for extraction; 0 (the default) extracts in the crawl process. Measured
+# (bench/compare.py, real-weight pages, issue 18): one worker process costs ~90 MB of peak
+# tree RSS (~60 MB PSS) every time; its articles/s were the same as in-process in one pair of
+# runs and 1.7x in another (500 pages, load 5-9 on 2 cores). A polite scheduled crawl needs far
+# less than the ~16 pages/s one core extracts, so it keeps the memory; `khabar backfill`, which
+# wants the throughput, runs with one worker unless KHABAR_EXTRACT_WORKERS is set.
+KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "0"))
 # Articles are written in transactions of this many rows (and at least every few seconds).
 KHABAR_WRITE_BATCH = 50
 KHABAR_WRITE_INTERVAL = 5.0
@@ -112,3 +116,8 @@ KHABAR_PROGRESS_INTERVAL = 60.0
 KHABAR_MAX_CRAWL_DELAY = 60.0
 # Wait before retrying a 429/503 without Retry-After: this × 2^(retries so far) seconds.
 KHABAR_RETRY_BACKOFF = 1.0
+# A backfill keeps at most this many of its requests in Scrapy's scheduler (the rest wait in
+# the frontier table): a kill refetches at most these and the store's unwritten buffer.
+KHABAR_BACKFILL_BATCH = 64
+# How often (seconds) a backfill writes its position for `khabar status`.
+KHABAR_BACKFILL_REPORT_INTERVAL = 2.0

@@ -35,6 +35,7 @@ class ValidatePipeline:
         self.min_words = min_words
         self.stats = stats
         self.since: datetime | None = None
+        self.until: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -46,6 +47,7 @@ class ValidatePipeline:
         # `-a since=YYYY-MM-DD` also covers articles found on listing pages, whose date is
         # only known once the page is extracted.
         self.since = getattr(spider, "since", None)
+        self.until = getattr(spider, "until", None)  # a backfill's end (the day after)
 
     def reason(self, item: ArticleItem) -> str | None:
         """Why the item is rejected, or None to keep it."""
@@ -65,6 +67,8 @@ class ValidatePipeline:
             and from_iso(item.published_at) < self.since  # a floating local time: as UTC
         ):
             return "before_since"
+        if self.until and item.published_at and from_iso(item.published_at) >= self.until:
+            return "after_until"
         return None
 
     def process_item(self, item: ArticleItem | GoneArticle) -> ArticleItem | GoneArticle:

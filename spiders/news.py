@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
 import scrapy
@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.config import SiteConfig
-from crawler.dates import parse_machine_date
+from crawler.dates import URL_DATE, parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN, META_UNLESS_PAGE_KNOWN
 from crawler.record import ArticleItem, GoneArticle
@@ -36,6 +36,8 @@ from crawler.urls import canonicalize_url, url_is_crawlable
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10  # fetch articles before walking further listing/sitemap pages
+BACKFILL_ON = frozenset({"1", "yes", "true", "on"})
+BACKFILL_OFF = frozenset({"", "0", "no", "false", "off"})
 
 
 def parse_arguments(
@@ -59,18 +61,65 @@ def parse_arguments(
     return parsed_limit, parsed_since
 
 
+def parse_backfill_arguments(
+    backfill: str | None, until: str | None
+) -> tuple[bool, datetime | None]:
+    """The spider's `-a backfill=1` and `-a until=YYYY-MM-DD` (inclusive), checked.
+
+    `until` is kept as the first instant after the day, so "published < until" is the test.
+    """
+    flag = (backfill or "").strip().lower()
+    if flag not in BACKFILL_ON | BACKFILL_OFF:
+        raise UsageError(f"backfill must be 1 or 0, got {backfill!r}")
+    try:
+        parsed_until = (
+            datetime.combine(date.fromisoformat(until), datetime.min.time(), UTC)
+            + timedelta(days=1)
+            if until
+            else None
+        )
+    except ValueError:
+        raise UsageError(f"until must be a date YYYY-MM-DD, got {until!r}") from None
+    return flag in BACKFILL_ON, parsed_until
+
+
+def url_date(url: str) -> datetime | None:
+    """The day a /YYYY/MM/DD/ article URL names (midnight UTC), or None: how a backfill keeps
+    listing links, which carry no date, inside its range before fetching them."""
+    m = URL_DATE.search(url)
+    if not m:
+        return None
+    try:
+        return datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 class NewsSpider(scrapy.Spider):
-    """Crawls one configured news site. Arguments: limit=N, since=YYYY-MM-DD."""
+    """Crawls one configured news site.
+
+    Arguments: limit=N, since=YYYY-MM-DD; backfill=1 with until=YYYY-MM-DD for a backfill of
+    the whole archive (every listing page to the end; the frontier of crawler.backfill holds
+    and orders the requests, see README "Backfilling a whole archive").
+    """
 
     site: ClassVar[SiteConfig]
 
     def __init__(
-        self, *args: Any, limit: str | int | None = None, since: str | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        limit: str | int | None = None,
+        since: str | None = None,
+        backfill: str | None = None,
+        until: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.argument_error = ""
+        self.backfill, self.until = False, None
         try:
             self.limit, self.since = parse_arguments(limit, since)
+            self.backfill, self.until = parse_backfill_arguments(backfill, until)
         except UsageError as exc:
             # Raised here it would surface as a traceback from the reactor; start() reports it.
             self.limit, self.since, self.argument_error = None, None, str(exc)
@@ -186,7 +235,12 @@ class NewsSpider(scrapy.Spider):
         articles = [url for url in links if self.article_url(url)]
         requests = [r for url in articles if (r := self.article_request(url, "listing"))]
         yield from requests
-        if page >= max_pages:
+        if self.backfill:
+            # To the last page, unless every link on this one is dated before the range.
+            dates = [url_date(url) for url in articles]
+            if self.since and dates and all(d is not None and d < self.since for d in dates):
+                return
+        elif page >= max_pages:
             return
         next_url = response.css(next_selector).get()
         if next_url:
@@ -199,10 +253,11 @@ class NewsSpider(scrapy.Spider):
                     "max_pages": max_pages,
                     "next_selector": next_selector,
                 },
-                # Every article link went to the middleware: if all were stored, stop here.
+                # Every article link went to the middleware: if all were stored, stop here
+                # (not in a backfill, which walks the whole archive).
                 meta={
                     "found_via": "listing",
-                    META_UNLESS_PAGE_KNOWN: len(requests) == len(articles),
+                    META_UNLESS_PAGE_KNOWN: not self.backfill and len(requests) == len(articles),
                 },
             )
 
@@ -273,8 +328,13 @@ class NewsSpider(scrapy.Spider):
         if article_url is None:
             return None
         url = article_url
+        if self.backfill and published is None:
+            published = url_date(url)
         if self.since and published and published < self.since:
             stats.inc_value("khabar/discovery/skipped_before_since")
+            return None
+        if self.until and published and published >= self.until:
+            stats.inc_value("khabar/discovery/skipped_after_until")
             return None
         hints = dict(hints or {})
         if changed_at is not None:

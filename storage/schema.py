@@ -267,6 +267,56 @@ def m010_article_delete_takes_its_dependents(db: Database) -> None:
         db.execute(f"DELETE FROM {table} WHERE {key} NOT IN (SELECT id FROM articles)")
 
 
+@migration
+def m012_backfill_frontier(db: Database) -> None:
+    # A backfill is one row: its range, where it stands (written by the crawl every few
+    # seconds, so `khabar status` reads its position) and whether it finished. Its frontier
+    # is every request it will make, on disk: the crawl feeds Scrapy's scheduler from it in
+    # small batches, so memory does not grow with the archive, and a killed run resumes
+    # from it (crawler/backfill.py). state: 0 pending, 1 handed to the crawl, 2 scraped
+    # (through the pipelines, stored once the store's batch commits), 3 done, 4 failed.
+    db["backfills"].create(
+        {
+            "id": int,
+            "site": str,
+            "since": str,
+            "until": str,
+            "status": str,
+            "started_at": str,
+            "updated_at": str,
+            "finished_at": str,
+            "pid": int,
+            "runs": int,
+            "articles_total": int,
+            "articles_done": int,
+            "articles_failed": int,
+            "pages_total": int,
+            "pages_done": int,
+            "per_minute": float,
+            "eta_seconds": float,
+        },
+        pk="id",
+        not_null={"site", "status", "started_at"},
+    )
+    db["backfills"].create_index(["site", "status"])
+    db["backfill_frontier"].create(
+        {
+            "id": int,
+            "backfill_id": int,
+            "key": str,
+            "article": int,
+            "state": int,
+            "request": bytes,
+        },
+        pk="id",
+        not_null={"backfill_id", "key", "article", "state", "request"},
+        foreign_keys=[("backfill_id", "backfills", "id")],
+    )
+    db["backfill_frontier"].create_index(["backfill_id", "key"], unique=True)
+    # Discovery pages before articles (so the total is known early), in insertion order.
+    db["backfill_frontier"].create_index(["backfill_id", "state", "article", "id"])
+
+
 # m013: the search index holds two forms of each word, in four columns: title and body in their
 # matching form (crawler.arabic.fts_text), title_stem and body_stem the same tokens stemmed
 # (crawler.stem), position for position, so a phrase of stems is a phrase. A query matches

@@ -109,7 +109,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_new_database_is_marked_as_khabars(tmp_path: Path) -> None:
     ArticleStore(tmp_path / "k.sqlite").close()
     assert header(tmp_path / "k.sqlite") == (schema.APPLICATION_ID, schema.SCHEMA_VERSION)
-    assert schema.SCHEMA_VERSION == len(schema.MIGRATION_NAMES) == 11
+    assert schema.SCHEMA_VERSION == len(schema.MIGRATION_NAMES) == 12
 
 
 @pytest.mark.parametrize("case", REFUSED)

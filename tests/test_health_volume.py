@@ -268,7 +268,7 @@ def test_status_quiet_suspicious_ok_and_too_little_history(env: Path) -> None:
     finally:
         db.close()
     config = load_config()
-    rows = {r.site: r for r in collect(config, env, ["alwatan", "sana"], NOW, POLICY)}
+    rows = {r.site: r for r in collect(config, env, ["alwatan", "sana"], NOW, POLICY)[0]}
     quiet = rows["alwatan"]
     assert quiet.health.verdict == QUIET
     assert quiet.health.reason.startswith("6 new in 24 h, below its normal of ")
@@ -298,7 +298,7 @@ def test_status_quiet_suspicious_ok_and_too_little_history(env: Path) -> None:
         add_history(db, "alwatan", steady(12), NOW, last_24h=6)
     finally:
         db.close()
-    (row,) = collect(config, young, ["alwatan"], NOW, POLICY)
+    (row,), _ = collect(config, young, ["alwatan"], NOW, POLICY)
     assert row.health.verdict == OK
     assert row.normal is None
     assert row.as_json()["volume"] == {"last_24h": 6, "history_days": 12, "normal": None}

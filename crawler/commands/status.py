@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from crawler.adaptive import current_interval
+from crawler.backfill_status import BackfillState, unfinished_backfills
 from crawler.commands import UserError, db_option, require_sites, resolve_db, sites_option
 from crawler.config import KhabarConfig, load_config
 from crawler.distributed.status import current_status, healthy, site_json, status_lines
@@ -148,8 +149,9 @@ def coverage_shares(
 
 def collect(
     config: KhabarConfig, database: Path, sites: list[str], now: datetime, policy: HealthPolicy
-) -> list[SiteStatus]:
-    """Each listed site's status line, read (read-only) from `database`."""
+) -> tuple[list[SiteStatus], list[BackfillState]]:
+    """Each listed site's status line and unfinished backfill, read (read-only) from
+    `database`."""
     db = open_readonly(database)
     try:
         out = []
@@ -185,7 +187,7 @@ def collect(
                     coverage=coverage_shares(activity.recent, activity.baseline, policy),
                 )
             )
-        return out
+        return out, unfinished_backfills(db, database, sites)
     finally:
         db.close()
 
@@ -262,7 +264,9 @@ def command(
     require_sites(config, sites)
     now = datetime.now(UTC)
     policy = HealthPolicy(failing_runs=failing_runs)
-    rows = collect(config, resolve_db(db), list(dict.fromkeys(sites or config.sites)), now, policy)
+    rows, backfills = collect(
+        config, resolve_db(db), list(dict.fromkeys(sites or config.sites)), now, policy
+    )
     distributed = current_status(r.site for r in rows)  # None unless KHABAR_REDIS_URL is set
     ok = all(r.health.healthy for r in rows) and healthy(distributed)
     if prometheus or textfile:
@@ -279,9 +283,15 @@ def command(
         if distributed is not None:
             for entry in out:
                 entry["distributed"] = site_json(distributed, str(entry["site"]))
+        for backfill in backfills:  # only sites with an unfinished backfill carry one
+            next(e for e in out if e["site"] == backfill.row["site"])["backfill"] = (
+                backfill.as_json()
+            )
         sys.stdout.write(printable_json(out, indent=2) + "\n")
     else:
         print(printable(render_table(rows, now)))
         for line in status_lines(distributed):  # distributed mode's queues, workers
             print(printable(line, one_line=True))
+        for backfill in backfills:
+            print(printable(backfill.line(), one_line=True))
     return 0 if ok else 1

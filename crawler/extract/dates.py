@@ -64,7 +64,6 @@ MODIFIED_METAS = (
     "dcterms.modified",
     "last-modified",
 )
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _FAR = datetime(9000, 1, 1, tzinfo=UTC)
 _ISO_START = re.compile(r"^\s*(?:19|20)\d{2}-\d{2}-\d{2}")
 _HAS_OFFSET = re.compile(r"(?:\d(?:Z|[+-]\d{2}:?\d{2})|\s(?:GMT|UTC|[+-]\d{4}))$", re.I)
@@ -567,7 +566,7 @@ def _live_blog_start(page: Page, now: datetime | None) -> list[tuple[Source, str
 
 
 def _url_date(page: Page, now: datetime | None) -> datetime | None:
-    m = _URL_DATE.search(page.url)
+    m = D.URL_DATE.search(page.url)
     if not m:
         return None
     return D.parse_date(
