@@ -21,7 +21,17 @@ import click
 
 from crawler.commands import UserError
 
-COMMANDS = ("extract", "reextract", "search", "serve", "schedule", "status", "add_site", "writer")
+COMMANDS = (
+    "extract",
+    "reextract",
+    "search",
+    "serve",
+    "schedule",
+    "status",
+    "add_site",
+    "writer",
+    "export_warc",
+)
 # Errors only a write can give: output to a full device (`> /dev/full`), a full disk or quota.
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 

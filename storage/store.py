@@ -23,7 +23,7 @@ from crawler.arabic import fts_text
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
 from storage.lsh import MinHashBands
-from storage.pages import PageArchive, UnreadablePage
+from storage.pages import PageArchive, UnreadablePage, headers_json
 from storage.paths import DatabasePathError
 
 logger = logging.getLogger(__name__)
@@ -389,6 +389,8 @@ class ArticleStore:
                 "http_encoding": rec.get("http_encoding"),
                 **self.pages.columns(rec["site"], html),
                 "hints": json.dumps(rec.get("hints") or {}, ensure_ascii=False),
+                "response_headers": headers_json(rec.get("response_headers")),
+                "request_headers": headers_json(rec.get("request_headers")),
             },
             pk="article_id",
         )
