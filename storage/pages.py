@@ -180,9 +180,7 @@ class PageArchive:
         try:
             # zstd wants ~20-100x the dictionary's size in samples.
             size = min(DICT_SIZE, sum(map(len, samples)) // 20)
-            trained = zstandard.train_dictionary(
-                size, samples, level=self.level, **COVER_PARAMS
-            )
+            trained = zstandard.train_dictionary(size, samples, level=self.level, **COVER_PARAMS)
         except zstandard.ZstdError as exc:
             logger.info("No page dictionary for %s: %s", site, exc)
             return None

@@ -46,9 +46,7 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
 
 
-@click.command(
-    "export-warc", short_help="write the kept raw pages as a WARC file", epilog=EPILOG
-)
+@click.command("export-warc", short_help="write the kept raw pages as a WARC file", epilog=EPILOG)
 @site_option
 @click.option(
     "--since",
