@@ -218,7 +218,15 @@ class ArticleStore:
 
     # -- crawl runs ---------------------------------------------------------------------------
 
-    def start_crawl(self, site: str, *, pid: int | None = None, log_path: str | None = None) -> int:
+    def start_crawl(
+        self,
+        site: str,
+        *,
+        pid: int | None = None,
+        log_path: str | None = None,
+        kind: str = schema.RUN_KINDS[0],
+    ) -> int:
+        """A new crawls row, 'running'; `kind` is what the run is (storage.schema.RUN_KINDS)."""
         with self._transaction():
             return int(
                 self.db["crawls"]
@@ -229,6 +237,7 @@ class ArticleStore:
                         "status": "running",
                         "pid": pid,
                         "log_path": log_path,
+                        "kind": kind,
                     }
                 )
                 .last_pk
@@ -313,7 +322,8 @@ class ArticleStore:
         Each record is an ArticleItem as a dict (crawler.record; pipelines.store.store_record):
         the article fields plus `url`, `canonical_url`, `site`, `found_via`, `fetched_at`,
         `source_lastmod`, `tags` (list), `html` (bytes), `http_encoding`, `http_status`,
-        `hints`, `minhash` (bytes) and `near_duplicates` (canonical URLs it resembles).
+        `hints`, `response_headers` and `request_headers` ([name, value] lists), `minhash`
+        (bytes) and `near_duplicates` (canonical URLs it resembles).
 
         `gone` holds (URL, HTTP status) pairs of stored articles whose page now answers
         404/410, matched on canonical_url or url: they get `status='gone'`. The row, its body

@@ -1,0 +1,271 @@
+"""Read the response records of WARC files written by others: CC-NEWS, Browsertrix, Heritrix,
+wget --warc-file, and khabar's own export.
+
+Records are parsed with FastWARC (bench/warc.py: several times warcio's records/s). Both
+libraries read a truncated file without a word: the last record comes out short or not at all.
+So gzip is framed here, one member at a time with zlib: a member the file ends inside, or one
+zlib cannot inflate, is a DamagedRecord naming its offset; in an uncompressed file a block
+shorter than its Content-Length is one too. What was read before it stands.
+
+A response record becomes a WarcResponse: URL, capture time, status, the HTTP headers as
+recorded and the payload with its Transfer-Encoding undone (its Content-Encoding is left for
+Scrapy's HttpCompressionMiddleware, as on a crawl). A metadata record that refers to it and
+carries khabar's fields (crawler.warc.export) adds the feed/sitemap hints extraction used.
+Every other record is counted by why it was passed over.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from fastwarc.stream_io import ChunkedReader
+from fastwarc.warc import ArchiveIterator, HeaderMap, WarcRecord
+
+from crawler.warc.export import META_HINTS
+
+GZIP_MAGIC = b"\x1f\x8b"
+READ_CHUNK = 1 << 20
+# A gzip member holds one record; one this large is a file compressed whole, which cannot be
+# read a record at a time (nor its damage told apart from the records around it).
+MAX_MEMBER = 64 << 20
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class DamagedRecord(Exception):
+    """A record that cannot be read whole; str() is the one line a user sees."""
+
+    def __init__(self, path: Path, offset: int, why: str, record: str = "") -> None:
+        self.path, self.offset, self.why, self.record = path, offset, why, record
+        named = f" ({record})" if record else ""
+        super().__init__(f"{path}: damaged WARC record at offset {offset}{named}: {why}")
+
+
+@dataclass(frozen=True)
+class WarcResponse:
+    """One HTTP response as a WARC file recorded it."""
+
+    path: Path
+    offset: int
+    record_id: str
+    url: str
+    fetched_at: str  # ISO-8601, UTC
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    hints: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Raw:
+    """A record's WARC headers and block, as framed from the file."""
+
+    offset: int
+    headers: dict[str, str]
+    block: bytes
+
+    @property
+    def type(self) -> str:
+        return self.headers.get("warc-type", "")
+
+    @property
+    def name(self) -> str:
+        """How a message names the record: its id and URI, as far as they are known."""
+        return ", ".join(
+            v
+            for v in (self.headers.get("warc-record-id"), self.headers.get("warc-target-uri"))
+            if v
+        )
+
+
+def _members(fh: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
+    """(offset, inflated bytes) of each gzip member of the file."""
+    offset = size = 0
+    inflate = zlib.decompressobj(31)
+    parts: list[bytes] = []
+    data = fh.read(READ_CHUNK)
+    while data:
+        try:
+            parts.append(inflate.decompress(data))
+        except zlib.error as exc:
+            raise DamagedRecord(path, offset, f"not valid gzip ({exc})") from None
+        size += len(parts[-1])
+        if size > MAX_MEMBER:
+            raise DamagedRecord(
+                path, offset, "a gzip member over 64 MB: compress the WARC per record"
+            )
+        if inflate.eof:
+            rest = inflate.unused_data
+            member_end = fh.tell() - len(rest)
+            yield offset, b"".join(parts)
+            offset, size, parts = member_end, 0, []
+            inflate = zlib.decompressobj(31)
+            data = rest or fh.read(READ_CHUNK)
+            continue
+        data = fh.read(READ_CHUNK)
+    if parts:  # the file ended before this member did
+        raise DamagedRecord(
+            path,
+            offset,
+            "the file ends inside this record (truncated)",
+            _partial_name(b"".join(parts)),
+        )
+
+
+def _partial_name(head: bytes) -> str:
+    """The id and URI a truncated record's WARC headers give, as far as they were read."""
+    fields = {}
+    for line in head.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        name, _, value = line.decode("utf-8", "replace").partition(":")
+        fields[name.strip().lower()] = value.strip()
+    return _Raw(0, fields, b"").name
+
+
+def _parse(member: bytes, offset: int, path: Path) -> Iterator[_Raw]:
+    """The records of one inflated member (or of a whole uncompressed file's bytes)."""
+    for record in ArchiveIterator(io.BytesIO(member), parse_http=False, stream_detect=False):
+        yield _checked(record, offset + record.stream_pos, path)
+
+
+def _checked(record: WarcRecord, offset: int, path: Path) -> _Raw:
+    headers = {k.lower(): v for k, v in record.headers.to_tuples()}
+    block = record.reader.read()
+    raw = _Raw(offset, headers, block)
+    declared = headers.get("content-length", "")
+    if not declared.isdigit() or int(declared) != len(block):
+        raise DamagedRecord(
+            path,
+            offset,
+            f"its block is {len(block)} bytes, its Content-Length says {declared or 'nothing'}"
+            " (truncated)",
+            raw.name,
+        )
+    return raw
+
+
+def raw_records(path: Path) -> Iterator[_Raw]:
+    """Every record of a WARC file (gzip per record, or uncompressed), in file order; raises
+    DamagedRecord at the first one that cannot be read whole."""
+    with path.open("rb") as fh:
+        if fh.read(2) == GZIP_MAGIC:
+            fh.seek(0)
+            for offset, member in _members(fh, path):
+                yield from _parse(member, offset, path)
+            return
+        fh.seek(0)
+        try:
+            for record in ArchiveIterator(fh, parse_http=False, stream_detect=False):
+                yield _checked(record, record.stream_pos, path)
+        except OSError as exc:  # FastWARC: a header it cannot parse
+            raise DamagedRecord(path, fh.tell(), str(exc)) from None
+
+
+def capture_time(value: str) -> str:
+    """WARC-Date as khabar stores fetch times (ISO-8601 UTC, seconds); '' if unreadable."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return ""
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _response(raw: _Raw, path: Path) -> WarcResponse | str:
+    """The WarcResponse of a response record, or why it is passed over."""
+    if raw.headers.get("warc-truncated"):
+        return "truncated_by_crawler"
+    http = HeaderMap()
+    try:
+        consumed = http.parse(io.BytesIO(raw.block), has_status_line=True)
+    except OSError:
+        return "not_http"
+    status = http.status_code
+    if status is None:
+        return "not_http"
+    if status != 200:
+        return f"http_{status}"
+    headers = list(http.to_tuples())
+    ctype = (http.get("Content-Type") or "").split(";")[0].strip().lower()
+    if ctype and ctype not in HTML_TYPES:
+        return "not_html"
+    body = raw.block[consumed:]
+    if "chunked" in (http.get("Transfer-Encoding") or "").lower():
+        try:
+            body = ChunkedReader(io.BytesIO(body)).read()
+        except OSError:
+            return "bad_chunked_encoding"
+    return WarcResponse(
+        path=path,
+        offset=raw.offset,
+        record_id=raw.headers.get("warc-record-id", ""),
+        url=raw.headers.get("warc-target-uri", "").strip().strip("<>"),
+        fetched_at=capture_time(raw.headers.get("warc-date", "")),
+        status=status,
+        headers=headers,
+        body=body,
+    )
+
+
+def _khabar_hints(raw: _Raw) -> dict[str, str] | None:
+    """The hints of a khabar metadata record (application/warc-fields), None if it has none."""
+    for line in raw.block.decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(":")
+        if name.strip().lower() == META_HINTS:
+            try:
+                hints = json.loads(value)
+            except ValueError:
+                return None
+            return {str(k): str(v) for k, v in hints.items()} if isinstance(hints, dict) else None
+    return None
+
+
+def responses(
+    path: Path, keep: Callable[[str], bool], skipped: Counter[str]
+) -> Iterator[WarcResponse]:
+    """The response records of `path` whose URL `keep` accepts, with khabar's hints when the
+    file carries them; every other record counted in `skipped` by reason. Raises
+    DamagedRecord at the first damaged record, after yielding everything before it."""
+    pending: WarcResponse | None = None
+    records = raw_records(path)
+    try:
+        for raw in records:
+            kind = raw.type
+            if kind == "metadata" and pending is not None:
+                if raw.headers.get("warc-refers-to") == pending.record_id:
+                    hints = _khabar_hints(raw)
+                    if hints is not None:
+                        pending = dataclasses.replace(pending, hints=hints)
+                continue
+            if kind in ("request", "metadata", "warcinfo"):
+                skipped[kind] += 1
+                continue
+            if pending is not None:
+                yield pending
+                pending = None
+            if kind != "response":
+                skipped[kind or "untyped"] += 1
+                continue
+            url = raw.headers.get("warc-target-uri", "").strip().strip("<>")
+            if not keep(url):
+                skipped["other_site"] += 1
+                continue
+            outcome = _response(raw, path)
+            if isinstance(outcome, str):
+                skipped[outcome] += 1
+            else:
+                pending = outcome
+    except DamagedRecord:
+        if pending is not None:
+            yield pending
+        raise
+    if pending is not None:
+        yield pending
