@@ -44,7 +44,7 @@ _MODEL_LABELS = {
 }
 # Letters of Urdu, Pashto, Kurdish and Uyghur that Arabic never writes (ڤ and ڭ are left out:
 # Maghrebi Arabic spells names with them).
-OTHER_LETTERS = frozenset("ےںٹڈڑۓټډړږښګڼځڅۍېێڵڕەۆۇۈۋ")
+OTHER_LETTERS = frozenset("ےںٹڈڑۓ" "ټډړږښګڼځڅۍې" "ێڵڕەۆ" "ۇۈۋ")
 _ARTICLE = ("ال", "وال", "بال", "فال", "كال", "لل")
 MIN_ARTICLE_SHARE = 0.15  # Arabic news: ≥ 0.16 of words on every corpus page; Persian ≤ 0.01
 SAMPLE_CHARS = 1500
