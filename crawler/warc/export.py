@@ -138,7 +138,7 @@ class WarcExport:
             page.url,
             "response",
             payload=io.BytesIO(page.html),
-            length=None,
+            length=len(page.html),  # known: warcio needs no temporary file
             warc_headers_dict=warc_headers,
             http_headers=StatusAndHeaders(
                 status_line(page.http_status), headers, protocol="HTTP/1.1"
@@ -149,6 +149,7 @@ class WarcExport:
             page.url,
             "request",
             payload=io.BytesIO(b""),
+            length=0,
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": response_id},
             http_headers=StatusAndHeaders(
                 request_line(page.url), request_headers(page), is_http_request=True
@@ -157,7 +158,8 @@ class WarcExport:
         metadata = self.writer.create_warc_record(
             page.url,
             "metadata",
-            payload=io.BytesIO(metadata_fields(page)),
+            payload=io.BytesIO(fields := metadata_fields(page)),
+            length=len(fields),
             warc_content_type="application/warc-fields",
             warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": response_id},
         )
