@@ -1,11 +1,12 @@
 """Read the response records of WARC files written by others: CC-NEWS, Browsertrix, Heritrix,
 wget --warc-file, and khabar's own export.
 
-Records are parsed with FastWARC (bench/warc.py: several times warcio's records/s). Both
-libraries read a truncated file without a word: the last record comes out short or not at all.
-So gzip is framed here, one member at a time with zlib: a member the file ends inside, or one
-zlib cannot inflate, is a DamagedRecord naming its offset; in an uncompressed file a block
-shorter than its Content-Length is one too. What was read before it stands.
+Records are read with FastWARC (bench/warc.py: faster than warcio). Both libraries read a
+truncated file without a word: the last record comes out short, or whole though its gzip member
+was cut, or not at all. So a block shorter than its Content-Length is a DamagedRecord, and
+after the reader's last record the rest of a gzip file is framed here with zlib, member by
+member: anything but that record's complete member is a DamagedRecord naming its offset. What
+was read before it stands.
 
 A response record becomes a WarcResponse: URL, capture time, status, the HTTP headers as
 recorded and the payload with its Transfer-Encoding undone (its Content-Encoding is left for
@@ -33,7 +34,7 @@ from fastwarc.warc import ArchiveIterator, HeaderMap, WarcRecord
 from crawler.warc.export import META_HINTS
 
 GZIP_MAGIC = b"\x1f\x8b"
-READ_CHUNK = 1 << 20
+READ_CHUNK = 64 << 10  # small: zlib copies what follows a member into unused_data
 # A gzip member holds one record; one this large is a file compressed whole, which cannot be
 # read a record at a time (nor its damage told apart from the records around it).
 MAX_MEMBER = 64 << 20
@@ -46,7 +47,8 @@ class DamagedRecord(Exception):
     def __init__(self, path: Path, offset: int, why: str, record: str = "") -> None:
         self.path, self.offset, self.why, self.record = path, offset, why, record
         named = f" ({record})" if record else ""
-        super().__init__(f"{path}: damaged WARC record at offset {offset}{named}: {why}")
+        where = f" at offset {offset}" if offset >= 0 else ""  # -1: where is not known
+        super().__init__(f"{path}: damaged WARC record{where}{named}: {why}")
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,8 @@ class _Raw:
 
 
 def _members(fh: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
-    """(offset, inflated bytes) of each gzip member of the file."""
-    offset = size = 0
+    """(offset, inflated bytes) of each gzip member of the file, from where it stands."""
+    offset, size = fh.tell(), 0
     inflate = zlib.decompressobj(31)
     parts: list[bytes] = []
     data = fh.read(READ_CHUNK)
@@ -129,12 +131,6 @@ def _partial_name(head: bytes) -> str:
     return _Raw(0, fields, b"").name
 
 
-def _parse(member: bytes, offset: int, path: Path) -> Iterator[_Raw]:
-    """The records of one inflated member (or of a whole uncompressed file's bytes)."""
-    for record in ArchiveIterator(io.BytesIO(member), parse_http=False, stream_detect=False):
-        yield _checked(record, offset + record.stream_pos, path)
-
-
 def _checked(record: WarcRecord, offset: int, path: Path) -> _Raw:
     headers = {k.lower(): v for k, v in record.headers.to_tuples()}
     block = record.reader.read()
@@ -151,21 +147,49 @@ def _checked(record: WarcRecord, offset: int, path: Path) -> _Raw:
     return raw
 
 
+def _check_tail(path: Path, start: int) -> None:
+    """Frame the gzip members from `start` (the last record the reader gave) to the end of the
+    file: exactly that record's member may be there. FastWARC ends a truncated file without a
+    word, or gives its last record whole though its member was cut; this says which."""
+    with path.open("rb") as fh:
+        fh.seek(start)
+        for index, (offset, _) in enumerate(_members(fh, path)):
+            if index:
+                raise DamagedRecord(path, offset, "a record the WARC reader could not parse")
+
+
 def raw_records(path: Path) -> Iterator[_Raw]:
     """Every record of a WARC file (gzip per record, or uncompressed), in file order; raises
-    DamagedRecord at the first one that cannot be read whole."""
+    DamagedRecord at the first one that cannot be read whole, after yielding those before it.
+
+    Each record is held until the next one is read (or the end of the file checked), so one
+    whose gzip member turns out cut is never yielded."""
     with path.open("rb") as fh:
-        if fh.read(2) == GZIP_MAGIC:
-            fh.seek(0)
-            for offset, member in _members(fh, path):
-                yield from _parse(member, offset, path)
-            return
-        fh.seek(0)
+        gzipped = fh.read(2) == GZIP_MAGIC
+    previous: _Raw | None = None
+    failure: OSError | DamagedRecord | None = None
+    try:
+        for record in ArchiveIterator(str(path), parse_http=False):
+            raw = _checked(record, record.stream_pos, path)
+            if previous is not None:
+                yield previous
+            previous = raw
+    except (OSError, DamagedRecord) as exc:  # a header FastWARC cannot parse, a short block
+        failure = exc
+    if gzipped:  # the framing tells a cut member from the rest, and names it better
         try:
-            for record in ArchiveIterator(fh, parse_http=False, stream_detect=False):
-                yield _checked(record, record.stream_pos, path)
-        except OSError as exc:  # FastWARC: a header it cannot parse
-            raise DamagedRecord(path, fh.tell(), str(exc)) from None
+            _check_tail(path, previous.offset if previous is not None else 0)
+        except DamagedRecord as damage:
+            if previous is not None and damage.offset > previous.offset:
+                yield previous
+            raise
+    if previous is not None:
+        yield previous
+    if isinstance(failure, DamagedRecord):
+        raise failure
+    if failure is not None:
+        after = f" after offset {previous.offset}" if previous is not None else ""
+        raise DamagedRecord(path, -1, f"a record{after} cannot be read: {failure}")
 
 
 def capture_time(value: str) -> str:
