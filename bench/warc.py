@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fastwarc.warc import ArchiveIterator as FastArchiveIterator  # noqa: E402
-from warcio.archiveiterator import ArchiveIterator  # noqa: E402
-from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
-from warcio.warcwriter import WARCWriter  # noqa: E402
+from fastwarc.warc import ArchiveIterator as FastArchiveIterator
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
-from bench.throughput import (  # noqa: E402
+from bench.throughput import (
     PROJECT_ROOT,
     GeneratedSite,
     crawl_khabar,
@@ -45,8 +45,8 @@ from bench.throughput import (  # noqa: E402
     resolver_env,
     run_tree,
 )
-from crawler.warc.read import responses  # noqa: E402
-from tests.support.replay import ReplayServer  # noqa: E402
+from crawler.warc.read import responses
+from tests.support.replay import ReplayServer
 
 
 def write_warc(generated: GeneratedSite, path: Path) -> int:
