@@ -100,8 +100,8 @@ def run_imports(
         runs.append(
             ImportRun(name, status, line or f"khabar: {name}: the import did not start", level)
         )
-    if not task.cancelled() and task.exception() is not None and not runs:
-        raise task.exception()  # type: ignore[misc]
+    if not runs and task.done() and not task.cancelled() and task.exception() is not None:
+        raise task.exception()  # type: ignore[misc]  # the first crawl could not start
     return runs
 
 

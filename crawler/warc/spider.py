@@ -86,6 +86,12 @@ def import_spider_class_for(site: SiteConfig) -> type[WarcImportSpider]:
             "site": site,
             "allowed_domains": list(site.domains),
             "custom_settings": {
+                # The local file's store, never a distributed worker's queue: the import's run
+                # and its articles are recorded where the command says (--db).
+                "ADDONS": {
+                    "crawler.addons.KhabarDatabase": 0,
+                    "crawler.distributed.addon.DistributedMode": None,
+                },
                 "DOWNLOADER_MIDDLEWARES": {"crawler.warc.middleware.WarcResponses": 50},
                 # Nothing is fetched: no robots.txt, no politeness delay.
                 "ROBOTSTXT_OBEY": False,
