@@ -5,8 +5,10 @@ crawl's, on the generated site of real-weight Arabic pages (bench/throughput.py)
    each response) and reads it back three ways: warcio's ArchiveIterator, FastWARC's, and
    khabar's reader (crawler/warc/read.py: FastWARC on gzip members framed by zlib, so that a
    truncated record is caught), reading every payload; records/s of each, best of --repeat.
-2. `khabar import-warc` of that WARC into an empty database: articles/s, CPU per article, peak
-   memory of the process tree; with --profile, where the import process's own time goes.
+2. Where an article's CPU goes on the import path (reading, extraction, normalising, the
+   store's batches), in one process over 200 records; then `khabar import-warc` of the WARC into
+   an empty database: articles/s, CPU per article, peak memory of the process tree (with
+   --profile, a cProfile of the import process itself).
 3. `scrapy crawl` of the same site over 127.0.0.1 (--crawl pages of it, no politeness delay,
    KHABAR_EXTRACT_WORKERS=1, the default): articles/s; then the ratio.
 
@@ -121,6 +123,46 @@ def best_rate(read: Callable[[Path], int], path: Path, repeat: int) -> tuple[flo
     return best, records
 
 
+def breakdown(warc: Path, pages: int) -> dict[str, float]:
+    """CPU milliseconds per article of each step of the import path, in one process, over the
+    first `pages` records: reading, extraction (the workers' job), and the store's batch."""
+    from crawler.extract.rules import ExtractionRules
+    from pipelines.analyse import analyse_page
+    from pipelines.normalise import tidy_fields
+    from storage.store import ArticleStore
+
+    costs = Counter[str]()
+    clock = time.process_time
+    start = clock()
+    records = []
+    for record in responses(warc, lambda url: True, Counter()):
+        records.append(record)
+        if len(records) == pages:
+            break
+    costs["read"] = clock() - start
+    rules = ExtractionRules()
+    stored = []
+    for record in records:
+        start = clock()
+        article = analyse_page(record.body, record.url, rules, http_encoding="utf-8", hints={})
+        costs["extract"] += clock() - start
+        start = clock()
+        article = tidy_fields(article)
+        article.update(
+            url=record.url, canonical_url=record.url, site="bench", html=record.body, hints={}
+        )
+        stored.append(article)
+        costs["normalise"] += clock() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ArticleStore(Path(tmp) / "b.sqlite")
+        start = clock()
+        for at in range(0, len(stored), 50):
+            store.write_articles(stored[at : at + 50], crawl_id=None)
+        costs["store"] = clock() - start
+        store.close()
+    return {step: 1000 * seconds / len(records) for step, seconds in costs.items()}
+
+
 def import_warc(
     generated: GeneratedSite, warc: Path, workdir: Path, workers: int, profile: Path | None
 ) -> dict:
@@ -168,6 +210,12 @@ def main() -> None:
         ):
             rate, records = best_rate(read, warc, args.repeat)
             print(f"read {name}: {records} records, {rate:,.0f} records/s", flush=True)
+        steps = breakdown(warc, min(200, args.records))
+        print(
+            "cpu ms/article, in one process: "
+            + ", ".join(f"{step} {ms:.1f}" for step, ms in steps.items()),
+            flush=True,
+        )
         imports = {}
         for workers in args.workers:
             run = import_warc(generated, warc, workdir, workers, args.profile)
