@@ -47,8 +47,7 @@ class DamagedRecord(Exception):
     def __init__(self, path: Path, offset: int, why: str, record: str = "") -> None:
         self.path, self.offset, self.why, self.record = path, offset, why, record
         named = f" ({record})" if record else ""
-        where = f" at offset {offset}" if offset >= 0 else ""  # -1: where is not known
-        super().__init__(f"{path}: damaged WARC record{where}{named}: {why}")
+        super().__init__(f"{path}: damaged WARC record at offset {offset}{named}: {why}")
 
 
 @dataclass(frozen=True)
@@ -188,8 +187,17 @@ def raw_records(path: Path) -> Iterator[_Raw]:
     if isinstance(failure, DamagedRecord):
         raise failure
     if failure is not None:
-        after = f" after offset {previous.offset}" if previous is not None else ""
-        raise DamagedRecord(path, -1, f"a record{after} cannot be read: {failure}")
+        offset = _end_of(path, previous) if previous is not None else 0
+        raise DamagedRecord(path, offset, f"its WARC header cannot be read ({failure})")
+
+
+def _end_of(path: Path, raw: _Raw) -> int:
+    """Where the record after `raw` starts in an uncompressed file: its header, its block and
+    the two CRLFs that close it."""
+    with path.open("rb") as fh:
+        fh.seek(raw.offset)
+        header_end = fh.read(1 << 16).find(b"\r\n\r\n")
+    return raw.offset + header_end + 4 + len(raw.block) + 4
 
 
 def capture_time(value: str) -> str:

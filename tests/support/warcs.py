@@ -30,8 +30,8 @@ def chunked(body: bytes, size: int = 1000) -> bytes:
 class WarcBuilder:
     """Appends records to one WARC file; `offsets` maps each response URL to its record."""
 
-    def __init__(self, fh: BinaryIO) -> None:
-        self.writer = WARCWriter(fh, gzip=True, warc_version="WARC/1.1")
+    def __init__(self, fh: BinaryIO, gzip: bool = True) -> None:
+        self.writer = WARCWriter(fh, gzip=gzip, warc_version="WARC/1.1")
         self.fh = fh
         self.offsets: dict[str, int] = {}
         self.writer.write_record(
