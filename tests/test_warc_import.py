@@ -9,18 +9,14 @@ Scrapy crawl, whose reactor cannot be started twice in one process).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from storage.runs import recent_runs
 from storage.store import open_database
-from tests.conftest import PROJECT_ROOT
-from tests.support.warcs import DATE, WarcBuilder, replica_pages
+from tests.support.warcs import DATE, WarcBuilder, import_warc, replica_pages
 
 CHUNKED = "https://alwatan.sy/archives/75903"
 GZIPPED = "https://alwatan.sy/archives/78415"
@@ -32,18 +28,6 @@ OTHER_HOSTS = {  # corpus pages of sites config.yaml does not list, under URLs o
     "https://www.elbaladtv.net/2020/12": "elbaladtv.net/article-2020-12-turki-al-sheikh-covid.html",
     "https://www.yjc.ir/fa/news/7349926": "yjc.ir/article-7349926-fa.html",
 }
-
-
-def import_warc(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "import-warc", "--db", str(db), *args],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "KHABAR_PROGRESS_INTERVAL": "3600"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:

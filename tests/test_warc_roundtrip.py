@@ -20,7 +20,7 @@ from storage.pages import PageArchive
 from storage.store import ArticleStore, open_database
 from tests.conftest import FAST, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite
-from tests.test_warc_import import import_warc
+from tests.support.warcs import import_warc
 
 WARCIO = str(Path(sys.executable).parent / "warcio")
 COMPARED = ("url", "canonical_url", "site", "source_lastmod", *ARTICLE_FIELDS)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATE = "2024-03-05T08:30:00Z"
 
 
@@ -120,3 +124,17 @@ def replica_pages(replica: Path) -> dict[str, bytes]:
             seen.add(name)
             pages[url] = (replica / name).read_bytes()
     return pages
+
+
+def import_warc(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    """The real `khabar import-warc` in a subprocess (it runs a Scrapy crawl, whose reactor
+    cannot be started twice in one process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "import-warc", "--db", str(db), *args],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
