@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.cli import main
 from storage.runs import recent_runs
 from storage.store import open_database
 from tests.support.warcs import DATE, WarcBuilder, import_warc, replica_pages
@@ -176,12 +177,15 @@ def test_importing_twice_adds_nothing(imported) -> None:
     assert "0 new" in imported["second"].stderr
 
 
-def test_imports_are_not_the_sites_crawl_health(imported) -> None:
+def test_imports_are_not_the_sites_crawl_health(imported, capsys) -> None:
     store = open_database(imported["db"])
     try:
         assert recent_runs(store, "alwatan") == []
     finally:
         store.close()
+    main(["status", "--db", str(imported["db"]), "--site", "alwatan", "--json"])
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert entry["last_run"] is None and entry["health"] == "new"
 
 
 def test_one_site_only(warcs: dict, tmp_path: Path, corpus_dir: Path) -> None:
