@@ -16,7 +16,9 @@ prints:
 - search: p50/p95 ms of 10 Arabic queries through storage.search (the `khabar search` path),
   wall and CPU (on a shared machine wall time includes waiting for a core); p50/max of the
   same with --site (one site of SITES); each query's share of the archive and its median ms,
-- process RSS now and peak, database size.
+- search --exact: p50/p95 ms of the same queries in the matching form alone,
+- process RSS now and peak, database size and the search index's share of it (index_mb: the
+  articles_fts tables, from dbstat).
 
 The database is kept (--db) and filling resumes where it stopped: article n is the same on
 every run, so 10^6 can be reached over several time-boxed runs (--minutes).
@@ -61,6 +63,7 @@ from crawler.fingerprint import (  # noqa: E402
 )
 from crawler.record import ArticleItem  # noqa: E402
 from crawler.settings import KHABAR_WRITE_BATCH  # noqa: E402
+from crawler.stem import stem_tokens  # noqa: E402
 from pipelines.deduplicate import DeduplicatePipeline, Duplicate  # noqa: E402
 from pipelines.store import store_record  # noqa: E402
 from storage.known import SqliteKnownArticles  # noqa: E402
@@ -68,6 +71,7 @@ from storage.lsh import MinHashBands, signature_keys  # noqa: E402
 from storage.readonly import connect_readonly  # noqa: E402
 from storage.search import build_match, search  # noqa: E402
 from storage.store import (  # noqa: E402
+    INDEX_INSERT,
     ArticleStore,
     insert_sql,
     new_article_row,
@@ -167,6 +171,7 @@ class Vocabulary:
         # fts_text works word by word: the matching form of a text of vocabulary words is the
         # words' matching forms (checked against search_entry on every bulk batch).
         self.tokens: list[str] = [" ".join(fts_tokens(w)) for w in self.words]
+        self.stems: list[str] = [" ".join(stem_tokens(fts_tokens(w))) for w in self.words]
         weights = 1.0 / np.arange(1, len(self.words) + 1) ** ZIPF_S
         self.cdf = np.cumsum(weights) / weights.sum()
 
@@ -212,7 +217,7 @@ class Articles:
     def record(self, n: int, *, signature: bool) -> dict[str, Any]:
         """What the pipelines hand the store for article n; the MinHash of the body if
         `signature`, else a random one (the bulk fill: 1 ms an article saved)."""
-        words, tokens = self.vocabulary.words, self.vocabulary.tokens
+        words, tokens, stems = self.vocabulary.words, self.vocabulary.tokens, self.vocabulary.stems
         title_ranks, body_ranks = (r.tolist() for r in self.ranks(n))
         body = " ".join(itemgetter(*body_ranks)(words))
         fts_body = " ".join(itemgetter(*body_ranks)(tokens))
@@ -240,7 +245,12 @@ class Articles:
             "content_hash": digest,
             "tags": [],
             "minhash": NearDupIndex.signature_to_bytes(sig),
-            "_fts": (" ".join(itemgetter(*title_ranks)(tokens)), fts_body),
+            "_fts": (
+                " ".join(itemgetter(*title_ranks)(tokens)),
+                fts_body,
+                " ".join(itemgetter(*title_ranks)(stems)),
+                " ".join(itemgetter(*body_ranks)(stems)),
+            ),
         }
 
     def item(self, n: int) -> ArticleItem:
@@ -299,9 +309,7 @@ def bulk_fill(db: Path, articles: Articles, upto: int, deadline: float) -> bool:
                 w0 = time.monotonic()
                 conn.execute("BEGIN IMMEDIATE")
                 conn.executemany(sql, rows)
-                conn.executemany(
-                    "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", entries
-                )
+                conn.executemany(INDEX_INSERT, entries)
                 conn.executemany(
                     "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)",
                     signatures,
@@ -339,6 +347,17 @@ def same_articles(db: Path, articles: Articles) -> bool:
     finally:
         conn.close()
     return row is not None and row[0] == articles.record(1, signature=False)["title"]
+
+
+def index_bytes(db: Path) -> int:
+    """The bytes of the search index's tables (articles_fts and its shadow tables)."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
 
 
 def pct(values: list[float], p: float) -> float:
@@ -434,6 +453,12 @@ def probe(db: Path, size: int) -> tuple[dict[str, Any], list[str]]:
             search(conn, q)
             per_query[q].append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
+    exact = []  # the same searches with --exact
+    for _ in range(3):
+        for q in QUERIES:
+            t0 = time.perf_counter()
+            search(conn, q, exact=True)
+            exact.append(time.perf_counter() - t0)
     on_site, on_site_cpu = [], []  # the same queries with --site (one site of SITES)
     for q in QUERIES:
         c0, t0 = time.process_time(), time.perf_counter()
@@ -455,6 +480,8 @@ def probe(db: Path, size: int) -> tuple[dict[str, Any], list[str]]:
         "search_ms_p95": 1000 * pct(searches, 0.95),
         "search_cpu_ms_p50": 1000 * statistics.median(cpu),
         "search_cpu_ms_p95": 1000 * pct(cpu, 0.95),
+        "search_exact_ms_p50": 1000 * statistics.median(exact),
+        "search_exact_ms_p95": 1000 * pct(exact, 0.95),
         "search_site_ms_p50": 1000 * statistics.median(on_site),
         "search_site_ms_max": 1000 * max(on_site),
         "search_site_cpu_ms_p50": 1000 * statistics.median(on_site_cpu),
@@ -493,6 +520,7 @@ def main() -> int:
         row["rss_mb"] = tree_rss_kb(os.getpid()) / 1024
         row["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         row["db_mb"] = args.db.stat().st_size / 2**20
+        row["index_mb"] = index_bytes(args.db) / 2**20
         print(
             " ".join(
                 f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()

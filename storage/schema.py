@@ -283,6 +283,39 @@ def m011_http_headers_and_run_kinds(db: Database) -> None:
     db["crawls"].add_column("kind", str, not_null_default=RUN_KINDS[0])
 
 
+# m013: the search index holds two forms of each word, in four columns: title and body in their
+# matching form (crawler.arabic.fts_text), title_stem and body_stem the same tokens stemmed
+# (crawler.stem), position for position, so a phrase of stems is a phrase. A query matches
+# either form and can ask for the first alone (storage.search). FTS5 columns cannot be added to a
+# table, so the index is made again and filled from the articles rows, BACKFILL_BATCH at a time.
+BACKFILL_BATCH = 1000
+
+
+@migration
+def m013_stemmed_search(db: Database) -> None:
+    from storage.search import INDEX_COLUMNS, index_entry
+
+    db.execute("DROP TABLE IF EXISTS articles_fts")  # the delete trigger names it; made again below
+    db.execute(
+        f"CREATE VIRTUAL TABLE articles_fts USING fts5({', '.join(INDEX_COLUMNS)}, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    insert = (
+        f"INSERT INTO articles_fts (rowid, {', '.join(INDEX_COLUMNS)}) "
+        f"VALUES (?{', ?' * len(INDEX_COLUMNS)})"
+    )
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, title, body FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            [last, BACKFILL_BATCH],
+        ).fetchall()
+        db.conn.executemany(insert, [(i, *index_entry(t, b)) for i, t, b in rows])
+        if len(rows) < BACKFILL_BATCH:
+            return
+        last = rows[-1][0]
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
 

@@ -19,12 +19,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from crawler.arabic import fts_text
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
 from storage.lsh import MinHashBands
 from storage.pages import PageArchive, UnreadablePage, headers_json
 from storage.paths import DatabasePathError
+from storage.search import INDEX_COLUMNS, index_entry
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +64,10 @@ def new_article_row(rec: dict[str, Any], crawl_id: int | None, now: str) -> dict
     return values
 
 
-def search_entry(rec: dict[str, Any]) -> tuple[str, str]:
-    """The article's (title, body) in articles_fts: their matching form, as queries get it."""
-    return fts_text(rec.get("title") or ""), fts_text(rec.get("body") or "")
+def search_entry(rec: dict[str, Any]) -> tuple[str, str, str, str]:
+    """The article's row of articles_fts (storage.search.INDEX_COLUMNS): title and body in their
+    matching form, then stemmed, as queries get them."""
+    return index_entry(rec.get("title"), rec.get("body"))
 
 
 def insert_sql(table: str, columns: Iterable[str]) -> str:
@@ -77,6 +78,10 @@ def insert_sql(table: str, columns: Iterable[str]) -> str:
     columns = list(columns)
     names = ", ".join(f"[{c}]" for c in columns)
     return f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(columns))})"
+
+
+# The store's INSERT of a search entry (rowid, then storage.search.INDEX_COLUMNS).
+INDEX_INSERT = insert_sql("articles_fts", ["rowid", *INDEX_COLUMNS])
 
 
 def _update(conn: sqlite3.Connection, table: str, pk: int, values: Mapping[str, Any]) -> None:
@@ -422,10 +427,7 @@ class ArticleStore:
             )
         if not new:
             conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [article_id])
-        conn.execute(
-            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            [article_id, *search_entry(rec)],
-        )
+        conn.execute(INDEX_INSERT, [article_id, *search_entry(rec)])
 
     def _group(self, article_id: int, similar_urls: list[str]) -> None:
         """Put the article in one near-duplicate group with the articles it resembles."""

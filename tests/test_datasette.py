@@ -70,7 +70,13 @@ def test_metadata_is_keyed_by_the_served_file(news_db: Path) -> None:
     assert "خبر" in metadata["title"] and "khabar" in metadata["title"]
     database = metadata["databases"]["news"]
     assert set(database["queries"]) == {
-        "search", "latest_per_site", "today", "duplicate_groups", "search_feed"
+        "search",
+        "latest_per_site",
+        "today",
+        "duplicate_groups",
+        "search_feed",
+        "attention",
+        "matches_per_day",
     }
     articles = database["tables"]["articles"]
     assert (articles["fts_table"], articles["fts_pk"]) == ("articles_fts", "id")
@@ -107,13 +113,56 @@ def test_facets_site_section_author_day(news_db: Path) -> None:
                 "https://alwatan.sy/archives/64051",
             },
         ),
-        ("مدرسة", {"https://example.test/school"}),
+        ("مدرسة", {"https://example.test/school", "https://alwatan.sy/archives/73520"}),
         ('NEAR("دمشق', set()),
     ],
 )
 def test_table_search_box_is_normalised(news_db: Path, query: str, urls: set[str]) -> None:
     rows = get_json(news_db, f"/news/articles.json?_search={query}&_shape=array&_col=url")
     assert {r["url"] for r in rows} == urls
+
+
+def test_table_search_matches_word_forms_unless_exact(news_db: Path) -> None:
+    """_search finds other forms of the words (الإسلامية: الإسلام), as khabar search does;
+    _exact=1 keeps the words as typed, and the heading says so."""
+    path = "/news/articles.json?_search={}&_shape=array&_col=url{}"
+    assert {r["url"] for r in get_json(news_db, path.format("الإسلامية", ""))} == {
+        "https://example.test/islam"
+    }
+    assert get_json(news_db, path.format("الإسلامية", "&_exact=1")) == []
+    assert {r["url"] for r in get_json(news_db, path.format("الإسلام", "&_exact=1"))} == {
+        "https://example.test/islam"
+    }
+    page = get(news_db, "/news/articles?_search=الإسلام&_exact=1").text
+    assert "in the words&#39; exact form" in page or "in the words' exact form" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "urls"),
+    [
+        ("_search_title=الإسلامية", {"https://example.test/islam"}),  # the title's stems
+        ("_search_title=الإسلامية&_exact=1", set()),
+        ("_search_title=الإسلام&_exact=1", {"https://example.test/islam"}),
+        ("_search_title=باحثين", set()),  # in the body only
+        ("_search_body=باحثين&_exact=1", {"https://example.test/islam"}),
+    ],
+)
+def test_one_column_search_matches_word_forms_in_that_column(
+    news_db: Path, query: str, urls: set[str]
+) -> None:
+    rows = get_json(news_db, f"/news/articles.json?{query}&_shape=array&_col=url")
+    assert {r["url"] for r in rows} == urls
+
+
+def test_canned_search_and_feed_exact_switch(news_db: Path) -> None:
+    rows = get_json(news_db, "/news/search.json?q=الإسلامية&site=&_shape=array")
+    assert [(r["url"], r["exact"]) for r in rows] == [("https://example.test/islam", 0)]
+    assert "الإسلام" in rows[0]["snippet"]
+    assert get_json(news_db, "/news/search.json?q=الإسلامية&site=&exact=1&_shape=array") == []
+    feed = get(news_db, "/news/search_feed.atom?q=الإسلامية&site=")
+    assert feed.status_code == 200 and "https://example.test/islam" in feed.text
+    exact = get(news_db, "/news/search_feed.atom?q=الإسلامية&site=&exact=1")
+    assert exact.status_code == 200 and "https://example.test/islam" not in exact.text
 
 
 def test_search_page_marks_cells_rtl(news_db: Path) -> None:
@@ -203,9 +252,19 @@ def test_canned_duplicate_groups(news_db: Path) -> None:
 
 
 def test_sql_functions_for_queries(news_db: Path) -> None:
-    sql = "select khabar_fts('والخارجية') as f, khabar_match('AND \"') as m"
-    rows = get_json(news_db, f"/news.json?sql={sql}&_shape=array")
-    assert rows == [{"f": "خارجيه", "m": '"and"'}]
+    sql = (
+        "select khabar_fts('والخارجية') as f, khabar_match('AND \"') as m,"
+        " khabar_match('المعلمين', '1') as e, khabar_title_match('المعلمين', '') as t"
+    )
+    rows = get_json(news_db, f"/news.json?sql={quote(sql)}&_shape=array")
+    assert rows == [
+        {
+            "f": "خارجيه",
+            "m": '{title_stem body_stem} : "and"',
+            "e": '{title body} : "معلمين"',
+            "t": '{title title_stem} : ({title_stem body_stem} : "معلم")',
+        }
+    ]
 
 
 # --- read-only -----------------------------------------------------------------------------------

@@ -129,8 +129,8 @@ SEARCH_TABLE = [
     ("الإسلام", None, {"synthetic:islam"}),
     ("والإسلام", None, {"synthetic:islam"}),  # conjunction + article
     ("اسلام", None, {"synthetic:islam"}),  # no article at all
-    ("مدرسة", None, {"synthetic:school"}),  # indexed text has tatweel: مدرســة
-    ("مدرســة", None, {"synthetic:school"}),  # tatweel in the query
+    ("مدرسة", None, {"synthetic:school", "alwatan:73520"}),  # مدرســة (tatweel), المدرسية
+    ("مدرســة", None, {"synthetic:school", "alwatan:73520"}),  # tatweel in the query
     ("أعلنَت", None, {"synthetic:harakat", "alwatan:71177", "alwatan:75903", "alwatan:84210"}),
     ("اعلنت", None, {"synthetic:harakat", "alwatan:71177", "alwatan:75903", "alwatan:84210"}),
     ("والخارجية", None, WATAN_FOREIGN_MINISTRY),
@@ -144,9 +144,11 @@ SEARCH_TABLE = [
     ('"وزير الخارجية"', None, {"alwatan:94762", "sana:532871"}),  # phrase
     ("لافروف الحكومة", None, {"alwatan:94762", "sana:532871"}),  # words are ANDed
     ("خارج*", None, WATAN_FOREIGN_MINISTRY),  # prefix
-    # negatives: no suffix stripping, no invented matches, FTS syntax is searched as words
-    ("الإسلامية", None, set()),
-    ("مدرستنا", None, set()),
+    # suffixes (crawler.stem): the adjective finds the noun, the plural the singular
+    ("الإسلامية", None, {"synthetic:islam"}),
+    ("حكومات", None, {"alwatan:94762", "sana:532871", "sana:532640"}),  # الحكومة, الحكومية
+    # negatives: no invented matches, FTS syntax is searched as words
+    ("مدرستنا", None, set()),  # نا (our) is not a suffix that is stripped
     ("الخارجية", "synthetic", set()),
     ("AND OR NOT", None, set()),
     ('NEAR(دمشق "', None, set()),
@@ -224,22 +226,68 @@ def test_fts_syntax_in_the_query_never_raises(conn, query: str) -> None:
     )
 
 
+EXACT, STEM = "{title body} : ", "{title_stem body_stem} : "
+
+
 @pytest.mark.parametrize(
-    ("query", "expected"),
+    ("query", "exact", "both"),
     [
-        ("والخارجية", '"خارجيه"'),
-        ("AND or", '"and" "or"'),
-        ('"وزير الخارجية" دمشق', '"زير خارجيه" "دمشق"'),
-        ('"وزير الخارجية', '"زير خارجيه"'),  # unclosed quote: phrase to the end
-        ("خارج*", '"خارج"*'),
-        ("شمال-سوريا", '"شمال سوريا"'),
-        ("  ", '""'),
-        ('" "', '""'),
+        ("والخارجية", f'{EXACT}"خارجيه"', f'{STEM}"خارج"'),
+        ("AND or", f'{EXACT}"and" AND {EXACT}"or"', f'{STEM}"and" AND {STEM}"or"'),
+        (
+            '"وزير الخارجية" دمشق',
+            f'{EXACT}"زير خارجيه" AND {EXACT}"دمشق"',
+            f'{STEM}"زير خارج" AND {STEM}"دمشق"',
+        ),
+        ('"وزير الخارجية', f'{EXACT}"زير خارجيه"', f'{STEM}"زير خارج"'),  # phrase to the end
+        ("خارجية*", f'{EXACT}"خارجيه"*', f'{EXACT}"خارجيه"*'),  # a prefix: the typed form
+        ("شمال-سوريا", f'{EXACT}"شمال سوريا"', f'{STEM}"شمال سوريا"'),
+        ("المعلمين", f'{EXACT}"معلمين"', f'{STEM}"معلم"'),
+        ("  ", '""', '""'),
+        ('" "', '""', '""'),
     ],
 )
-def test_build_match(query: str, expected: str) -> None:
-    assert build_match(query) == expected
-    assert build_match(expected) == expected  # idempotent: Datasette's links re-send it
+def test_build_match(query: str, exact: str, both: str) -> None:
+    assert build_match(query, exact=True) == exact
+    assert build_match(query) == both
+
+
+def test_match_expressions_are_valid_fts5_in_both_modes(conn) -> None:
+    for query in ("خارج*", '"وزير الخارجية" دمشق', "AND or", "الإسلامية"):
+        for exact in (False, True):
+            parsed = parse_query(query)
+            for expression in (parsed.match(exact=exact), parsed.title_match(exact=exact)):
+                conn.execute(
+                    "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [expression]
+                )
+
+
+# (query, expected with --exact): the matching form alone, as before stems were indexed
+EXACT_TABLE = [
+    ("الإسلامية", set()),
+    ("الإسلام", {"synthetic:islam"}),
+    ("مدرسة", {"synthetic:school"}),
+    ("حكومات", set()),
+    ("الحكومة", {"alwatan:94762", "sana:532871"}),
+    ("خارج*", WATAN_FOREIGN_MINISTRY),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), EXACT_TABLE)
+def test_exact_search_matches_the_matching_form_only(conn, query: str, expected: set) -> None:
+    hits = search(conn, query, limit=100, exact=True)
+    assert {_key(h.url) for h in hits} == expected
+    assert all(h.exact for h in hits)
+
+
+def test_exact_form_matches_rank_above_stem_only_matches(conn) -> None:
+    """الحكومة is in two articles as written and in a third only as الحكومية: that one comes
+    last, whatever its bm25, and the first two keep the order --exact gives them."""
+    hits = search(conn, "الحكومة", limit=100)
+    assert [h.exact for h in hits] == [True, True, False]
+    assert _key(hits[-1].url) == "sana:532640"
+    assert [h.id for h in hits[:2]] == [h.id for h in search(conn, "الحكومة", exact=True)]
+    assert "الحكومية" in hits[-1].snippet  # the snippet is around the stem-only hit
 
 
 def test_parse_query_marks_prefix_terms() -> None:
@@ -274,8 +322,21 @@ def test_cli_search_text_and_json(search_db: Path, capsys, monkeypatch) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
     record = json.loads(lines[0])
-    assert set(record) == {"id", "url", "site", "published_at", "title", "snippet"}
+    assert set(record) == {"id", "url", "site", "published_at", "title", "snippet", "exact"}
     assert record["url"] == "https://example.test/islam" and "الإسلام" in record["snippet"]
+
+
+def test_cli_search_exact(search_db: Path, capsys) -> None:
+    """The adjective finds the noun unless --exact; a stem-only hit is marked as one."""
+    db = ["--db", str(search_db)]
+    assert khabar(["search", "الإسلامية", *db]) == 0
+    out = capsys.readouterr().out
+    assert "https://example.test/islam" in out and "[other form]" in out
+    assert khabar(["search", "الإسلامية", "--exact", *db]) == 1
+    assert "no match" in capsys.readouterr().err
+    assert khabar(["search", "الإسلام", "--exact", "--json", *db]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["exact"] is True
 
 
 def test_cli_search_never_writes(search_db: Path, capsys) -> None:
@@ -329,8 +390,9 @@ def test_a_frequent_query_shows_its_newest_matches_title_hits_first(
 
 @pytest.fixture(scope="module")
 def frequent_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """RANK_WINDOW + 40 articles that all say مؤتمر (every seventh in its title), on 3 sites; a
-    few say لافروف too."""
+    """RANK_WINDOW + 40 articles that all say مؤتمر, on 3 sites: every twentieth as written, the
+    others only as المؤتمرات (a stem-only match); every seventh has مؤتمرات in its title; a few
+    say لافروف too."""
     path = tmp_path_factory.mktemp("frequent") / "khabar.sqlite"
     store = ArticleStore(path)
     try:
@@ -339,8 +401,9 @@ def frequent_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 _record(
                     f"s{n % 3}",
                     f"https://example.test/{n}",
-                    f"{'مؤتمر' if n % 7 == 0 else 'خبر'} رقم {n}",
-                    f"افتتح المؤتمر السنوي رقم {n}" + (" بحضور لافروف" if n % 97 == 0 else ""),
+                    f"{'مؤتمرات' if n % 7 == 0 else 'خبر'} رقم {n}",
+                    f"افتتح {'المؤتمر' if n % 20 == 0 else 'المؤتمرات'} السنوي رقم {n}"
+                    + (" بحضور لافروف" if n % 44 == 0 else ""),
                 )
                 for n in range(1, storage.search.RANK_WINDOW + 41)
             ],
@@ -351,13 +414,14 @@ def frequent_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.parametrize("exact", ["", "1"])
 @pytest.mark.parametrize("site", ["", "s1"])
 @pytest.mark.parametrize("query", ["مؤتمر", "لافروف", "مؤتمر لافروف", "غائب"])
 def test_datasette_canned_search_lists_what_khabar_search_does(
-    frequent_db: Path, query: str, site: str
+    frequent_db: Path, query: str, site: str, exact: str
 ) -> None:
     """The canned query in storage/datasette/metadata.yaml is SQL of its own: same hits, same
-    order as storage.search, above and below RANK_WINDOW matches."""
+    order as storage.search, above and below RANK_WINDOW matches, with and without exact."""
     from crawler.commands.serve import load_metadata
     from storage.datasette.plugins.khabar_arabic import prepare_connection
 
@@ -366,12 +430,18 @@ def test_datasette_canned_search_lists_what_khabar_search_does(
     conn = sqlite3.connect(frequent_db)
     prepare_connection(conn)
     try:
-        rows = conn.execute(canned, {"q": query, "site": site}).fetchall()
-        hits = search(conn, query, site=site or None, limit=100)
+        rows = conn.execute(canned, {"q": query, "site": site, "exact": exact}).fetchall()
+        hits = search(conn, query, site=site or None, limit=100, exact=bool(exact))
     finally:
         conn.close()
-    assert [row[0] for row in rows] == [hit.id for hit in hits]
-    assert bool(hits) == (query != "غائب")
+    assert [(row[0], bool(row[-1])) for row in rows] == [(hit.id, hit.exact) for hit in hits]
+    kinds = {  # which kinds of match the first 100 hits have: both kinds are there to order
+        "مؤتمر": {True, False},
+        "لافروف": {True},
+        "مؤتمر لافروف": {True, False},
+        "غائب": set(),
+    }[query]
+    assert {hit.exact for hit in hits} == ({True} & kinds if exact else kinds)
 
 
 def test_site_search_reads_sites_from_the_index_and_works_without_it(
@@ -401,10 +471,14 @@ def test_site_search_reads_sites_from_the_index_and_works_without_it(
 
 
 def test_a_term_typed_twice_is_searched_once() -> None:
-    assert build_match("دمشق دمشق ودمشق") == '"دمشق"'
-    assert build_match("د* د* د*") == '"د"*'
-    assert build_match('"وزير الخارجية" "وزير الخارجية" وزير') == '"زير خارجيه" "زير"'
-    assert build_match("دمشق دمشق*") == '"دمشق" "دمشق"*'  # a word and a prefix differ
+    assert build_match("دمشق دمشق ودمشق", exact=True) == f'{EXACT}"دمشق"'
+    assert build_match("د* د* د*") == f'{EXACT}"د"*'
+    assert (
+        build_match('"وزير الخارجية" "وزير الخارجية" وزير', exact=True)
+        == f'{EXACT}"زير خارجيه" AND {EXACT}"زير"'
+    )
+    # a word and a prefix differ
+    assert build_match("دمشق دمشق*") == f'{STEM}"دمشق" AND {EXACT}"دمشق"*'
 
 
 def test_a_query_is_cut_after_max_query_words_words() -> None:
@@ -417,8 +491,6 @@ def test_a_query_is_cut_after_max_query_words_words() -> None:
     # a phrase counts its words: the one that does not fit is cut where the room ends
     phrase = parse_query(" ".join(words[: cap - 2]) + ' "aa bb cc dd"')
     assert phrase.truncated and phrase.terms[-1].tokens == ("aa", "bb")
-    capped = build_match(" ".join(words))
-    assert build_match(capped) == capped  # still idempotent, for Datasette's links
 
 
 def test_thousands_of_copies_search_what_one_does(conn) -> None:

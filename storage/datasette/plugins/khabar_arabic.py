@@ -1,9 +1,11 @@
 """Datasette plugin: Arabic-aware search and right-to-left rendering for the khabar database.
 
 * ``prepare_connection`` registers SQL functions for canned queries: ``khabar_fts(text)`` (the
-  matching form the index holds, crawler.arabic.fts_text), ``khabar_match(query)`` (a safe FTS5
-  MATCH expression, storage.search.build_match) and ``khabar_snippet(body, query)`` (a window of
-  the original text around the first hit).
+  matching form the index holds, crawler.arabic.fts_text), ``khabar_match(query[, exact])`` (a
+  safe FTS5 MATCH expression for either form of the words, or with a non-empty ``exact`` other
+  than ``0`` the matching form alone: storage.search.build_match), ``khabar_title_match(query,
+  exact)`` (the same in the title) and ``khabar_snippet(body, query[, exact])`` (a window of the
+  original text around the first hit).
 * The same hook bounds what one request can cost. Datasette's ``sql_time_limit_ms`` interrupts
   SQLite between VM steps only: it covers neither building a huge value in one step
   (``randomblob(1000000000)``: 22 s and 1.8 GB before this), nor our Python functions, nor the
@@ -17,6 +19,12 @@
   Doing it in SQL, not by rewriting the query string, keeps ``_search`` what the user typed:
   in the heading, the search box, and the facet, sort and pagination links. build_match never
   returns invalid FTS5, so punctuation-only queries are an empty result, not a 400.
+* ``filters_from_request`` adds the exact switch to that search: ``_exact=1`` beside ``_search``
+  keeps the rows whose words match in their matching form alone (the rows ``khabar search
+  --exact`` finds). A search of one column (``_search_title``, ``_search_body``) is sent to its
+  stemmed twin (``asgi_wrapper``: our MATCH expression names its columns, and Datasette's
+  ``title MATCH`` would keep none of them), which holds every stem of the column's words;
+  ``_exact=1`` then keeps the rows with the words as typed in that column.
 * ``asgi_wrapper`` answers 405 to every method but GET/HEAD/OPTIONS, so no endpoint that could
   write (Datasette's or a future plugin's) is reachable, whatever the open mode, 414 to a query
   string over MAX_QUERY_STRING_BYTES, and drops
@@ -36,10 +44,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import Response, hookimpl
+from datasette.filters import FilterArguments
 from markupsafe import Markup, escape
 
 from crawler.arabic import fts_text
-from storage.search import build_match, snippet
+from storage.search import build_match, has_stems, parse_query, snippet
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 CSS_PATH = "/-/khabar/khabar.css"
@@ -82,15 +91,82 @@ def _budgeted(row_factory: Callable[[sqlite3.Cursor, tuple], Any]) -> Callable[.
     return make_row
 
 
+def is_exact(value: str | None) -> bool:
+    """Whether a parameter asks for exact matching: anything but empty, 0, false, off or no."""
+    return (value or "").strip().lower() not in ("", "0", "false", "off", "no")
+
+
+def _search_functions(stems: bool) -> dict[str, Callable[..., str]]:
+    """khabar_match, khabar_title_match and khabar_snippet; without ``stems`` (a file whose index
+    no writer has given stems yet: storage.search.has_stems) they search the matching form."""
+
+    def match(query: str, exact: str = "") -> str:
+        return build_match(query, exact=is_exact(exact) or not stems)
+
+    def title_match(query: str, exact: str) -> str:
+        return parse_query(query).title_match(exact=is_exact(exact) or not stems)
+
+    def snip(body: str, query: str, exact: str = "") -> str:
+        return snippet(body, query, exact=is_exact(exact) or not stems)
+
+    return {"khabar_match": match, "khabar_title_match": title_match, "khabar_snippet": snip}
+
+
 @hookimpl(trylast=True)  # after Datasette's own sql_functions plugin, so our escape_fts wins
 def prepare_connection(conn):
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
     conn.row_factory = _budgeted(conn.row_factory or (lambda cursor, row: row))
     conn.create_function("khabar_fts", 1, _bounded(fts_text), deterministic=True)
-    conn.create_function("khabar_match", 1, _bounded(build_match), deterministic=True)
-    conn.create_function("khabar_snippet", 2, _bounded(snippet), deterministic=True)
-    conn.create_function("escape_fts", 1, _bounded(build_match), deterministic=True)
+    functions = _search_functions(has_stems(conn))
+    arities = {"khabar_match": (1, 2), "khabar_title_match": (2,), "khabar_snippet": (2, 3)}
+    for name, fn in functions.items():
+        for arity in arities[name]:
+            conn.create_function(name, arity, _bounded(fn), deterministic=True)
+    conn.create_function("escape_fts", 1, _bounded(functions["khabar_match"]), deterministic=True)
+
+
+# The columns a one-column search (``_search_<column>``) is sent to: their stemmed twins.
+STEM_TWINS = {"title": "title_stem", "body": "body_stem"}
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """``_exact=1`` beside ``_search`` (or a one-column search): the rows Datasette's own search
+    finds (either form of the words, through our escape_fts) that also match in the matching
+    form alone (in that column)."""
+    if not is_exact(request.args.get("_exact")):
+        return None
+    metadata = datasette.table_metadata(database, table)
+    if metadata.get("fts_table") != "articles_fts":
+        return None
+    searches = {"": request.args.get("_search")} | {
+        column: request.args.get(f"_search_{twin}") for column, twin in STEM_TWINS.items()
+    }
+    pk = metadata.get("fts_pk", "rowid")
+    clauses, params = [], {}
+    for n, (column, text) in enumerate(searches.items()):
+        if text is None:
+            continue
+        expression = f"khabar_match(:khabar_exact_{n}, '1')"
+        if column:
+            expression = f"'{{{column}}} : (' || {expression} || ')'"
+        clauses.append(
+            f"[{pk}] in (select rowid from articles_fts where articles_fts match {expression})"
+        )
+        params[f"khabar_exact_{n}"] = text
+    return FilterArguments(clauses, params, ["in the words' exact form"]) if clauses else None
+
+
+def to_stem_twins(query_string: bytes) -> bytes:
+    """The query string with ``_search_title``/``_search_body`` renamed to their stemmed twins
+    (STEM_TWINS), names compared percent-decoded as Datasette reads them."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    twins = {f"_search_{column}": f"_search_{twin}" for column, twin in STEM_TWINS.items()}
+    if not any(key in twins for key, _ in pairs):
+        return query_string
+    renamed = [(twins.get(key, key), value) for key, value in pairs]
+    return urlencode(renamed, encoding="latin-1").encode("latin-1")
 
 
 def without_search_mode(query_string: bytes) -> bytes:
@@ -143,7 +219,7 @@ def asgi_wrapper(datasette):
                         send, 414, f"the URL's query is over {MAX_QUERY_STRING_BYTES // 1024} KB"
                     )
                     return
-                kept = without_search_mode(query_string)
+                kept = to_stem_twins(without_search_mode(query_string))
                 if kept != query_string:
                     scope = dict(scope, query_string=kept)
             await app(scope, receive, send)
