@@ -35,9 +35,7 @@ from crawler.warc.export import META_HINTS
 
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 64 << 10  # small: zlib copies what follows a member into unused_data
-# A gzip member holds one record; one this large is a file compressed whole, which cannot be
-# read a record at a time (nor its damage told apart from the records around it).
-MAX_MEMBER = 64 << 20
+HEAD_BYTES = 1 << 14  # of a gzip member, kept to name its record if it turns out cut
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -88,36 +86,31 @@ class _Raw:
 
 
 def _members(fh: BinaryIO, path: Path) -> Iterator[tuple[int, bytes]]:
-    """(offset, inflated bytes) of each gzip member of the file, from where it stands."""
-    offset, size = fh.tell(), 0
+    """(offset, first inflated bytes) of each gzip member of the file, from where it stands;
+    only the head of each is kept (it names the record), so a large member costs no memory."""
+    offset = fh.tell()
     inflate = zlib.decompressobj(31)
-    parts: list[bytes] = []
+    head = b""
     data = fh.read(READ_CHUNK)
     while data:
         try:
-            parts.append(inflate.decompress(data))
+            out = inflate.decompress(data)
         except zlib.error as exc:
             raise DamagedRecord(path, offset, f"not valid gzip ({exc})") from None
-        size += len(parts[-1])
-        if size > MAX_MEMBER:
-            raise DamagedRecord(
-                path, offset, "a gzip member over 64 MB: compress the WARC per record"
-            )
+        if len(head) < HEAD_BYTES:
+            head += out[: HEAD_BYTES - len(head)]
         if inflate.eof:
             rest = inflate.unused_data
             member_end = fh.tell() - len(rest)
-            yield offset, b"".join(parts)
-            offset, size, parts = member_end, 0, []
+            yield offset, head
+            offset, head = member_end, b""
             inflate = zlib.decompressobj(31)
             data = rest or fh.read(READ_CHUNK)
             continue
         data = fh.read(READ_CHUNK)
-    if parts:  # the file ended before this member did
+    if offset < fh.tell():  # the file ended before this member did
         raise DamagedRecord(
-            path,
-            offset,
-            "the file ends inside this record (truncated)",
-            _partial_name(b"".join(parts)),
+            path, offset, "the file ends inside this record (truncated)", _partial_name(head)
         )
 
 
