@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip as gzip_module
 from collections import Counter
 from pathlib import Path
 
@@ -67,3 +68,15 @@ def test_a_file_cut_anywhere_yields_only_whole_records_and_names_the_cut_one(
                 not gzip and min(b - end for b in boundaries if b > end) <= 4
             )
             assert got == [(url, PAGE) for url in before]
+
+
+def test_warc_1_0_and_a_file_gzipped_whole_are_read(tmp_path: Path) -> None:
+    plain = tmp_path / "t.warc"
+    with plain.open("wb") as fh:
+        warc = WarcBuilder(fh, gzip=False, version="WARC/1.0")
+        for url in URLS:
+            warc.response(url, PAGE, with_request=False)
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip_module.compress(plain.read_bytes()))
+    for path in (plain, whole):
+        assert read(path)[0] == [(url, PAGE) for url in URLS]

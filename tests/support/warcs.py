@@ -34,8 +34,8 @@ def chunked(body: bytes, size: int = 1000) -> bytes:
 class WarcBuilder:
     """Appends records to one WARC file; `offsets` maps each response URL to its record."""
 
-    def __init__(self, fh: BinaryIO, gzip: bool = True) -> None:
-        self.writer = WARCWriter(fh, gzip=gzip, warc_version="WARC/1.1")
+    def __init__(self, fh: BinaryIO, gzip: bool = True, version: str = "WARC/1.1") -> None:
+        self.writer = WARCWriter(fh, gzip=gzip, warc_version=version)
         self.fh = fh
         self.offsets: dict[str, int] = {}
         self.writer.write_record(
