@@ -31,6 +31,8 @@ COMMANDS = (
     "add_site",
     "writer",
     "backfill",
+    "export_warc",
+    "import_warc",
 )
 # Errors only a write can give: output to a full device (`> /dev/full`), a full disk or quota.
 WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})

@@ -62,6 +62,10 @@ class ArticleItem:
     http_status: int = _field("discovery", stored="visit", default=200)
     fetched_at: str = _field("discovery", default="")  # first_seen_at / last_seen_at
     hints: dict[str, str] = _field("discovery", stored="page", default_factory=dict)
+    # The HTTP exchange as [name, value] pairs in the order sent (crawler/warc/headers.py), kept
+    # with the raw page so `khabar export-warc` writes the original response and request.
+    response_headers: list[list[str]] = _field("discovery", stored="page", default_factory=list)
+    request_headers: list[list[str]] = _field("discovery", stored="page", default_factory=list)
     source_lastmod: str | None = _field("discovery", stored="visit", default=None)
     # content (extract)
     canonical_hint: str | None = _field("extract", default=None)

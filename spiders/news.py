@@ -32,6 +32,7 @@ from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN, META_UN
 from crawler.record import ArticleItem, GoneArticle
 from crawler.sitemaps import news_entries
 from crawler.urls import canonicalize_url, url_is_crawlable
+from crawler.warc.headers import CREDENTIALS, META_FETCHED_AT, header_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -363,8 +364,13 @@ class NewsSpider(scrapy.Spider):
                 response.headers.get(b"Content-Type", b"").decode("latin-1")
             ),
             http_status=response.status,
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fetched_at=response.meta.get(META_FETCHED_AT)
+            or datetime.now(UTC).isoformat(timespec="seconds"),
             hints=response.meta.get("hints", {}),
+            response_headers=header_pairs(response.headers),
+            request_headers=header_pairs(response.request.headers, CREDENTIALS)
+            if response.request is not None
+            else [],
             source_lastmod=response.meta.get(META_CHANGED_AT),
         )
 

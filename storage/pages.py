@@ -8,19 +8,38 @@ is several times faster than zlib level 6.
 
 Reading never depends on how a row was written: `html_zstd` (+ `zstd_dict`) when set, else the
 `html_zlib` of rows written before, so `khabar reextract` covers the whole archive.
+
+Beside the bytes, a page keeps its HTTP exchange (response and request headers as received,
+since m011) so `khabar export-warc` writes the original response; `archived_pages` reads pages
+back with what an export needs.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import zstandard
 from sqlite_utils import Database
 
-__all__ = ["DICT_SIZE", "LEVEL", "TRAIN_AFTER", "PageArchive", "UnreadablePage", "create_tables"]
+__all__ = [
+    "DICT_SIZE",
+    "LEVEL",
+    "TRAIN_AFTER",
+    "ArchivedPage",
+    "PageArchive",
+    "UnreadablePage",
+    "add_header_columns",
+    "archived_pages",
+    "count_archived",
+    "create_tables",
+    "headers_json",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +65,17 @@ def create_tables(db: Database) -> None:
     db["page_dicts"].create_index(["site"])
     db["pages"].add_column("html_zstd", bytes)
     db["pages"].add_column("zstd_dict", int)
+
+
+def add_header_columns(db: Database) -> None:
+    """The HTTP exchange of each page (a migration calls this); rows kept before stay NULL."""
+    db["pages"].add_column("response_headers", str)
+    db["pages"].add_column("request_headers", str)
+
+
+def headers_json(pairs: list[list[str]] | None) -> str | None:
+    """The column value of [name, value] header pairs: JSON text, None when none were kept."""
+    return json.dumps(pairs, ensure_ascii=False) if pairs else None
 
 
 class UnreadablePage(ValueError):
@@ -150,9 +180,7 @@ class PageArchive:
         try:
             # zstd wants ~20-100x the dictionary's size in samples.
             size = min(DICT_SIZE, sum(map(len, samples)) // 20)
-            trained = zstandard.train_dictionary(
-                size, samples, level=self.level, **COVER_PARAMS
-            )
+            trained = zstandard.train_dictionary(size, samples, level=self.level, **COVER_PARAMS)
         except zstandard.ZstdError as exc:
             logger.info("No page dictionary for %s: %s", site, exc)
             return None
@@ -170,3 +198,87 @@ class PageArchive:
         )
         logger.info("Trained a %d KB page dictionary for %s", len(trained) // 1024, site)
         return dict_id
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """A kept page with its article's keys and HTTP exchange: what a WARC export writes. The
+    header lists are empty for pages kept before m011; `unreadable` says why `html` is empty."""
+
+    article_id: int
+    site: str
+    url: str
+    canonical_url: str
+    found_via: str | None
+    fetched_at: str | None
+    http_status: int | None
+    http_encoding: str | None
+    hints: dict[str, str]
+    response_headers: list[list[str]]
+    request_headers: list[list[str]]
+    html: bytes
+    unreadable: str | None = None
+
+
+def _archived_where(site: str | None, since: str | None) -> tuple[str, list[Any]]:
+    where, params = [], []
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if since:
+        where.append("julianday(p.fetched_at) >= julianday(?)")
+        params.append(since)
+    return "".join(f" AND {w}" for w in where), params
+
+
+def count_archived(db: Database, site: str | None = None, since: str | None = None) -> int:
+    """How many pages `archived_pages` yields for the same arguments."""
+    where, params = _archived_where(site, since)
+    return int(
+        db.execute(
+            f"SELECT COUNT(*) FROM pages p JOIN articles a ON a.id = p.article_id WHERE 1{where}",
+            params,
+        ).fetchone()[0]
+    )
+
+
+def archived_pages(
+    archive: PageArchive,
+    site: str | None = None,
+    since: str | None = None,
+    page_size: int = 200,
+) -> Iterator[ArchivedPage]:
+    """Every kept page (of one site, fetched at or after `since`), by article id, `page_size`
+    rows at a time: the archive is never in memory at once and no cursor stays open between.
+    A file no writer has migrated to m011 yet reads as pages without headers."""
+    where, params = _archived_where(site, since)
+    columns = {c.name for c in archive.db["pages"].columns}
+    headers = ", ".join(
+        f"p.{name}" if name in columns else "NULL"
+        for name in ("response_headers", "request_headers")
+    )
+    sql = (
+        "SELECT a.id, a.site, p.url, a.canonical_url, a.found_via, p.fetched_at, p.http_status, "
+        f"p.http_encoding, p.hints, {headers}, p.html_zlib, p.html_zstd, p.zstd_dict "
+        f"FROM pages p JOIN articles a ON a.id = p.article_id WHERE a.id > ?{where} "
+        "ORDER BY a.id LIMIT ?"
+    )
+    last = 0
+    while True:
+        rows = archive.db.execute(sql, [last, *params, page_size]).fetchall()
+        for row in rows:
+            try:
+                html, unreadable = archive.read(*row[11:]), None
+            except UnreadablePage as exc:
+                html, unreadable = b"", str(exc)
+            yield ArchivedPage(
+                *row[:8],
+                hints=json.loads(row[8] or "{}"),
+                response_headers=json.loads(row[9] or "[]"),
+                request_headers=json.loads(row[10] or "[]"),
+                html=html,
+                unreadable=unreadable,
+            )
+        if len(rows) < page_size:
+            return
+        last = rows[-1][0]

@@ -53,11 +53,17 @@ def _run(row: dict[str, Any]) -> RunSummary:
     return settle_running(run, pid, pid is not None and process_alive(pid, run.started_at))
 
 
+def crawls_only(db: Database) -> str:
+    """The condition that keeps crawls and leaves imports out (`khabar import-warc` reads files:
+    its runs say nothing of how the site crawls); none on a file from before run kinds."""
+    return " AND kind = 'crawl'" if "kind" in db["crawls"].columns_dict else ""
+
+
 def recent_runs(db: Database, site: str, limit: int = 50) -> list[RunSummary]:
-    """The site's latest runs, newest first."""
+    """The site's latest crawl runs, newest first."""
     rows = db.execute(
-        f"SELECT {RUN_COLUMNS} FROM crawls WHERE site = ? ORDER BY started_at DESC, id DESC "
-        "LIMIT ?",
+        f"SELECT {RUN_COLUMNS} FROM crawls WHERE site = ?{crawls_only(db)} "
+        "ORDER BY started_at DESC, id DESC LIMIT ?",
         [site, limit],
     ).fetchall()
     cols = [c.strip() for c in RUN_COLUMNS.split(",")]
@@ -65,8 +71,10 @@ def recent_runs(db: Database, site: str, limit: int = 50) -> list[RunSummary]:
 
 
 def last_started(db: Database) -> dict[str, datetime]:
-    """Site → start of its latest run."""
-    rows = db.execute("SELECT site, MAX(started_at) FROM crawls GROUP BY site").fetchall()
+    """Site → start of its latest crawl run."""
+    rows = db.execute(
+        f"SELECT site, MAX(started_at) FROM crawls WHERE 1{crawls_only(db)} GROUP BY site"
+    ).fetchall()
     return {site: t for site, value in rows if (t := parse_time(value)) is not None}
 
 

@@ -267,6 +267,22 @@ def m010_article_delete_takes_its_dependents(db: Database) -> None:
         db.execute(f"DELETE FROM {table} WHERE {key} NOT IN (SELECT id FROM articles)")
 
 
+# What a crawls row records: a crawl of the site (the health `khabar status` judges it by), or
+# an import of its pages from WARC files (`khabar import-warc`), which fetches nothing.
+RUN_KINDS = ("crawl", "import")
+
+
+@migration
+def m011_http_headers_and_run_kinds(db: Database) -> None:
+    # The HTTP exchange behind each kept page, for `khabar export-warc` (storage/pages.py):
+    # response and request headers as received, NULL on pages kept before (the export then
+    # writes minimal headers and says so in the record).
+    from storage import pages
+
+    pages.add_header_columns(db)
+    db["crawls"].add_column("kind", str, not_null_default=RUN_KINDS[0])
+
+
 @migration
 def m012_backfill_frontier(db: Database) -> None:
     # A backfill is one row: its range, where it stands (written by the crawl every few

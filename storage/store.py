@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
 from storage.lsh import MinHashBands
-from storage.pages import PageArchive, UnreadablePage
+from storage.pages import PageArchive, UnreadablePage, headers_json
 from storage.paths import DatabasePathError
 from storage.search import INDEX_COLUMNS, index_entry
 
@@ -223,7 +223,15 @@ class ArticleStore:
 
     # -- crawl runs ---------------------------------------------------------------------------
 
-    def start_crawl(self, site: str, *, pid: int | None = None, log_path: str | None = None) -> int:
+    def start_crawl(
+        self,
+        site: str,
+        *,
+        pid: int | None = None,
+        log_path: str | None = None,
+        kind: str = schema.RUN_KINDS[0],
+    ) -> int:
+        """A new crawls row, 'running'; `kind` is what the run is (storage.schema.RUN_KINDS)."""
         with self._transaction():
             return int(
                 self.db["crawls"]
@@ -234,6 +242,7 @@ class ArticleStore:
                         "status": "running",
                         "pid": pid,
                         "log_path": log_path,
+                        "kind": kind,
                     }
                 )
                 .last_pk
@@ -318,7 +327,8 @@ class ArticleStore:
         Each record is an ArticleItem as a dict (crawler.record; pipelines.store.store_record):
         the article fields plus `url`, `canonical_url`, `site`, `found_via`, `fetched_at`,
         `source_lastmod`, `tags` (list), `html` (bytes), `http_encoding`, `http_status`,
-        `hints`, `minhash` (bytes) and `near_duplicates` (canonical URLs it resembles).
+        `hints`, `response_headers` and `request_headers` ([name, value] lists), `minhash`
+        (bytes) and `near_duplicates` (canonical URLs it resembles).
 
         `gone` holds (URL, HTTP status) pairs of stored articles whose page now answers
         404/410, matched on canonical_url or url: they get `status='gone'`. The row, its body
@@ -394,6 +404,8 @@ class ArticleStore:
                 "http_encoding": rec.get("http_encoding"),
                 **self.pages.columns(rec["site"], html),
                 "hints": json.dumps(rec.get("hints") or {}, ensure_ascii=False),
+                "response_headers": headers_json(rec.get("response_headers")),
+                "request_headers": headers_json(rec.get("request_headers")),
             },
             pk="article_id",
         )

@@ -51,15 +51,17 @@ EXCEPTION_PREFIX = "downloader/exception_type_count/"
 # `scrapy crawl` exits with this when its run is recorded failed (0 otherwise).
 EXIT_RUN_FAILED = 1
 OK, FAILED, INTERRUPTED = "ok", "failed", "interrupted"
+CRAWL = "crawl"  # the run kind of a crawl (storage.schema.RUN_KINDS); an import is 'import'
 NO_PAGE = "no page could be fetched"
 
 
-def crawl_status(reason: str, pages_fetched: int) -> str:
-    """ok | failed | interrupted, from Scrapy's finish reason and what was fetched."""
+def crawl_status(reason: str, pages_fetched: int, *, fetches: bool = True) -> str:
+    """ok | failed | interrupted, from Scrapy's finish reason and what was fetched (a run that
+    `fetches` nothing, an import, fails by fetching nothing no more than it succeeds by it)."""
     if reason == "shutdown":
         return INTERRUPTED
     if reason == "finished" or reason.startswith("closespider_"):
-        return OK if pages_fetched else FAILED
+        return OK if pages_fetched or not fetches else FAILED
     return FAILED
 
 
@@ -84,7 +86,7 @@ def start_pages_problem(start_urls: frozenset[str], answers: dict[str, int]) -> 
     return f"no start page answered: {_counts(outcomes)}"
 
 
-def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
+def summarise_run(stats: dict[str, Any], reason: str, *, fetches: bool = True) -> dict[str, Any]:
     """The crawls-row values for a finished run, from Scrapy's and khabar's stats."""
     rejected = _by_prefix(stats, REJECTED_PREFIX)
     failed = _by_prefix(stats, FAILED_PREFIX)
@@ -103,7 +105,7 @@ def summarise_run(stats: dict[str, Any], reason: str) -> dict[str, Any]:
     summary = _counts({**exceptions, **{f"HTTP {k}": v for k, v in http_errors.items()}})
     return {
         "finished_at": utcnow(),
-        "status": crawl_status(reason, pages),
+        "status": crawl_status(reason, pages, fetches=fetches),
         "finish_reason": reason,
         "pages_fetched": pages,
         "articles_new": int(stats.get("khabar/articles/new", 0)),
@@ -125,12 +127,15 @@ def failure_cause(
     storage: str | None,
     argument_error: str | None,
     start_problem: str | None,
+    input_problem: str | None = None,
+    fetches: bool = True,
 ) -> str | None:
     """Why a run counts as failed, in the words `khabar status` shows; None if it did not.
 
     In order: a database that stopped taking writes (whatever was fetched, what was found is
-    lost), invalid spider arguments, nothing fetched at all, no start page answered, any other
-    unclean finish of Scrapy's.
+    lost), invalid spider arguments, input that could not be read whole (a damaged WARC record
+    of an import), nothing fetched at all (by a run that `fetches`), no start page answered, any
+    other unclean finish of Scrapy's.
     """
     if values["status"] == INTERRUPTED:
         return None
@@ -138,7 +143,9 @@ def failure_cause(
         return storage
     if argument_error:
         return f"bad argument: {argument_error}"
-    if values["pages_fetched"] == 0:
+    if input_problem:
+        return input_problem
+    if fetches and values["pages_fetched"] == 0:
         failed = json.loads(values.get("failed_reasons") or "{}")
         why = _counts(failed) or values["error_summary"] or "no response"
         return f"{NO_PAGE}: {why}"
@@ -253,7 +260,7 @@ class CrawlRunRecorder:
 
     def spider_opened(self, spider: Spider) -> None:
         site = getattr(spider, "site", None)
-        if site is not None:
+        if site is not None and self._fetches(spider):
             self.start_urls = frozenset(
                 [*site.feeds, *site.sitemaps, *(listing.url for listing in site.listings)]
             )
@@ -264,7 +271,9 @@ class CrawlRunRecorder:
             if self.crawl_id:
                 store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
             else:
-                self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
+                self.crawl_id = store.start_crawl(
+                    spider.name, pid=os.getpid(), kind=getattr(spider, "run_kind", CRAWL)
+                )
         except (sqlite3.Error, OSError) as exc:
             reason = storage_failure(exc) or f"cannot record the run: {exc}"
             self.watch.reason = reason
@@ -279,14 +288,22 @@ class CrawlRunRecorder:
         if first in self.start_urls:
             self.start_answers[first] = response.status
 
+    @staticmethod
+    def _fetches(spider: Spider) -> bool:
+        """Whether the run fetches pages (a crawl) or reads them from files (an import)."""
+        return getattr(spider, "run_kind", CRAWL) == CRAWL
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        values = summarise_run(self.stats.get_stats(), reason)
+        fetches = self._fetches(spider)
+        values = summarise_run(self.stats.get_stats(), reason, fetches=fetches)
         values["duration_seconds"] = round((datetime.now(UTC) - self.started).total_seconds(), 3)
         cause = failure_cause(
             values,
             storage=self.watch.reason,
             argument_error=getattr(spider, "argument_error", None),
             start_problem=start_pages_problem(self.start_urls, self.start_answers),
+            input_problem=getattr(spider, "input_problem", None),
+            fetches=fetches,
         )
         if cause:
             values.update(status=FAILED, finish_reason=cause)

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 TTY_REDRAW_SECONDS = 1.0
-DISCOVERY_STATS = ("feed", "sitemap", "listing")
+DISCOVERY_STATS = ("feed", "sitemap", "listing", "warc")  # found_via; warc: an import
 
 
 def format_duration(seconds: float) -> str:
