@@ -2,8 +2,10 @@
 
 Scrapy's own crawl command exits 0 whatever the close reason (only a crawler that failed to
 start gives 1). khabar's contract is the `crawls` row: the command exits EXIT_RUN_FAILED
-exactly when CrawlRunRecorder recorded the run failed, so cron, systemd and the scheduler
-daemon see the same verdict as `khabar status`.
+exactly when CrawlRunRecorder recorded the run failed, 128 + the signal (130 for Ctrl-C, 143 for
+SIGTERM) when a signal interrupted it and it is recorded `interrupted`, and 0 otherwise, so
+cron, systemd and the scheduler daemon see the same verdict as `khabar status`. The shutdown
+signals are handled by crawler.interrupts, not by Scrapy (see there why).
 """
 
 from __future__ import annotations
@@ -14,12 +16,19 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
 from crawler.distributed.addon import check_redis
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED, CrawlRunRecorder
+from crawler.interrupts import CrawlInterrupts, finish_abandoned, quit_quietly_on_signals
 
 if TYPE_CHECKING:
     import argparse
 
 
 class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        # From here until the crawl can record anything (the config and the extraction stack
+        # load next), a signal ends the process quietly.
+        quit_quietly_on_signals()
+        super().process_options(args, opts)
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
@@ -28,11 +37,15 @@ class Command(ScrapyCrawlCommand):
         # An unknown name: the spider loader raises a one-line UsageError (exit 2).
         crawler = self._create_crawler(args[0])
         check_redis(crawler.settings)  # distributed mode: Redis unreachable is one line, exit 2
+        interrupts = CrawlInterrupts(crawler)
+        interrupts.install()
         self.crawler_process.crawl(crawler, **opts.spargs)
-        self.crawler_process.start()
+        self.crawler_process.start(install_signal_handlers=False)
+        if interrupts.forced:
+            finish_abandoned(crawler)
         if self.crawler_process.bootstrap_failed:
             self.exitcode = EXIT_RUN_FAILED
             return
         recorder = crawler.get_extension(CrawlRunRecorder)
-        if recorder is not None and recorder.failed:
-            self.exitcode = EXIT_RUN_FAILED
+        status = recorder.status if recorder is not None else None
+        self.exitcode = interrupts.exit_code(status, EXIT_RUN_FAILED if status == "failed" else 0)
