@@ -292,7 +292,7 @@ def test_second_signal_to_the_scheduler_records_the_crawl_interrupted(
     daemon.send_signal(signal.SIGTERM)
     wait_in_file(crawl_log, "Received SIGINT: stopping the crawl", daemon)
     daemon.send_signal(signal.SIGTERM)
-    out, err = daemon.communicate(timeout=TIMEOUT)
+    _, err = daemon.communicate(timeout=TIMEOUT)
     assert daemon.returncode == 0, err[-3000:]
     conn = sqlite3.connect(db)
     row = conn.execute("SELECT status, finish_reason, exit_code FROM crawls").fetchone()
