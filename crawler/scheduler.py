@@ -19,6 +19,7 @@ import fcntl
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -48,6 +49,7 @@ from crawler.config import (
 from crawler.crontab import cron_trigger, describe_cron, describe_interval
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED
 from crawler.interrupts import SHUTDOWN_SIGNALS, exit_status
+from storage.faults import DatabaseUnwritable, store_error
 from storage.store import ArticleStore, utcnow
 
 logger = logging.getLogger(__name__)
@@ -188,7 +190,7 @@ class RunOutcome:
     status: str
     exit_code: int | None
     finish_reason: str | None
-    log_path: Path
+    log_path: Path | None  # None: not started, nothing logged
 
 
 def describe_exit(code: int) -> str:
@@ -297,9 +299,15 @@ class CrawlRunner:
         if self.stopping:
             logger.info("%s: not started, the scheduler is stopping", site)
             return None
-        store = ArticleStore(self.database)
         try:
-            crawl_id = store.start_crawl(site)
+            store = ArticleStore(self.database)
+        except DatabaseUnwritable as exc:
+            return self._not_started(site, exc.reason)
+        try:
+            try:
+                crawl_id = store.start_crawl(site)
+            except (sqlite3.Error, OSError) as exc:  # a read-only file, a full disk
+                return self._not_started(site, store_error(exc, self.database))
             log_path = self._log_path(site, crawl_id)
             proc = self._launch(site, crawl_id, log_path)
             if isinstance(proc, str):  # no log file or no process: the row must not stay running
@@ -346,6 +354,12 @@ class CrawlRunner:
             row.get("articles_updated"),
         )
         return outcome
+
+    def _not_started(self, site: str, reason: str) -> RunOutcome:
+        """The run cannot even be recorded (the database takes no writes): one line, no row."""
+        why = f"not started: cannot record it in {self.database}: {reason}"
+        logger.error("%s: run %s", site, why)
+        return RunOutcome(0, site, STATUS_FAILED, None, why, None)
 
     def _log_path(self, site: str, crawl_id: int) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Self
 
 from crawler.addons import store_of
-from crawler.failures import store_error
 from crawler.record import ArticleItem, GoneArticle
 from crawler.signals import store_failed
+from storage.faults import store_error
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

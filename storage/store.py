@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from crawler.arabic import fts_text
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
+from storage.faults import DatabaseUnwritable
 from storage.lsh import MinHashBands
 from storage.pages import PageArchive, UnreadablePage
 from storage.paths import DatabasePathError
@@ -204,8 +205,11 @@ class ArticleStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = open_database(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = open_database(self.path)
+        except (sqlite3.Error, OSError) as exc:  # a read-only mount, a full disk: one line
+            raise DatabaseUnwritable(self.path, exc) from None
         self._thread_lock = threading.Lock()
         self.bands = MinHashBands(self.db)
         self.pages = PageArchive(self.db)

@@ -699,7 +699,7 @@ def test_sigterm_mid_crawl_ends_cleanly_with_the_run_recorded(daemon_run) -> Non
     mid = next(r for r in runs if r["id"] == daemon_run["mid"])
     assert mid["status"] == "interrupted"
     assert mid["finish_reason"] == "shutdown"
-    assert mid["exit_code"] == 0 and mid["finished_at"]
+    assert mid["exit_code"] == 130 and mid["finished_at"]  # 128 + SIGINT, the daemon's stop
     assert all(r["started_at"] <= daemon_run["signal_at"] for r in runs)  # none after SIGTERM
     assert all(r["finished_at"] for r in runs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from crawler.scheduler import (
     run_once,
 )
 from crawler.terminal import printable
+from storage.faults import store_error
 from storage.paths import check_database_target
 from storage.readonly import open_readonly
 from storage.runs import last_started, reap_abandoned
@@ -130,10 +132,12 @@ def command(
         return 0
 
     check_database_target(database)  # the daemon creates the file, but not in a directory's place
-    store = ArticleStore(database)
+    store = ArticleStore(database)  # a read-only mount, a full disk: one line (exit 2)
     try:
         reap_abandoned(store)
         started = last_started(store.db)
+    except (sqlite3.Error, OSError) as exc:  # a read-only file, a full disk
+        raise UserError(f"database {database}: {store_error(exc, database)}") from None
     finally:
         store.close()
     if once:
@@ -141,9 +145,9 @@ def command(
         for outcome in outcomes:
             print(
                 printable(
-                    f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
+                    f"{outcome.site}: run {outcome.crawl_id or ''} {outcome.status}"
                     + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
-                    + f", log {outcome.log_path}",
+                    + (f", log {outcome.log_path}" if outcome.log_path else ""),
                     one_line=True,
                 )
             )

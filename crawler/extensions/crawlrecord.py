@@ -26,7 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler import signals as khabar_signals
 from crawler.addons import database_of, store_of
-from crawler.failures import storage_failure, store_error
+from storage.faults import DatabaseUnwritable, storage_failure, store_error
 from storage.runs import reap_abandoned
 from storage.store import utcnow
 
@@ -236,7 +236,8 @@ class CrawlRunRecorder:
     def _stop_crawl(self, reason: str) -> None:
         """Storing failed: fetching on would only lose more articles."""
         logger.error("The store failed (%s): stopping the crawl", reason)
-        engine = self.crawler.engine if self.crawler else None
+        # Also met before the engine exists (a component could not open the store).
+        engine = self.crawler._engine if self.crawler else None
         if engine is not None and engine.spider is not None:
             close = reason.replace(" ", "_").replace("-", "_")
             call_later(0, self._close, engine, close)
@@ -265,8 +266,12 @@ class CrawlRunRecorder:
                 store.update_crawl(self.crawl_id, {"pid": os.getpid(), "status": "running"})
             else:
                 self.crawl_id = store.start_crawl(spider.name, pid=os.getpid())
-        except (sqlite3.Error, OSError) as exc:
-            reason = storage_failure(exc) or f"cannot record the run: {exc}"
+        except (sqlite3.Error, OSError, DatabaseUnwritable) as exc:
+            reason = (
+                exc.reason
+                if isinstance(exc, DatabaseUnwritable)
+                else storage_failure(exc, self.db_path) or f"cannot record the run: {exc}"
+            )
             self.watch.reason = reason
             logger.error("%s: cannot record the run in %s: %s", spider.name, self.db_path, exc)
             self._stop_crawl(reason)
