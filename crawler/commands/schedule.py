@@ -26,6 +26,7 @@ from crawler.scheduler import (
     list_line,
     run_once,
 )
+from crawler.setting_rules import SettingError, check_assignments, check_environment
 from crawler.terminal import printable
 from storage.faults import store_error
 from storage.paths import check_database_target
@@ -104,6 +105,11 @@ def command(
     names = list(dict.fromkeys(sites or config.sites))
     if not verbose():
         logging.getLogger("crawler.scheduler").setLevel(logging.INFO)
+    try:  # else every crawl it launches would fail on it
+        check_assignments(settings)
+        check_environment()
+    except SettingError as exc:
+        raise UserError(f"bad setting: {exc}") from None
     scrapy_args = [part for item in settings for part in ("-s", item)]
     database = resolve_db(db)
     runner: CrawlRunner
