@@ -11,7 +11,7 @@ the database: a known article that is now gone is an item for the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -38,6 +38,25 @@ logger = logging.getLogger(__name__)
 ARTICLE_PRIORITY = 10  # fetch articles before walking further listing/sitemap pages
 
 
+# The spider's `-a NAME=VALUE` arguments and what each means: the one list the refusal of an
+# unknown name (`-a limt=20`) and its message read. A new argument is an entry here and a
+# keyword of NewsSpider.__init__.
+SPIDER_ARGUMENTS: dict[str, str] = {
+    "limit": "stop after N articles",
+    "since": "only articles published on or after YYYY-MM-DD",
+}
+
+
+def unknown_arguments(names: Iterable[str]) -> str | None:
+    """"unknown spider argument 'limt' (known: limit, since)", or None when all are known."""
+    unknown = sorted(set(names) - set(SPIDER_ARGUMENTS))
+    if not unknown:
+        return None
+    quoted = ", ".join(repr(name) for name in unknown)
+    plural = "s" if len(unknown) > 1 else ""
+    return f"unknown spider argument{plural} {quoted} (known: {', '.join(SPIDER_ARGUMENTS)})"
+
+
 def parse_arguments(
     limit: str | int | None, since: str | None
 ) -> tuple[int | None, datetime | None]:
@@ -60,20 +79,22 @@ def parse_arguments(
 
 
 class NewsSpider(scrapy.Spider):
-    """Crawls one configured news site. Arguments: limit=N, since=YYYY-MM-DD."""
+    """Crawls one configured news site. Arguments: SPIDER_ARGUMENTS (limit=N, since=DATE)."""
 
     site: ClassVar[SiteConfig]
 
     def __init__(
         self, *args: Any, limit: str | int | None = None, since: str | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.argument_error = ""
+        # Anything else is a mistyped argument (Scrapy would set it as an attribute, unread).
+        self.argument_error = unknown_arguments(kwargs) or ""
+        super().__init__(*args)
         try:
             self.limit, self.since = parse_arguments(limit, since)
         except UsageError as exc:
             # Raised here it would surface as a traceback from the reactor; start() reports it.
-            self.limit, self.since, self.argument_error = None, None, str(exc)
+            self.limit, self.since = None, None
+            self.argument_error = self.argument_error or str(exc)
 
     # -- start ----------------------------------------------------------------------------------
 
