@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from crawler.extract.rules import ExtractionRules
+from crawler.patterns import PatternError, UserPattern
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
@@ -79,8 +80,8 @@ class SiteConfig:
     feeds: tuple[str, ...]
     sitemaps: tuple[str, ...]
     listings: tuple[Listing, ...]
-    article_patterns: tuple[re.Pattern[str], ...]
-    deny_patterns: tuple[re.Pattern[str], ...]
+    article_patterns: tuple[UserPattern, ...]  # matched by RE2 (crawler/patterns.py)
+    deny_patterns: tuple[UserPattern, ...]
     download_delay: float
     concurrency: int
     schedule: Schedule
@@ -220,11 +221,11 @@ class _Validator:
             raise self.fail(node, where, f"expected an absolute http(s) URL, got {value!r}")
         return value
 
-    def regex(self, node: Node, where: str) -> re.Pattern[str]:
+    def regex(self, node: Node, where: str) -> UserPattern:
         value = self.string(node, where)
         try:
-            return re.compile(value)
-        except re.error as exc:
+            return UserPattern(value)
+        except PatternError as exc:
             raise self.fail(node, where, f"bad regular expression {value!r}: {exc}") from None
 
     def timezone(self, node: Node, where: str) -> str:
