@@ -530,7 +530,7 @@ def _parse_listings(
                     else default_pages
                 ),
                 next_selector=(
-                    v.string(fields["next"][1], f"{at}.next")
+                    _next_selector(v, fields["next"][1], f"{at}.next")
                     if "next" in fields
                     else DEFAULT_NEXT_SELECTOR
                 ),
@@ -568,6 +568,20 @@ def _parse_extraction(
                 kwargs["selectors"][key] = v.string(node, at)
                 _check_css(v, node, at, kwargs["selectors"][key])
     return ExtractionRules(**kwargs)
+
+
+def _next_selector(v: _Validator, node: Node, where: str) -> str:
+    """A listing's `next:`, as the spider runs it (response.css, parsel's ::attr/::text): an
+    invalid one would raise on every listing page and skip its links."""
+    from cssselect import SelectorError
+    from parsel.csstranslator import HTMLTranslator
+
+    selector = v.string(node, where)
+    try:
+        HTMLTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise v.fail(node, where, f"bad CSS selector {selector!r}: {exc}") from None
+    return selector
 
 
 def _check_css(v: _Validator, node: Node, where: str, selector: str) -> None:
