@@ -30,6 +30,7 @@ from crawler.dates import parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN, META_UNLESS_PAGE_KNOWN
 from crawler.record import ArticleItem, GoneArticle
+from crawler.signals import request_failed
 from crawler.sitemaps import news_entries
 from crawler.urls import canonicalize_url, url_is_crawlable
 
@@ -340,6 +341,7 @@ class NewsSpider(scrapy.Spider):
         """
         request = failure.request
         reason = failure_reason(failure.value)
+        self.crawler.signals.send_catch_log(request_failed, request=request, reason=reason)
         if reason == "offsite":  # Scrapy already counts offsite/filtered; not a failure
             logger.debug("Not followed (offsite): %s", request.url)
             return
