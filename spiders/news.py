@@ -49,7 +49,7 @@ SPIDER_ARGUMENTS: dict[str, str] = {
 
 
 def unknown_arguments(names: Iterable[str]) -> str | None:
-    """"unknown spider argument 'limt' (known: limit, since)", or None when all are known."""
+    """The refusal of unknown names, e.g. "unknown spider argument 'limt' (known: limit, since)"."""
     unknown = sorted(set(names) - set(SPIDER_ARGUMENTS))
     if not unknown:
         return None
