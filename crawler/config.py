@@ -22,6 +22,7 @@ import yaml
 
 from crawler.extract.rules import ExtractionRules
 from crawler.patterns import PatternError, UserPattern
+from crawler.terminal import UNSAFE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
@@ -169,6 +170,15 @@ class _Validator:
         value = self.scalar(node, where, "text", str)
         if not value.strip():
             raise self.fail(node, where, "must not be empty")
+        # Raw control bytes are refused when the file is read; YAML escapes ("\e", "\x00",
+        # "\u202e") make the same characters, which would reach the terminal.
+        if unsafe := UNSAFE.search(value):
+            raise self.fail(
+                node,
+                where,
+                f"control character U+{ord(unsafe.group()):04X} (written as an escape) "
+                "is not allowed",
+            )
         return value
 
     def number(self, node: Node, where: str, minimum: float, maximum: float) -> float:

@@ -324,3 +324,20 @@ def test_a_good_listing_next_selector_with_attr_is_kept(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("    feeds: [https://example.org/feed/]\n", listing))
     (only,) = load_config(path).sites["demo"].listings
     assert only.next_selector == selector
+
+
+@pytest.mark.parametrize(
+    ("escaped", "code"),
+    [("\\e[31mRED", "001B"), ("x\\x00", "0000"), ("\\u202eevil", "202E"), ("a\\x85b", "0085")],
+)
+def test_control_characters_written_as_yaml_escapes_are_refused(
+    tmp_path: Path, escaped: str, code: str
+) -> None:
+    """Raw control bytes were refused, their YAML escapes accepted (issue 17, defect 24)."""
+    path = write(tmp_path, GOOD.replace("display_name: موقع تجريبي", f'display_name: "{escaped}"'))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"{path}:4: site demo: display_name: control character U+{code} (written as an escape) "
+        "is not allowed"
+    )
