@@ -301,3 +301,51 @@ def test_second_signal_to_the_scheduler_records_the_crawl_interrupted(
     assert stored(db) == free
     assert "Received SIGINT again: stopping at once" in Path(crawl_log() or "").read_text("utf-8")
     assert "Traceback" not in err
+
+
+# `scrapy crawl` with an import hook that reports, on a pipe, the moment the spider loader starts
+# loading the config (it pulls in the extraction stack; the crawler does not exist yet) and holds
+# that import there.
+HOLD_AT_IMPORT = """
+import importlib.abc, os, sys, time
+class Hold(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "crawler.config":
+            os.write(int(os.environ["KHABAR_TEST_IMPORT_FD"]), b"importing")
+            time.sleep(120)
+        return None
+sys.meta_path.insert(0, Hold())
+from scrapy.cmdline import execute
+execute(["scrapy", *sys.argv[1:]])
+"""
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_while_the_crawl_starts_up_is_quiet(tmp_path: Path, sig: int, code: int) -> None:
+    """Issue 17, defect 19: Ctrl-C while `scrapy crawl` loads its config printed a ~40-line
+    KeyboardInterrupt traceback. (Before khabar's crawl command is loaded, in Scrapy's own
+    imports, Python's default handler still answers.)"""
+    ready, report = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AT_IMPORT, "crawl", "sana"],
+        cwd=PROJECT_ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "KHABAR_TEST_IMPORT_FD": str(report),
+            "KHABAR_DB": str(tmp_path / "k.sqlite"),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        pass_fds=(report,),
+    )
+    os.close(report)
+    try:
+        assert os.read(ready, 16) == b"importing", "the crawl never loaded its config"
+    finally:
+        os.close(ready)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
+    assert proc.returncode == code and out == b""
+    assert not (tmp_path / "k.sqlite").exists()

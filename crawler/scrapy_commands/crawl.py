@@ -18,7 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from crawler.distributed.addon import check_redis
 from crawler.distributed.keys import redis_url
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED, CrawlRunRecorder
-from crawler.interrupts import CrawlInterrupts, finish_abandoned, quit_quietly_on_signals
+from crawler.interrupts import CrawlInterrupts, finish_abandoned
 from storage.faults import DatabaseUnwritable
 from storage.paths import database_path
 from storage.store import ArticleStore
@@ -45,12 +45,6 @@ def store_problem(settings: BaseSettings) -> str | None:
 
 
 class Command(ScrapyCrawlCommand):
-    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        # From here until the crawl can record anything (the config and the extraction stack
-        # load next), a signal ends the process quietly.
-        quit_quietly_on_signals()
-        super().process_options(args, opts)
-
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             super().run(args, opts)  # Scrapy's usage errors
