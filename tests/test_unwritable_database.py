@@ -103,7 +103,7 @@ def test_schedule_once_on_a_read_only_file(folder: Path, server: ReplayServer) -
     line = the_line(proc.stderr, "not started")
     assert line.endswith(f"{SITE}: run not started: cannot record it in {db}: {READ_ONLY}")
     assert proc.stdout == (
-        f"{SITE}: run  failed (not started: cannot record it in {db}: {READ_ONLY})\n"
+        f"{SITE}: run 0 failed (not started: cannot record it in {db}: {READ_ONLY})\n"
     )
 
 

@@ -151,7 +151,7 @@ def command(
         for outcome in outcomes:
             print(
                 printable(
-                    f"{outcome.site}: run {outcome.crawl_id or ''} {outcome.status}"
+                    f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
                     + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
                     + (f", log {outcome.log_path}" if outcome.log_path else ""),
                     one_line=True,
