@@ -53,11 +53,21 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Adaptive:
+    """An interval that follows the news between two bounds (crawler.adaptive)."""
+
+    min_minutes: float
+    max_minutes: float
+
+
+@dataclass(frozen=True)
 class Schedule:
-    """When the daemon runs a site: a 5-field cron expression or a fixed interval."""
+    """When the daemon runs a site: a 5-field cron expression, a fixed interval, or an
+    adaptive interval."""
 
     cron: str | None = None
     interval_minutes: float | None = None
+    adaptive: Adaptive | None = None
 
 
 @dataclass(frozen=True)
@@ -247,9 +257,11 @@ class _Validator:
         return value
 
     def schedule(self, node: Node, where: str) -> Schedule:
-        fields = self.mapping(node, where, {"cron", "interval_minutes"})
+        fields = self.mapping(node, where, {"cron", "interval_minutes", "adaptive"})
         if len(fields) != 1:
-            raise self.fail(node, where, "give exactly one of cron or interval_minutes")
+            raise self.fail(node, where, "give exactly one of cron, interval_minutes or adaptive")
+        if "adaptive" in fields:
+            return Schedule(adaptive=self.adaptive(fields["adaptive"][1], f"{where}: adaptive"))
         if "cron" in fields:
             value_node = fields["cron"][1]
             cron = self.string(value_node, f"{where}: cron")
@@ -261,6 +273,23 @@ class _Validator:
                 value_node, f"{where}: interval_minutes", 0.01, MAX_INTERVAL_MINUTES
             )
         )
+
+
+    def adaptive(self, node: Node, where: str) -> Adaptive:
+        fields = self.mapping(
+            node, where, {"min_minutes", "max_minutes"}, required={"min_minutes", "max_minutes"}
+        )
+        low, high = (
+            self.number(fields[key][1], f"{where}: {key}", 0.01, MAX_INTERVAL_MINUTES)
+            for key in ("min_minutes", "max_minutes")
+        )
+        if low > high:
+            raise self.fail(
+                fields["min_minutes"][1],
+                f"{where}: min_minutes",
+                f"must not exceed max_minutes ({low:g} > {high:g})",
+            )
+        return Adaptive(min_minutes=low, max_minutes=high)
 
 
 def _integer(text: str) -> int:

@@ -32,12 +32,20 @@ from types import FrameType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobExecutionEvent,
+)
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from crawler.adaptive import Decision, current_interval
 from crawler.config import (
     PROJECT_ROOT,
     KhabarConfig,
@@ -50,6 +58,7 @@ from crawler.crontab import cron_trigger, describe_cron, describe_interval
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED
 from crawler.interrupts import SHUTDOWN_SIGNALS, exit_status
 from storage.faults import DatabaseUnwritable, store_error
+from storage.runs import latest_runs
 from storage.store import ArticleStore, utcnow
 
 logger = logging.getLogger(__name__)
@@ -76,40 +85,51 @@ def scrapy_command(site: str, scrapy_args: Sequence[str] = ()) -> list[str]:
 # --- schedules -------------------------------------------------------------------------------
 
 
-def trigger_for(schedule: Schedule, timezone: str) -> BaseTrigger:
+def trigger_for(schedule: Schedule, timezone: str, adaptive: Decision | None = None) -> BaseTrigger:
     """The APScheduler trigger of a site's schedule, in the site's timezone (cron strings mean
-    what crontab(5) means: crawler.crontab)."""
+    what crontab(5) means: crawler.crontab); an adaptive site's at its current interval."""
     if schedule.cron:
         return cron_trigger(schedule.cron, timezone)
-    return IntervalTrigger(seconds=_interval_seconds(schedule), timezone=timezone)
+    return IntervalTrigger(seconds=_interval_seconds(schedule, adaptive), timezone=timezone)
 
 
 def describe_schedule(site: SiteConfig) -> str:
-    """'cron 0 9 * * 0 (Sundays 09:00 Asia/Damascus)' or 'every 30 min'."""
+    """'cron 0 9 * * 0 (Sundays 09:00 Asia/Damascus)', 'every 30 min' or
+    'adaptive, every 5 min to every 4 h'."""
     if site.schedule.cron:
         return describe_cron(site.schedule.cron, site.timezone)
+    if bounds := site.schedule.adaptive:
+        low, high = describe_interval(bounds.min_minutes), describe_interval(bounds.max_minutes)
+        return f"adaptive, {low} to {high}"
     return describe_interval(float(site.schedule.interval_minutes or 0))
 
 
-def list_line(site: SiteConfig, next_run: datetime | None) -> str:
+def list_line(site: SiteConfig, next_run: datetime | None, adaptive: Decision | None = None) -> str:
     """One `khabar schedule --list` line: the site, its schedule in words, and its next run in
-    UTC and in the site's own timezone."""
+    UTC and in the site's own timezone; for an adaptive site its current interval and why."""
     if next_run is None:
         when = "never"
     else:
         local = next_run.astimezone(ZoneInfo(site.timezone))
         when = f"{next_run.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC ({local:%Y-%m-%d %H:%M %Z})"
-    return f"{site.name:<16} next {when}  {describe_schedule(site)}"
+    now = f"; now {adaptive.reason}" if adaptive else ""
+    return f"{site.name:<16} next {when}  {describe_schedule(site)}{now}"
 
 
-def _interval_seconds(schedule: Schedule) -> float:
+def _interval_seconds(schedule: Schedule, adaptive: Decision | None = None) -> float:
+    if schedule.adaptive:  # its current interval; the minimum until that is known
+        return adaptive.seconds if adaptive else schedule.adaptive.min_minutes * 60
     return float(schedule.interval_minutes or 0) * 60
 
 
 def next_run_after(
-    site: SiteConfig, last_started: datetime | None, now: datetime
+    site: SiteConfig,
+    last_started: datetime | None,
+    now: datetime,
+    adaptive: Decision | None = None,
 ) -> datetime | None:
-    """When the site's next run is due, given its last start (None: never ran).
+    """When the site's next run is due, given its last start (None: never ran) and, for an
+    adaptive site, its current interval.
 
     Interval sites run one interval after their last start — or right away if that is past —
     so restarting the daemon neither hammers every site at once nor skips a due run. Cron
@@ -120,12 +140,16 @@ def next_run_after(
         return when.astimezone(UTC) if when else None
     if last_started is None:
         return now
-    return max(now, last_started + timedelta(seconds=_interval_seconds(site.schedule)))
+    seconds = _interval_seconds(site.schedule, adaptive)
+    return max(now, last_started + timedelta(seconds=seconds))
 
 
 def schedule_period(site: SiteConfig, now: datetime) -> timedelta:
-    """How far apart the site's runs are: its interval, or the gap between its next two cron
-    times (what "a few periods without news" means for the health check)."""
+    """How far apart the site's runs are: its interval (an adaptive site's longest), or the gap
+    between its next two cron times (what "a few periods without news" means for the health
+    check)."""
+    if site.schedule.adaptive:
+        return timedelta(minutes=site.schedule.adaptive.max_minutes)
     if not site.schedule.cron:
         return timedelta(seconds=_interval_seconds(site.schedule))
     trigger = trigger_for(site.schedule, site.timezone)
@@ -141,22 +165,34 @@ def build_jobs(
     run: Callable[[str], Any],
     last_started: dict[str, datetime],
     now: datetime,
+    adaptive: dict[str, Decision] | None = None,
 ) -> list[dict[str, Any]]:
-    """`scheduler.add_job(**job)` arguments, one job per site (the job id is the site name)."""
+    """`scheduler.add_job(**job)` arguments, one job per site (the job id is the site name);
+    `adaptive` holds the current interval of each adaptive site."""
     jobs = []
     for site in sites:
+        decision = (adaptive or {}).get(site.name)
         job: dict[str, Any] = {
             "func": run,
             "args": [site.name],
             "id": site.name,
             "name": f"crawl {site.name}",
-            "trigger": trigger_for(site.schedule, site.timezone),
+            "trigger": trigger_for(site.schedule, site.timezone, decision),
             "replace_existing": True,
         }
         if not site.schedule.cron:
-            job["next_run_time"] = next_run_after(site, last_started.get(site.name), now)
+            job["next_run_time"] = next_run_after(site, last_started.get(site.name), now, decision)
         jobs.append(job)
     return jobs
+
+
+def adaptive_intervals(db: Any, sites: Iterable[SiteConfig], now: datetime) -> dict[str, Decision]:
+    """Site → current interval, for the adaptive ones among `sites` (`db` may be None)."""
+    return {
+        site.name: decision
+        for site in sites
+        if (decision := current_interval(db, site, now)) is not None
+    }
 
 
 def scheduler_options(settings: SchedulerConfig) -> dict[str, Any]:
@@ -500,11 +536,48 @@ class Daemon:
         self.sites = [config.sites[name] for name in (sites or config.sites)]
         self.scheduler = make_scheduler(config.scheduler)
         self.scheduler.add_listener(self._job_event, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
+        self.scheduler.add_listener(self._job_done, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self.signal_received: str | None = None
+        self.adaptive: dict[str, Decision] = {}  # the adaptive sites' intervals at start
 
     def add_jobs(self, last_started: dict[str, datetime], now: datetime | None = None) -> None:
-        for job in build_jobs(self.sites, self.runner.run, last_started, now or datetime.now(UTC)):
+        now = now or datetime.now(UTC)
+        self.adaptive = self._intervals([s for s in self.sites if s.schedule.adaptive], now)
+        for job in build_jobs(self.sites, self.runner.run, last_started, now, self.adaptive):
             self.scheduler.add_job(**job)
+
+    def _intervals(self, sites: list[SiteConfig], now: datetime) -> dict[str, Decision]:
+        if not sites:
+            return {}
+        store = ArticleStore(self.runner.database)
+        try:
+            return adaptive_intervals(store.db, sites, now)
+        finally:
+            store.close()
+
+    def _job_done(self, event: JobExecutionEvent) -> None:
+        """After an adaptive site's run: its next run one new interval after this run's start
+        (the run's subprocess has recorded what it found in the crawls table by now)."""
+        site = self.config.sites.get(event.job_id)
+        if site is None or site.schedule.adaptive is None or self.runner.stopping:
+            return
+        now = datetime.now(UTC)
+        store = ArticleStore(self.runner.database)
+        try:
+            decision = adaptive_intervals(store.db, [site], now)[site.name]
+            latest = latest_runs(store.db, site.name, 1)
+        finally:
+            store.close()
+        when = next_run_after(site, latest[0][0] if latest else None, now, decision)
+        try:
+            self.scheduler.modify_job(
+                site.name,
+                trigger=trigger_for(site.schedule, site.timezone, decision),
+                next_run_time=when,
+            )
+        except JobLookupError:  # removed meanwhile (shutting down)
+            return
+        logger.info("%s: next run %s, %s", site.name, f"{when:%H:%M:%S}", decision.reason)
 
     def _job_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MAX_INSTANCES:
@@ -547,7 +620,8 @@ class Daemon:
                 when = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(
                     None, now
                 )
-                logger.info("%s", list_line(self.config.sites[job.id], when))
+                site = self.config.sites[job.id]
+                logger.info("%s", list_line(site, when, self.adaptive.get(job.id)))
             self.scheduler.start()
             logger.info(
                 "%s received: no new runs; waiting for %s",

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 
 from crawler.health import (
     STATUS_RUNNING,
+    DailyVolume,
     QualityCounts,
     RunSummary,
     SiteActivity,
@@ -69,6 +70,35 @@ def last_started(db: Database) -> dict[str, datetime]:
     return {site: t for site, value in rows if (t := parse_time(value)) is not None}
 
 
+def latest_runs(db: Database, site: str, limit: int = 2) -> list[tuple[datetime, int]]:
+    """(start, new articles found) of the site's latest runs, newest first."""
+    rows = db.execute(
+        "SELECT started_at, articles_new FROM crawls WHERE site = ? "
+        "ORDER BY started_at DESC, id DESC LIMIT ?",
+        [site, limit],
+    ).fetchall()
+    return [(t, found or 0) for value, found in rows if (t := parse_time(value)) is not None]
+
+
+def first_run(db: Database, site: str) -> tuple[int, datetime] | None:
+    """(id, start) of the site's first run."""
+    row = db.execute(
+        "SELECT id, started_at FROM crawls WHERE site = ? ORDER BY started_at, id LIMIT 1", [site]
+    ).fetchone()
+    started = parse_time(row[1]) if row else None
+    return (row[0], started) if row and started else None
+
+
+def found_since(db: Database, site: str, since: datetime, *, skip_run: int | None) -> int:
+    """New articles found by the site's runs started after `since` (except `skip_run`): a run
+    started at `since` itself found what was published before it."""
+    return db.execute(
+        "SELECT COALESCE(SUM(articles_new), 0) FROM crawls WHERE site = ? AND id IS NOT ? "
+        "AND julianday(started_at) > julianday(?)",
+        [site, skip_run, since.isoformat()],
+    ).fetchone()[0]
+
+
 def running_runs(db: Database) -> list[dict[str, Any]]:
     """Rows still marked running (live crawls, or ones whose process died unrecorded)."""
     return [
@@ -100,21 +130,61 @@ def last_new_article(db: Database, site: str) -> datetime | None:
 def quality_counts(
     db: Database, site: str, *, recent_size: int, short_words: int
 ) -> tuple[QualityCounts, QualityCounts]:
-    """(latest `recent_size` articles, all earlier ones): totals, null dates, short bodies."""
+    """(latest `recent_size` articles, all earlier ones): totals, and how many lack a date,
+    a body of `short_words`, an author, a section. One pass over the site's articles (summing
+    in SQL takes two passes, which measured slower)."""
     rows = db.execute(
-        "SELECT published_at IS NULL, COALESCE(word_count, 0) < ? FROM articles WHERE site = ? "
+        "SELECT published_at IS NULL, COALESCE(word_count, 0) < ?, COALESCE(author, '') = '', "
+        "COALESCE(section, '') = '' FROM articles WHERE site = ? "
         "ORDER BY julianday(first_seen_at) DESC, id DESC",
         [short_words, site],
     ).fetchall()
 
-    def counts(part: list[tuple[int, int]]) -> QualityCounts:
-        return QualityCounts(
-            total=len(part),
-            null_date=sum(r[0] for r in part),
-            short_body=sum(r[1] for r in part),
-        )
+    def counts(part: list[tuple[int, int, int, int]]) -> QualityCounts:
+        return QualityCounts(len(part), *(sum(r[i] for r in part) for i in range(4)))
 
     return counts(rows[:recent_size]), counts(rows[recent_size:])
+
+
+def articles_stored(db: Database, site: str) -> int:
+    """How many articles of `site` the database holds."""
+    return db.execute("SELECT COUNT(*) FROM articles WHERE site = ?", [site]).fetchone()[0]
+
+
+def last_success(db: Database, site: str) -> datetime | None:
+    """When the site's latest successful run ended."""
+    value = db.execute(
+        "SELECT finished_at FROM crawls WHERE site = ? AND status = 'ok' "
+        "ORDER BY started_at DESC, id DESC LIMIT 1",
+        [site],
+    ).fetchone()
+    return parse_time(value[0]) if value else None
+
+
+def daily_volume(db: Database, site: str, now: datetime, days: int) -> DailyVolume:
+    """New articles in the 24 hours before `now` and in each of the `days` 24-hour windows
+    before that, counting only windows that lie wholly after the site's history began (its
+    first run or its first stored article, whichever is earlier).
+
+    One pass over the site's articles: window k holds those first seen k whole days before
+    `now`, and the largest k is its first stored article's.
+    """
+    counts = dict(
+        db.execute(
+            "SELECT CAST(julianday(?) - julianday(first_seen_at) AS INTEGER) AS k, COUNT(*) "
+            "FROM articles WHERE site = ? AND julianday(first_seen_at) <= julianday(?) "
+            "GROUP BY k",
+            [now.isoformat(), site, now.isoformat()],
+        ).fetchall()
+    )
+    first_run = db.execute("SELECT MIN(started_at) FROM crawls WHERE site = ?", [site]).fetchone()
+    began = parse_time(first_run[0])
+    age = int((now - began) / timedelta(days=1)) if began else -1
+    age = max(age, max(counts, default=-1))  # whole days since the earlier of the two
+    whole = min(days, age - 1)
+    return DailyVolume(
+        last_24h=counts.get(0, 0), history=tuple(counts.get(k, 0) for k in range(1, whole + 1))
+    )
 
 
 def site_activity(
@@ -125,6 +195,7 @@ def site_activity(
     recent_size: int,
     short_words: int,
     run_limit: int = 50,
+    volume_days: int = 28,
 ) -> SiteActivity:
     """Everything the health verdict and the status line need about one site."""
     if db is None:
@@ -138,6 +209,7 @@ def site_activity(
         last_new_article_at=last_new_article(db, site),
         recent=recent,
         baseline=baseline,
+        volume=daily_volume(db, site, now, volume_days),
     )
 
 

@@ -70,7 +70,13 @@ def test_metadata_is_keyed_by_the_served_file(news_db: Path) -> None:
     assert "خبر" in metadata["title"] and "khabar" in metadata["title"]
     database = metadata["databases"]["news"]
     assert set(database["queries"]) == {
-        "search", "latest_per_site", "today", "duplicate_groups", "search_feed"
+        "search",
+        "latest_per_site",
+        "today",
+        "duplicate_groups",
+        "search_feed",
+        "attention",
+        "matches_per_day",
     }
     articles = database["tables"]["articles"]
     assert (articles["fts_table"], articles["fts_pk"]) == ("articles_fts", "id")

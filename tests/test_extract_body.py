@@ -207,3 +207,47 @@ def test_undeclared_cp1256_is_detected() -> None:
     )
     art = extract_article(data, URL)
     assert art["encoding"] != "utf-8" and P1 in art["body"]
+
+
+# --- what a body container holds besides the story (the lbcgroup layout, on any site) ------
+TITLE_HIDDEN = "<span class='d-none'>خطة جديدة للنقل العام كما تعرضها الصفحة مخفية</span>"
+TAG_ROW = "".join(
+    f"<div class='tag'><h3><a class='cover' href='/search/{w}'></a> {w}</h3></div>"
+    for w in ("النقل", "الحافلات", "المدينة", "الوزارة", "الخطة")
+)
+NEXT_CARD = (
+    "<div class='next'><a class='cover' href='/news/8'></a><div><span>التالي</span></div>"
+    "<div><span>افتتاح معرض الكتاب في العاصمة بمشاركة واسعة من دور النشر</span></div></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("what", "inner", "gone"),
+    [
+        ("text hidden by a framework class", TITLE_HIDDEN, "مخفية"),
+        ("a reading-time line", "<div class='ttr'><span>2<sup>min</sup></span></div>", "min"),
+        ("a reading-time line in Arabic", "<div>4 دقائق للقراءة</div>", "دقائق"),
+        ("a row of tag labels under cover links", TAG_ROW, "الحافلات"),
+        ("a next-story card under a cover link", NEXT_CARD, "معرض الكتاب"),
+    ],
+)
+def test_what_the_container_holds_besides_the_story_is_dropped(
+    what: str, inner: str, gone: str
+) -> None:
+    lines = body_of(article(inner))
+    assert lines == [P1, P2, P3], what
+    assert gone not in "\n".join(lines)
+
+
+def test_text_shown_on_wider_screens_is_kept() -> None:
+    """`d-none d-md-block` is Bootstrap's 'hidden on phones only': a reader on a desktop sees
+    it, so it is the story's."""
+    kept = "وتشمل الخطة كذلك توسيع محطات القطار في الضواحي الشمالية خلال السنوات المقبلة."
+    lines = body_of(article(f"<p class='d-none d-md-block'>{kept}</p>"))
+    assert kept in lines
+
+
+def test_a_short_linked_line_alone_is_kept() -> None:
+    """One short line holding a link (a source) is not a tag row."""
+    lines = body_of(article("<p><a href='https://sana.sy/x'>وكالة سانا</a></p>"))
+    assert "وكالة سانا" in lines

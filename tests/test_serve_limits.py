@@ -250,3 +250,15 @@ def test_a_query_string_over_64_kb_is_refused_before_datasette_reads_it(db: Path
     assert not reached
     assert sent[0]["status"] == 414
     assert sent[1]["body"] == b"khabar serve: the URL's query is over 64 KB\n"
+
+
+def test_errors_are_answered_without_printing_the_request(
+    db: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A refused statement is a 400 and a path outside the site a 404, and neither prints a
+    traceback (with the visitor's SQL in its locals) on the server's terminal."""
+    assert get(db, "/../../etc/passwd").status_code == 404
+    refused = get(db, sql("attach database '/tmp/x.sqlite' as x"))
+    assert refused.status_code == 400
+    out, err = capfd.readouterr()
+    assert "Traceback" not in out + err and "attach" not in (out + err).lower()

@@ -22,6 +22,7 @@ from crawler.scheduler import (
     STATUS_FAILED,
     CrawlRunner,
     Daemon,
+    adaptive_intervals,
     build_jobs,
     list_line,
     run_once,
@@ -50,7 +51,10 @@ examples:
 Each run is `scrapy crawl <site>` in its own process, logging to
 <logs_dir>/<site>/<time>-run<id>.log, and is a row in the `crawls` table
 (see `khabar status`). Timing comes from config.yaml (`schedule:` per site or
-under `defaults:`, and the `scheduler:` section).
+under `defaults:`, and the `scheduler:` section). A site with
+`schedule: {adaptive: {min_minutes: 5, max_minutes: 240}}` is polled more often
+while its runs find news and less often when they do not; --list shows its
+current interval and why.
 """
 
 
@@ -126,15 +130,18 @@ def command(
 
     if list_jobs:  # reads only: never creates the database or closes abandoned runs
         reader = open_readonly(database)
+        now = datetime.now(UTC)
+        listed = [config.sites[s] for s in names]
         try:
             started = last_started(reader)
+            adaptive = adaptive_intervals(reader, listed, now)
         finally:
             reader.close()
-        now = datetime.now(UTC)
-        jobs = build_jobs([config.sites[s] for s in names], runner.run, started, now)
+        jobs = build_jobs(listed, runner.run, started, now, adaptive)
         for job in jobs:
             when = job.get("next_run_time") or job["trigger"].get_next_fire_time(None, now)
-            print(printable(list_line(config.sites[job["id"]], when), one_line=True))
+            line = list_line(config.sites[job["id"]], when, adaptive.get(job["id"]))
+            print(printable(line, one_line=True))
         return 0
 
     check_database_target(database)  # the daemon creates the file, but not in a directory's place

@@ -77,6 +77,17 @@ def load_metadata(db_name: str = METADATA_DB_KEY) -> dict[str, Any]:
     return metadata
 
 
+def _answer_errors_quietly() -> None:
+    """Datasette prints every error it answers (a refused ATTACH, a 404) to the server's
+    terminal through rich, with the request's local variables (the visitor's SQL among them),
+    and outside an except block rich itself raises, so a path like /../../etc/passwd got a 500
+    instead of its 404. Without rich the visitor gets the same error page and the terminal
+    only real server errors."""
+    import datasette.handle_exception as handler
+
+    handler.rich = None
+
+
 def make_datasette(db_path: Path, *, snapshot: bool = False, allow_sql: bool = True):
     """The Datasette instance `khabar serve` runs (also used by the tests' client).
 
@@ -86,6 +97,7 @@ def make_datasette(db_path: Path, *, snapshot: bool = False, allow_sql: bool = T
     """
     from datasette.app import Datasette
 
+    _answer_errors_quietly()
     path = str(Path(db_path).resolve())
     return Datasette(
         files=[] if snapshot else [path],

@@ -164,6 +164,26 @@ def _drop_author_boxes(tree: HtmlElement, protected: set[HtmlElement]) -> None:
             _drop(box)
 
 
+CARD_WORDS = 25  # a teaser card's text: a label and another story's headline
+_CARD_TAGS = frozenset({"div", "li", "h3", "h4", "h5", "h6"})
+
+
+def _drop_overlay_cards(tree: HtmlElement, protected: set[HtmlElement]) -> None:
+    """Teaser cards whose link is an empty <a> stretched over the card (a «التالي» card with
+    the next story's headline, a tag whose link covers it): the text beside such a link is
+    another page's, never the story's. A body container and what holds one are never dropped."""
+    for link in list(tree.iter("a")):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:")) or _first_text(link) or len(link):
+            continue
+        box = link.getparent()
+        if box is None or box.tag not in _CARD_TAGS or box in protected:
+            continue
+        words = len(squash(box.text_content()).split())
+        if 0 < words <= CARD_WORDS:
+            _drop(box)
+
+
 def clean_tree(
     tree: HtmlElement,
     rules: ExtractionRules | None = None,
@@ -197,6 +217,7 @@ def clean_tree(
         clutter = [el for el in clutter if tree in el.iterancestors() or el is tree]
     _drop_clutter(tree, clutter, protected, page_chars)
     _drop_author_boxes(tree, protected | set(bodies or ()))
+    _drop_overlay_cards(tree, protected | set(bodies or ()))
     # typed read-also lines and boxes, follow-us lines, back-to-top buttons, site phrases
     verdicts: dict[str, bool] = {}  # wrappers around one line repeat its text: test it once
     for el in list(tree.iter(*_LINE_TAGS)):

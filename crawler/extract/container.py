@@ -57,6 +57,7 @@ MIN_RUN_CHARS = 30  # a paragraph, not a label, a date or a link list entry
 MIN_DENSE_RUNS = 3
 LINK_HEAVY = 0.3  # link text above this share of a block's text: a menu or a teaser list
 LINK_LIST_SHARE = 0.8  # a line this much link text is a link, not a sentence holding one
+LABEL_WORDS = 3  # a linked line this short is a label (a tag, a menu entry), not a sentence
 MENU_LINKS = 5  # this many links side by side (or lines of links one after another): a list
 
 
@@ -126,7 +127,7 @@ def without_link_lists(lines: list[Line]) -> list[Line]:
     three short ones (a row of tags or share buttons: «فيسبوك تويتر واتساب»), or a run of
     MENU_LINKS lines of link text (a list of stories, one a line). A single linked line (a
     source, a lone "read also") is left to the clutter rules."""
-    linky = [ln.link_share >= LINK_LIST_SHARE for ln in lines]
+    linky = [_is_link_line(ln) for ln in lines]
 
     def row(line: Line) -> bool:
         words = len(line.text.split())
@@ -146,6 +147,14 @@ def without_link_lists(lines: list[Line]) -> list[Line]:
             out += [ln for ln in lines[n:end] if not row(ln)]
         n = end
     return out
+
+
+def _is_link_line(line: Line) -> bool:
+    """Mostly link text, or a label of a few words beside a link (a tag whose link wraps an
+    icon or the whole card: «<a href=/tag/x></a> ترامب»)."""
+    return line.link_share >= LINK_LIST_SHARE or (
+        line.links >= 1 and len(line.text.split()) <= LABEL_WORDS
+    )
 
 
 def serialise(root: HtmlElement) -> list[str]:

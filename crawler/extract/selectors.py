@@ -97,6 +97,13 @@ CLUTTER = (
     "[style*='display: none']",
     "[hidden]",
     "[aria-hidden=true]",
+    # hidden by a framework's class (Bootstrap's d-none, WordPress's and Bootstrap's
+    # screen-reader-only text), unless a responsive class shows it on wider screens
+    ".d-none:not([class*='-block']):not([class*='-flex']):not([class*='-inline'])"
+    ":not([class*='-grid']):not([class*='-table'])",
+    ".sr-only",
+    ".visually-hidden",
+    ".screen-reader-text",
 )
 
 # Lines that are clutter whatever element holds them (matched on the normalised line).
@@ -123,6 +130,11 @@ CLUTTER_LINE_PATTERNS = (
     r"^(?:الكلمات\s+الدالة|كلمات\s+مفتاحية|الوسوم|تاجز)\s*:?.{0,300}$",
     # a columnist's card: «كل مقالات الكاتب», «المزيد من مقالات سمير حداد»
     r"^(?:كل|جميع|المزيد\s+من|مزيد\s+من)\s+(?:مقالات|كتابات)(?:\s+\S+){0,3}$",
+    # reading time: «2min», «3 دقائق للقراءة», «وقت القراءة: 4 دقائق»
+    r"^(?:(?:مدة|وقت)\s+القراءة\s*:?\s*)?\d+\s*(?:min|mins|minutes?|دقيقة|دقائق|د)"
+    r"(?:\s+(?:قراءة|للقراءة|read))?$",
+    # a story-to-story navigation label: «التالي», «المقال السابق», «Next»
+    r"^(?:(?:المقال|الخبر|الموضوع)\s+)?(?:التالي|السابق)$|^(?:next|previous|prev)$",
 )
 
 # --- fields ---------------------------------------------------------------------------------
