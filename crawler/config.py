@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from crawler.extract.rules import ExtractionRules
+from crawler.patterns import PatternError, UserPattern
+from crawler.terminal import UNSAFE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
@@ -89,8 +91,8 @@ class SiteConfig:
     feeds: tuple[str, ...]
     sitemaps: tuple[str, ...]
     listings: tuple[Listing, ...]
-    article_patterns: tuple[re.Pattern[str], ...]
-    deny_patterns: tuple[re.Pattern[str], ...]
+    article_patterns: tuple[UserPattern, ...]  # matched by RE2 (crawler/patterns.py)
+    deny_patterns: tuple[UserPattern, ...]
     download_delay: float
     concurrency: int
     schedule: Schedule
@@ -178,6 +180,15 @@ class _Validator:
         value = self.scalar(node, where, "text", str)
         if not value.strip():
             raise self.fail(node, where, "must not be empty")
+        # Raw control bytes are refused when the file is read; YAML escapes ("\e", "\x00",
+        # "\u202e") make the same characters, which would reach the terminal.
+        if unsafe := UNSAFE.search(value):
+            raise self.fail(
+                node,
+                where,
+                f"control character U+{ord(unsafe.group()):04X} (written as an escape) "
+                "is not allowed",
+            )
         return value
 
     def number(self, node: Node, where: str, minimum: float, maximum: float) -> float:
@@ -230,11 +241,11 @@ class _Validator:
             raise self.fail(node, where, f"expected an absolute http(s) URL, got {value!r}")
         return value
 
-    def regex(self, node: Node, where: str) -> re.Pattern[str]:
+    def regex(self, node: Node, where: str) -> UserPattern:
         value = self.string(node, where)
         try:
-            return re.compile(value)
-        except re.error as exc:
+            return UserPattern(value)
+        except PatternError as exc:
             raise self.fail(node, where, f"bad regular expression {value!r}: {exc}") from None
 
     def timezone(self, node: Node, where: str) -> str:
@@ -558,7 +569,7 @@ def _parse_listings(
                     else default_pages
                 ),
                 next_selector=(
-                    v.string(fields["next"][1], f"{at}.next")
+                    _next_selector(v, fields["next"][1], f"{at}.next")
                     if "next" in fields
                     else DEFAULT_NEXT_SELECTOR
                 ),
@@ -596,6 +607,20 @@ def _parse_extraction(
                 kwargs["selectors"][key] = v.string(node, at)
                 _check_css(v, node, at, kwargs["selectors"][key])
     return ExtractionRules(**kwargs)
+
+
+def _next_selector(v: _Validator, node: Node, where: str) -> str:
+    """A listing's `next:`, as the spider runs it (response.css, parsel's ::attr/::text): an
+    invalid one would raise on every listing page and skip its links."""
+    from cssselect import SelectorError
+    from parsel.csstranslator import HTMLTranslator
+
+    selector = v.string(node, where)
+    try:
+        HTMLTranslator().css_to_xpath(selector)
+    except SelectorError as exc:
+        raise v.fail(node, where, f"bad CSS selector {selector!r}: {exc}") from None
+    return selector
 
 
 def _check_css(v: _Validator, node: Node, where: str, selector: str) -> None:

@@ -3,13 +3,10 @@
 Scrapy reports a failed request as one of a dozen exception types (and IgnoreRequest for
 everything a middleware refused, told apart only by its message). A crawl report needs a short,
 stable reason per failure — "http_503", "timeout", "truncated", "size_limit" — so that every
-URL that did not become an article is explained.
+URL that did not become an article is explained. (Why the store failed is storage.faults.)
 """
 
 from __future__ import annotations
-
-import errno
-import sqlite3
 
 from scrapy.core.downloader.handlers.http11 import TunnelError
 from scrapy.exceptions import (
@@ -24,8 +21,6 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as net
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
-
-from crawler.health import DISK_FULL, READ_ONLY, STORE_ERROR
 
 GONE_STATUSES = frozenset({404, 410})
 
@@ -74,33 +69,3 @@ def failure_reason(exc: BaseException) -> str:
             return reason
     name = type(exc).__name__
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
-
-
-# SQLite result codes (primary code = the low byte of the extended code) that no retry fixes.
-_STORAGE_CODES = {13: DISK_FULL, 8: READ_ONLY}  # SQLITE_FULL, SQLITE_READONLY
-_STORAGE_ERRNOS = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EROFS: READ_ONLY}
-
-
-def store_error(exc: BaseException) -> str:
-    """The one line a run fails with when the store raised `exc`: 'disk full' / 'read-only
-    database', else 'store error: <type>: <message>' (a first line only: it ends a log line)."""
-    message = next(iter(str(exc).splitlines()), "")
-    return storage_failure(exc) or f"{STORE_ERROR}: {type(exc).__name__}: {message}".rstrip(": ")
-
-
-def storage_failure(exc: BaseException) -> str | None:
-    """'disk full' / 'read-only database' when `exc` means the database cannot take writes
-    (a crawl that meets one has failed, however many pages it fetched), else None."""
-    if isinstance(exc, sqlite3.Error):
-        code = getattr(exc, "sqlite_errorcode", None)
-        if code is not None:
-            return _STORAGE_CODES.get(code & 0xFF)
-        message = str(exc).lower()
-        if "disk is full" in message:
-            return DISK_FULL
-        if "readonly database" in message:
-            return READ_ONLY
-        return None
-    if isinstance(exc, OSError):
-        return _STORAGE_ERRNOS.get(exc.errno or 0)
-    return None

@@ -26,7 +26,7 @@ UNHEALTHY = frozenset({FAILING, STALE, QUIET, SUSPICIOUS})
 STATUS_RUNNING, STATUS_FAILED = "running", "failed"
 NEUTRAL_STATUSES = frozenset({"interrupted", STATUS_RUNNING})
 VANISHED = "process vanished"
-# How a run fails when the database itself does (crawler.failures): what the run found was not
+# How a run fails when the database itself does (storage.faults): what the run found was not
 # stored, and no retry of the web fixes that, so one such run makes the site failing.
 DISK_FULL, READ_ONLY, STORE_ERROR = "disk full", "read-only database", "store error"
 

@@ -19,6 +19,7 @@ import fcntl
 import logging
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -56,6 +57,8 @@ from crawler.config import (
 )
 from crawler.crontab import cron_trigger, describe_cron, describe_interval
 from crawler.extensions.crawlrecord import EXIT_RUN_FAILED
+from crawler.interrupts import SHUTDOWN_SIGNALS, exit_status
+from storage.faults import DatabaseUnwritable, store_error
 from storage.runs import latest_runs
 from storage.store import ArticleStore, utcnow
 
@@ -65,6 +68,12 @@ POLL_SECONDS = 0.2  # how often a supervising thread looks at its crawl
 STATUS_RUNNING = "running"
 STATUS_FAILED = "failed"
 STATUS_INTERRUPTED = "interrupted"
+# How a crawl stopped by SIGINT/SIGTERM that recorded itself `interrupted` exits.
+INTERRUPTED_EXITS = frozenset(exit_status(sig) for sig in SHUTDOWN_SIGNALS)
+# After a second signal to the daemon, a crawl gets this long to record itself (it was sent
+# its own second signal: crawler.interrupts) before it is killed.
+FORCED_GRACE_SECONDS = 5.0
+AFTER_GRACE, AFTER_SECOND_SIGNAL = "after the grace period", "after a second signal"
 
 CommandBuilder = Callable[[str, Sequence[str]], list[str]]
 
@@ -218,7 +227,7 @@ class RunOutcome:
     status: str
     exit_code: int | None
     finish_reason: str | None
-    log_path: Path
+    log_path: Path | None  # None: not started, nothing logged
 
 
 def describe_exit(code: int) -> str:
@@ -232,7 +241,7 @@ def describe_exit(code: int) -> str:
 
 
 def final_values(
-    row: dict[str, Any], exit_code: int, stopped_for: str | None, killed: bool
+    row: dict[str, Any], exit_code: int, stopped_for: str | None, killed: bool | str
 ) -> dict[str, Any]:
     """What the daemon writes into a run's row after its process ended.
 
@@ -240,7 +249,8 @@ def final_values(
     EXIT_RUN_FAILED) unless it then crashed, or was stopped
     for running past its timeout: those are failed, with the exit status and why. A crawl the
     daemon stopped for shutting down is `interrupted` (neither success nor failure), even if it
-    had to be killed or was stopped before it could record anything. A crawl still 'running'
+    had to be killed (`killed` says when: AFTER_GRACE or AFTER_SECOND_SIGNAL) or was stopped
+    before it could record anything. A crawl still 'running'
     in the table after it exited is failed.
     """
     values: dict[str, Any] = {"exit_code": exit_code}
@@ -251,11 +261,13 @@ def final_values(
     elif stopped_for == "shutdown":
         status = STATUS_INTERRUPTED
         if killed:
-            reason = "shutdown: killed after the grace period"
+            reason = f"shutdown: killed {killed if isinstance(killed, str) else AFTER_GRACE}"
         elif not recorded:
             reason = f"shutdown ({describe_exit(exit_code)} before recording)"
     elif exit_code == EXIT_RUN_FAILED and row.get("status") == STATUS_FAILED:
         pass  # the crawl recorded its failure and why, and exited saying so
+    elif row.get("status") == STATUS_INTERRUPTED and exit_code in INTERRUPTED_EXITS:
+        pass  # a signal from elsewhere stopped it, and it recorded that itself
     elif exit_code != 0:
         reason = describe_exit(exit_code)
     elif not recorded:
@@ -332,9 +344,15 @@ class CrawlRunner:
             return self._run(site)
 
     def _run(self, site: str) -> RunOutcome:
-        store = ArticleStore(self.database)
         try:
-            crawl_id = store.start_crawl(site)
+            store = ArticleStore(self.database)
+        except DatabaseUnwritable as exc:
+            return self._not_started(site, exc.reason)
+        try:
+            try:
+                crawl_id = store.start_crawl(site)
+            except (sqlite3.Error, OSError) as exc:  # a read-only file, a full disk
+                return self._not_started(site, store_error(exc, self.database))
             log_path = self._log_path(site, crawl_id)
             proc = self._launch(site, crawl_id, log_path)
             if isinstance(proc, str):  # no log file or no process: the row must not stay running
@@ -382,6 +400,12 @@ class CrawlRunner:
         )
         return outcome
 
+    def _not_started(self, site: str, reason: str) -> RunOutcome:
+        """The run cannot even be recorded (the database takes no writes): one line, no row."""
+        why = f"not started: cannot record it in {self.database}: {reason}"
+        logger.error("%s: run %s", site, why)
+        return RunOutcome(0, site, STATUS_FAILED, None, why, None)
+
     def _log_path(self, site: str, crawl_id: int) -> Path:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         return Path(self.settings.logs_dir) / site / f"{stamp}-run{crawl_id}.log"
@@ -412,12 +436,17 @@ class CrawlRunner:
             logger.error("%s: cannot start the crawl: %s", site, exc)
             return f"{exc.strerror or exc} ({exc.filename or self.command(site, ())[0]})"
 
-    def _supervise(self, site: str, proc: subprocess.Popen[bytes]) -> tuple[int, str | None, bool]:
-        """Wait for the crawl; on timeout or stop: SIGINT, then SIGKILL after the grace."""
+    def _supervise(
+        self, site: str, proc: subprocess.Popen[bytes]
+    ) -> tuple[int, str | None, str | None]:
+        """Wait for the crawl; on timeout or stop: SIGINT, then SIGKILL after the grace. After a
+        second signal to the daemon (force): a second SIGINT, so the crawl stops at once and
+        records itself (crawler.interrupts), and SIGKILL if it has not within a few seconds."""
         timeout_at = time.monotonic() + self.settings.run_timeout_minutes * 60
         stopped_for: str | None = None
         kill_at = 0.0
-        killed = False
+        forced = False
+        killed: str | None = None
         while True:
             try:
                 code = proc.wait(timeout=POLL_SECONDS)
@@ -438,10 +467,18 @@ class CrawlRunner:
                 if stopped_for:
                     _signal(proc.pid, signal.SIGINT, group=False)
                     kill_at = now + self.settings.shutdown_grace_seconds
-            elif not killed and (self.forced or now >= kill_at):
-                logger.warning("%s: did not stop within the grace period, killing it", site)
+            elif killed is None and self.forced and not forced:
+                forced = True
+                _signal(proc.pid, signal.SIGINT, group=False)
+                kill_at = min(kill_at, now + FORCED_GRACE_SECONDS)
+            elif killed is None and now >= kill_at:
+                logger.warning(
+                    "%s: did not stop %s, killing it",
+                    site,
+                    "in time" if forced else "within the grace period",
+                )
                 _signal(proc.pid, signal.SIGKILL, group=True)
-                killed = True
+                killed = AFTER_SECOND_SIGNAL if forced else AFTER_GRACE
         if code != 0:  # leave no extraction worker of a crashed crawl behind
             _signal(proc.pid, signal.SIGKILL, group=True)
         return code, stopped_for, killed

@@ -2,7 +2,8 @@
 
 Site-specific values (domains, start points, politeness) live in config.yaml and reach each
 spider through `custom_settings`; this module holds what is the same for every site. Every
-khabar-specific setting is prefixed KHABAR_ and can be overridden per run with `-s NAME=value`.
+khabar-specific setting is prefixed KHABAR_ and can be overridden per run with `-s NAME=value`;
+crawler/setting_rules.py says what each value must be.
 """
 
 import os
@@ -93,7 +94,8 @@ KHABAR_KNOWN_ARTICLES = "storage.known.SqliteKnownArticles"
 # runs and 1.7x in another (500 pages, load 5-9 on 2 cores). A polite scheduled crawl needs far
 # less than the ~16 pages/s one core extracts, so it keeps the memory; `khabar backfill`, which
 # wants the throughput, runs with one worker unless KHABAR_EXTRACT_WORKERS is set.
-KHABAR_EXTRACT_WORKERS = int(os.environ.get("KHABAR_EXTRACT_WORKERS", "0"))
+# Read as text: crawler/setting_rules.py checks it (type, range) before anything starts.
+KHABAR_EXTRACT_WORKERS = os.environ.get("KHABAR_EXTRACT_WORKERS", "0")
 # Articles are written in transactions of this many rows (and at least every few seconds).
 KHABAR_WRITE_BATCH = 50
 KHABAR_WRITE_INTERVAL = 5.0
@@ -106,7 +108,7 @@ KHABAR_NEARDUP_WINDOW_DAYS = 0
 # Keep the raw page (compressed) so `khabar reextract` can re-run extraction offline.
 KHABAR_KEEP_RAW = True
 # Set by the scheduler daemon: the crawls row this run reports into.
-KHABAR_CRAWL_ID = int(os.environ.get("KHABAR_CRAWL_ID", "0"))
+KHABAR_CRAWL_ID = os.environ.get("KHABAR_CRAWL_ID", "0")
 # Longest Retry-After (seconds) a 429/503 is waited for; a longer one gives the URL up.
 KHABAR_MAX_RETRY_AFTER = 60.0
 # Progress of a crawl (done/discovered, rate, ETA): redrawn on a terminal, else logged this

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Self
 from scrapy.exceptions import UsageError
 
 from crawler.config import ConfigError, KhabarConfig, load_config
+from crawler.setting_rules import SettingError, check_settings
 from spiders.news import NewsSpider, spider_class_for
 from storage.paths import DatabasePathError, check_database_target, database_path
 
@@ -72,8 +73,11 @@ class ConfigSpiderLoader:
         path with one line before anything starts."""
         guard_broken_pipe()
         try:
+            check_settings(settings)
             loader = cls(load_config(settings.get("KHABAR_CONFIG") or None))
             check_database_target(database_path(settings))
+        except SettingError as exc:
+            sys.exit(f"khabar: bad setting: {exc}")
         except ConfigError as exc:
             # One line, no traceback: the user fixes the file and runs again.
             sys.exit(f"khabar: config error: {exc}")

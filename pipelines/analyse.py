@@ -41,6 +41,9 @@ def analyse_page(
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# Ctrl-C reaches the whole foreground process group, systemd's stop SIGTERM the whole cgroup: a
+# worker ignores both, and the crawl, which handles them, shuts its pool down.
+WORKER_IGNORES = (signal.SIGINT, signal.SIGTERM)
 
 
 def init_worker(parent_pid: int) -> None:
@@ -53,7 +56,8 @@ def init_worker(parent_pid: int) -> None:
     process group: the worker ignores it and the crawl shuts the pool down, so no worker prints
     a KeyboardInterrupt traceback.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in WORKER_IGNORES:
+        signal.signal(sig, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -23,7 +23,7 @@ from scrapy.exceptions import DropItem
 from crawler.extract.parse_warnings import PARSE_WARNINGS
 from crawler.extract.rules import ExtractionRules
 from crawler.record import EXTRACTED_FIELDS, ArticleItem, GoneArticle
-from pipelines.analyse import analyse_page, init_worker
+from pipelines.analyse import WORKER_IGNORES, analyse_page, init_worker
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -62,7 +62,7 @@ class ExtractPipeline:
             self.executor = self._new_pool()
 
     def _new_pool(self) -> Executor:
-        """The pool, every worker started now with SIGINT ignored.
+        """The pool, every worker started now with SIGINT and SIGTERM ignored.
 
         An ignored signal stays ignored through exec, and Python installs its KeyboardInterrupt
         handler only over the default: so a Ctrl-C that lands while a worker is still importing
@@ -70,7 +70,9 @@ class ExtractPipeline:
         import at any point of the crawl; started here, all are before the first page.
         """
         main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        previous = (
+            {sig: signal.signal(sig, signal.SIG_IGN) for sig in WORKER_IGNORES} if main else {}
+        )
         try:
             pool = ProcessPoolExecutor(
                 self.workers,
@@ -81,8 +83,8 @@ class ExtractPipeline:
             for _ in range(self.workers):  # no worker is idle yet: each submit starts one
                 pool.submit(os.getpid)
         finally:
-            if main:
-                signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+            for sig, handler in previous.items():
+                signal.signal(sig, signal.SIG_DFL if handler is None else handler)
         return pool
 
     def _replace_pool(self, broken: Executor | None) -> None:

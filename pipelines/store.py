@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Self
 
 from crawler.addons import store_of
-from crawler.failures import store_error
 from crawler.record import ArticleItem, GoneArticle
 from crawler.signals import store_failed
+from storage.faults import store_error
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -94,6 +94,21 @@ class StorePipeline:
             await self.flush()
         return item
 
+    def write_remaining(self) -> None:
+        """Write what the buffer holds now, in this thread: a crawl stopped by a second signal
+        (crawler.interrupts) has no reactor left to run flush(), and what it extracted is kept."""
+        self.writer.shutdown(wait=True)  # a batch in flight is committed first
+        if not self.buffer and not self.gone:
+            return
+        batch, self.buffer = self.buffer, []
+        gone, self.gone = self.gone, []
+        try:
+            result = self.store.write_articles(batch, self.stats.get_value("khabar/crawl_id"), gone)
+        except Exception as exc:
+            self._failed(exc, len(batch), len(gone))
+            return
+        self._count(result, len(batch), len(gone))
+
     async def flush(self) -> None:
         if not self.buffer and not self.gone:
             return
@@ -109,12 +124,15 @@ class StorePipeline:
         except Exception as exc:  # whatever it is, the batch was rolled back: the run failed
             self._failed(exc, len(batch), len(gone))
             return
+        self._count(result, len(batch), len(gone))
+
+    def _count(self, result: WriteResult, articles: int, gone: int) -> None:
         for outcome in ("new", "updated", "unchanged"):
             self.stats.inc_value(f"khabar/articles/{outcome}", getattr(result, outcome))
-        if batch:
+        if articles:
             logger.info(
                 "Stored %d articles (%d new, %d updated, %d unchanged)",
-                len(batch),
+                articles,
                 result.new,
                 result.updated,
                 result.unchanged,

@@ -11,7 +11,7 @@ the database: a known article that is now gone is an item for the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -30,6 +30,7 @@ from crawler.dates import URL_DATE, parse_machine_date
 from crawler.failures import GONE_STATUSES, failure_reason
 from crawler.known import META_ARTICLE_KEY, META_CHANGED_AT, META_KNOWN, META_UNLESS_PAGE_KNOWN
 from crawler.record import ArticleItem, GoneArticle
+from crawler.signals import request_failed
 from crawler.sitemaps import news_entries
 from crawler.urls import canonicalize_url, url_is_crawlable
 from crawler.warc.headers import CREDENTIALS, META_FETCHED_AT, header_pairs
@@ -39,6 +40,27 @@ logger = logging.getLogger(__name__)
 ARTICLE_PRIORITY = 10  # fetch articles before walking further listing/sitemap pages
 BACKFILL_ON = frozenset({"1", "yes", "true", "on"})
 BACKFILL_OFF = frozenset({"", "0", "no", "false", "off"})
+
+
+# The spider's `-a NAME=VALUE` arguments and what each means: the one list the refusal of an
+# unknown name (`-a limt=20`) and its message read. A new argument is an entry here and a
+# keyword of NewsSpider.__init__.
+SPIDER_ARGUMENTS: dict[str, str] = {
+    "limit": "stop after N articles",
+    "since": "only articles published on or after YYYY-MM-DD",
+    "backfill": "1: the whole archive, resumable (what `khabar backfill` runs)",
+    "until": "with backfill: only articles published on or before YYYY-MM-DD",
+}
+
+
+def unknown_arguments(names: Iterable[str]) -> str | None:
+    """The refusal of unknown names, e.g. "unknown spider argument 'limt' (known: limit, since)"."""
+    unknown = sorted(set(names) - set(SPIDER_ARGUMENTS))
+    if not unknown:
+        return None
+    quoted = ", ".join(repr(name) for name in unknown)
+    plural = "s" if len(unknown) > 1 else ""
+    return f"unknown spider argument{plural} {quoted} (known: {', '.join(SPIDER_ARGUMENTS)})"
 
 
 def parse_arguments(
@@ -97,12 +119,10 @@ def url_date(url: str) -> datetime | None:
 
 
 class NewsSpider(scrapy.Spider):
-    """Crawls one configured news site.
-
-    Arguments: limit=N, since=YYYY-MM-DD; backfill=1 with until=YYYY-MM-DD for a backfill of
-    the whole archive (every listing page to the end; the frontier of crawler.backfill holds
-    and orders the requests, see README "Backfilling a whole archive").
-    """
+    """Crawls one configured news site. Arguments: SPIDER_ARGUMENTS (limit=N, since=DATE;
+    backfill=1 with until=DATE for a backfill of the whole archive: every listing page to the
+    end, the frontier of crawler.backfill holding and ordering the requests, see README
+    "Backfilling a whole archive")."""
 
     site: ClassVar[SiteConfig]
 
@@ -115,15 +135,17 @@ class NewsSpider(scrapy.Spider):
         until: str | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.argument_error = ""
+        # Anything else is a mistyped argument (Scrapy would set it as an attribute, unread).
+        self.argument_error = unknown_arguments(kwargs) or ""
+        super().__init__(*args)
         self.backfill, self.until = False, None
         try:
             self.limit, self.since = parse_arguments(limit, since)
             self.backfill, self.until = parse_backfill_arguments(backfill, until)
         except UsageError as exc:
             # Raised here it would surface as a traceback from the reactor; start() reports it.
-            self.limit, self.since, self.argument_error = None, None, str(exc)
+            self.limit, self.since = None, None
+            self.argument_error = self.argument_error or str(exc)
 
     # -- start ----------------------------------------------------------------------------------
 
@@ -385,6 +407,7 @@ class NewsSpider(scrapy.Spider):
         """
         request = failure.request
         reason = failure_reason(failure.value)
+        self.crawler.signals.send_catch_log(request_failed, request=request, reason=reason)
         if reason == "offsite":  # Scrapy already counts offsite/filtered; not a failure
             logger.debug("Not followed (offsite): %s", request.url)
             return

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from crawler.record import ARTICLE_FIELDS, JSON_FIELDS, REVISION_FIELDS, empty_value
 from storage import schema
+from storage.faults import DatabaseUnwritable
 from storage.lsh import MinHashBands
 from storage.pages import PageArchive, UnreadablePage, headers_json
 from storage.paths import DatabasePathError
@@ -209,8 +210,11 @@ class ArticleStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = open_database(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = open_database(self.path)
+        except (sqlite3.Error, OSError) as exc:  # a read-only mount, a full disk: one line
+            raise DatabaseUnwritable(self.path, exc) from None
         self._thread_lock = threading.Lock()
         self.bands = MinHashBands(self.db)
         self.pages = PageArchive(self.db)

@@ -297,3 +297,47 @@ def test_unwritable_logs_dir_is_a_config_error_naming_its_line(tmp_path: Path) -
     with pytest.raises(ConfigError) as info:
         check_logs_dir(config)
     assert str(info.value).startswith(f"{config.path}:3: scheduler.logs_dir: cannot write run logs")
+
+
+@pytest.mark.parametrize(
+    ("selector", "message"),
+    [
+        ("a[[[[", "bad CSS selector 'a[[[[': Expected ident or '*', got <DELIM '[' at 2>"),
+        ("a.next::bogus(x)", "bad CSS selector 'a.next::bogus(x)': The functional pseudo-element"),
+    ],
+)
+def test_a_bad_listing_next_selector_is_refused_at_load(
+    tmp_path: Path, selector: str, message: str
+) -> None:
+    """Was accepted: every listing page then raised SelectorSyntaxError, its links were never
+    followed and the run ended `ok` (issue 17, defect 11)."""
+    listing = f"    listings: [{{url: 'https://example.org/news', next: '{selector}'}}]\n"
+    path = write(tmp_path, GOOD.replace("    feeds: [https://example.org/feed/]\n", listing))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:8: site demo: listings[0].next: {message}")
+
+
+def test_a_good_listing_next_selector_with_attr_is_kept(tmp_path: Path) -> None:
+    selector = "li.next a::attr(href), a[rel=next]::attr(href)"
+    listing = f"    listings: [{{url: 'https://example.org/news', next: '{selector}'}}]\n"
+    path = write(tmp_path, GOOD.replace("    feeds: [https://example.org/feed/]\n", listing))
+    (only,) = load_config(path).sites["demo"].listings
+    assert only.next_selector == selector
+
+
+@pytest.mark.parametrize(
+    ("escaped", "code"),
+    [("\\e[31mRED", "001B"), ("x\\x00", "0000"), ("\\u202eevil", "202E"), ("a\\x85b", "0085")],
+)
+def test_control_characters_written_as_yaml_escapes_are_refused(
+    tmp_path: Path, escaped: str, code: str
+) -> None:
+    """Raw control bytes were refused, their YAML escapes accepted (issue 17, defect 24)."""
+    path = write(tmp_path, GOOD.replace("display_name: موقع تجريبي", f'display_name: "{escaped}"'))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value) == (
+        f"{path}:4: site demo: display_name: control character U+{code} (written as an escape) "
+        "is not allowed"
+    )

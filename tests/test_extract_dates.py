@@ -57,18 +57,30 @@ def test_time_element() -> None:
 @pytest.mark.parametrize(
     ("shown", "rules", "expected"),
     [
-        ("<span class='date'>الأحد، ٤ أيلول ٢٠١٦</span>", DAMASCUS, "2016-09-04"),
-        ("<span class='date'>الأربعاء، 07 أكتوبر 2020 - 12:09 م</span>", CAIRO, "2020-10-07T12:09"),
+        # The whole value, offset included (issue 17: a `startswith` let any offset pass).
+        # Damascus in September 2016: summer time, +03:00.
+        (
+            "<span class='date'>الأحد، ٤ أيلول ٢٠١٦</span>",
+            DAMASCUS,
+            ("2016-09-04T00:00:00+03:00", "day"),
+        ),
+        (
+            "<span class='date'>الأربعاء، 07 أكتوبر 2020 - 12:09 م</span>",
+            CAIRO,
+            ("2020-10-07T12:09:00+02:00", "minute"),
+        ),
         (
             "<span class='date'>الجمعة 8 فيفري 2019</span>",
             ExtractionRules(locale="ar-TN", timezone="Africa/Tunis"),
-            "2019-02-08",
+            ("2019-02-08T00:00:00+01:00", "day"),
         ),
     ],
 )
-def test_displayed_arabic_date(shown: str, rules: ExtractionRules, expected: str) -> None:
+def test_displayed_arabic_date(
+    shown: str, rules: ExtractionRules, expected: tuple[str, str]
+) -> None:
     art = run(page(meta_line=shown, top="الأحد، 26 آذار 2017"), rules=rules)
-    assert art["published_at"].startswith(expected)
+    assert (art["published_at"], art["published_precision"]) == expected
     assert art["date_source"] == "displayed"
 
 
@@ -111,8 +123,8 @@ def test_url_then_feed_fallbacks_never_now() -> None:
 def test_future_candidate_rejected_and_counted() -> None:
     head = "<meta property='article:published_time' content='2030-01-01T10:00:00+00:00'>"
     art = run(page(head, meta_line="<span class='date'>الأحد، ٤ أيلول ٢٠١٦</span>"))
-    assert art["published_at"].startswith("2016-09-04")
-    assert "future" in art["date_rejections"]
+    assert art["published_at"] == "2016-09-04T00:00:00+03:00"
+    assert art["date_rejections"] == ["future"]
 
 
 # --- the site's clock (issue 16) ---------------------------------------------------------------

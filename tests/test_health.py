@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crawler.failures import store_error
 from crawler.health import (
     DISK_FULL,
     FAILING,
@@ -27,6 +26,7 @@ from crawler.health import (
     expected_window,
     failing_reason,
 )
+from storage.faults import store_error
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -165,6 +165,7 @@ def test_disk_full_mid_crawl_fails_and_says_so(site_dir: Path) -> None:
     assert run["finish_reason"] == "disk full"
     assert run["articles_new"] < len(articles)
     assert "failed: disk full" in proc.stderr
+    assert "Traceback" not in proc.stderr  # the review saw a 'Scraper close failure' one
     code, status = status_of(site_dir)
     assert (code, status["health"]) == (1, "failing")
     assert "disk full" in status["reason"]

@@ -248,6 +248,16 @@ def test_jobs_from_config(tmp_path: Path) -> None:
         # the crawl's own verdict stands
         ({"status": "ok"}, 0, None, False, {"exit_code": 0}),
         ({"status": "interrupted"}, 0, "shutdown", False, {"exit_code": 0}),
+        ({"status": "interrupted"}, 130, "shutdown", False, {"exit_code": 130}),
+        # a signal from elsewhere (kill -INT <crawl>): the crawl recorded it and exited 130/143
+        ({"status": "interrupted"}, 143, None, False, {"exit_code": 143}),
+        (
+            {"status": "running"},
+            -9,
+            "shutdown",
+            "after a second signal",
+            {"status": "interrupted", "finish_reason": "shutdown: killed after a second signal"},
+        ),
         # finished and recorded, then hit by the shutdown's SIGINT on its way out
         ({"status": "ok"}, -2, "shutdown", False, {"exit_code": -2}),
         (
@@ -689,7 +699,7 @@ def test_sigterm_mid_crawl_ends_cleanly_with_the_run_recorded(daemon_run) -> Non
     mid = next(r for r in runs if r["id"] == daemon_run["mid"])
     assert mid["status"] == "interrupted"
     assert mid["finish_reason"] == "shutdown"
-    assert mid["exit_code"] == 0 and mid["finished_at"]
+    assert mid["exit_code"] == 130 and mid["finished_at"]  # 128 + SIGINT, the daemon's stop
     assert all(r["started_at"] <= daemon_run["signal_at"] for r in runs)  # none after SIGTERM
     assert all(r["finished_at"] for r in runs)
 

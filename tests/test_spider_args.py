@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from scrapy.exceptions import UsageError
 
-from spiders.news import parse_arguments
+from spiders.news import parse_arguments, unknown_arguments
 from tests.conftest import FAST, run_scrapy
 from tests.support.replay import ReplayServer, ReplaySite
 
@@ -91,3 +91,25 @@ def test_bad_argument_ends_the_crawl_with_one_clear_line(tmp_path: Path) -> None
         .splitlines()[-1]
         .endswith("(0 pages, 0 new, 1 errors → " + str(tmp_path / "k.sqlite") + ", run 1)")
     )
+
+
+def test_unknown_arguments() -> None:
+    assert unknown_arguments(["limit", "since"]) is None
+    assert unknown_arguments(["limt"]) == "unknown spider argument 'limt' (known: limit, since, backfill, until)"
+    assert unknown_arguments(["sinse", "limt", "limit"]) == (
+        "unknown spider arguments 'limt', 'sinse' (known: limit, since, backfill, until)"
+    )
+
+
+def test_a_mistyped_argument_is_refused_not_ignored(tmp_path: Path) -> None:
+    """`-a limt=20` ran a full, unlimited crawl without a word (issue 17, defect 17)."""
+    proc = run_scrapy(
+        ["crawl", "alwatan", "-a", "limt=20"],
+        env={"KHABAR_DB": str(tmp_path / "k.sqlite")},
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert "khabar: alwatan: failed: bad argument: unknown spider argument 'limt' " in last
+    assert "(known: limit, since, backfill, until) (0 pages, 0 new, 1 errors" in last

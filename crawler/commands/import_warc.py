@@ -73,7 +73,7 @@ def command(site: str | None, workers: int, db: Path | None, files: tuple[Path, 
     settings.set("KHABAR_EXTRACT_WORKERS", workers, priority="cmdline")
     # The closing line of each run says how it went; the crawl's log is for -v.
     level = logging.DEBUG if verbose() else logging.ERROR
-    settings.set("LOG_LEVEL", level, priority="cmdline")
+    settings.set("LOG_LEVEL", logging.getLevelName(level), priority="cmdline")
     try:
         runs = run_imports(sites, files, settings)
     except OSError as exc:

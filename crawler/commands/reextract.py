@@ -22,6 +22,7 @@ from crawler.commands import UserError, db_option, require_sites, resolve_db, si
 from crawler.config import load_config
 from crawler.extensions.progress import track
 from crawler.extract.rules import ExtractionRules
+from crawler.setting_rules import MAX_WORKERS
 from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
 from storage.readonly import connect_readonly
@@ -29,7 +30,6 @@ from storage.store import ArticleStore, StoredPage
 
 CHUNK = 16  # pages per task sent to a worker
 BATCH = 512  # pages read, re-extracted and committed at a time
-MAX_WORKERS = 4 * (os.cpu_count() or 1)  # more processes than this only cost memory
 
 
 def reextract_page(

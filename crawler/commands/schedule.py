@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +27,9 @@ from crawler.scheduler import (
     list_line,
     run_once,
 )
+from crawler.setting_rules import SettingError, check_assignments, check_environment
 from crawler.terminal import printable
+from storage.faults import store_error
 from storage.paths import check_database_target
 from storage.readonly import open_readonly
 from storage.runs import last_started, reap_abandoned
@@ -106,6 +109,11 @@ def command(
     names = list(dict.fromkeys(sites or config.sites))
     if not verbose():
         logging.getLogger("crawler.scheduler").setLevel(logging.INFO)
+    try:  # else every crawl it launches would fail on it
+        check_assignments(settings)
+        check_environment()
+    except SettingError as exc:
+        raise UserError(f"bad setting: {exc}") from None
     scrapy_args = [part for item in settings for part in ("-s", item)]
     database = resolve_db(db)
     runner: CrawlRunner
@@ -137,10 +145,12 @@ def command(
         return 0
 
     check_database_target(database)  # the daemon creates the file, but not in a directory's place
-    store = ArticleStore(database)
+    store = ArticleStore(database)  # a read-only mount, a full disk: one line (exit 2)
     try:
         reap_abandoned(store)
         started = last_started(store.db)
+    except (sqlite3.Error, OSError) as exc:  # a read-only file, a full disk
+        raise UserError(f"database {database}: {store_error(exc, database)}") from None
     finally:
         store.close()
     if once:
@@ -150,7 +160,7 @@ def command(
                 printable(
                     f"{outcome.site}: run {outcome.crawl_id} {outcome.status}"
                     + (f" ({outcome.finish_reason})" if outcome.finish_reason else "")
-                    + f", log {outcome.log_path}",
+                    + (f", log {outcome.log_path}" if outcome.log_path else ""),
                     one_line=True,
                 )
             )

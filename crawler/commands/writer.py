@@ -21,7 +21,7 @@ from crawler.commands import UserError, db_option, resolve_db
 from crawler.distributed import keys
 from crawler.distributed.writer import Writer, WriterStopped
 from crawler.distributed.writerlock import LEASE, WriterBusy, WriterLock
-from crawler.failures import store_error
+from storage.faults import DatabaseUnwritable, store_error
 from storage.paths import check_database_target
 from storage.store import ArticleStore
 
@@ -112,7 +112,10 @@ def command(db: Path | None, idle_exit: float | None) -> int:
     except redis.RedisError as exc:
         click.echo(f"khabar writer: failed: Redis at {url}: {exc}", err=True)
         return 1
-    except (sqlite3.Error, OSError) as exc:  # opening the file: read-only, disk full
+    except DatabaseUnwritable as exc:  # opening the file: read-only, disk full
+        click.echo(f"khabar writer: failed: {exc.reason} ({path})", err=True)
+        return 1
+    except (sqlite3.Error, OSError) as exc:  # a write: read-only, disk full
         click.echo(f"khabar writer: failed: {store_error(exc)} ({path})", err=True)
         return 1
     finally:

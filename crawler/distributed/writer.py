@@ -34,10 +34,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from crawler.distributed import keys
-from crawler.failures import store_error
 from crawler.record import ArticleItem, GoneArticle, from_wire
 from pipelines.deduplicate import DeduplicatePipeline, Duplicate
 from pipelines.store import store_record
+from storage.faults import store_error
 from storage.store import WriteResult, parse_time
 
 if TYPE_CHECKING:

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy import signals
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
+from w3lib.url import safe_url_string
 
 from crawler import signals as khabar_signals
 from crawler.addons import database_of, store_of
-from crawler.failures import storage_failure, store_error
+from storage.faults import DatabaseUnwritable, storage_failure, store_error
 from storage.runs import reap_abandoned
 from storage.store import utcnow
 
@@ -76,14 +77,43 @@ def _counts(counter: dict[str, int]) -> str:
     )
 
 
-def start_pages_problem(start_urls: frozenset[str], answers: dict[str, int]) -> str | None:
+# Why a start page gave no response, in words (crawler.failures reasons); a reason missing
+# here is shown as it is. These and "no response" are the network's doing.
+START_FAILURES = {
+    "offsite": "outside the site's domains",
+    "size_limit": "larger than DOWNLOAD_MAXSIZE",
+    "robots_txt": "disallowed by robots.txt",
+    "redirect_limit": "too many redirects",
+}
+NETWORK_FAILURES = frozenset(
+    {"timeout", "connection_refused", "dns", "proxy_tunnel", "connection_lost", "truncated"}
+)
+
+
+def start_pages_problem(
+    start_urls: frozenset[str], answers: dict[str, int], failures: dict[str, str] | None = None
+) -> str | None:
     """'no start page answered: 404 ×3' when none of the feeds, sitemaps and listings answered
     with a page (status < 400); `answers` maps each start URL that got a response to its last
-    status. None when one did, or when the run had no start pages to judge by."""
+    status, `failures` each that got none to why (a crawler.failures reason). None when one
+    did, or when the run had no start pages to judge by."""
     if not start_urls or any(answers.get(url, 999) < 400 for url in start_urls):
         return None
-    outcomes = Counter(str(answers[url]) if url in answers else "no response" for url in start_urls)
-    return f"no start page answered: {_counts(outcomes)}"
+    failures = failures or {}
+
+    def outcome(url: str) -> str:
+        if url in answers:
+            return str(answers[url])
+        reason = failures.get(url)
+        return START_FAILURES.get(reason, reason) if reason else "no response"
+
+    return f"no start page answered: {_counts(Counter(map(outcome, start_urls)))}"
+
+
+def network_blamed(start_urls: frozenset[str], failures: dict[str, str]) -> bool:
+    """Whether the start pages that failed failed the way an unreachable network makes them
+    (no response at all, DNS, refused, timeouts), not for a reason of their own (offsite…)."""
+    return all(failures.get(url, "timeout") in NETWORK_FAILURES for url in start_urls)
 
 
 def summarise_run(stats: dict[str, Any], reason: str, *, fetches: bool = True) -> dict[str, Any]:
@@ -129,12 +159,15 @@ def failure_cause(
     start_problem: str | None,
     input_problem: str | None = None,
     fetches: bool = True,
+    network_to_blame: bool = True,
 ) -> str | None:
     """Why a run counts as failed, in the words `khabar status` shows; None if it did not.
 
     In order: a database that stopped taking writes (whatever was fetched, what was found is
     lost), invalid spider arguments, input that could not be read whole (a damaged WARC record
-    of an import), nothing fetched at all (by a run that `fetches`), no start page answered, any
+    of an import), nothing fetched at all by a run that `fetches` (unless no start page answered
+    for a reason of its own, `network_to_blame` False: offsite, too large), no start page
+    answered, any
     other unclean finish of Scrapy's.
     """
     if values["status"] == INTERRUPTED:
@@ -145,7 +178,7 @@ def failure_cause(
         return f"bad argument: {argument_error}"
     if input_problem:
         return input_problem
-    if fetches and values["pages_fetched"] == 0:
+    if fetches and values["pages_fetched"] == 0 and not (start_problem and not network_to_blame):
         failed = json.loads(values.get("failed_reasons") or "{}")
         why = _counts(failed) or values["error_summary"] or "no response"
         return f"{NO_PAGE}: {why}"
@@ -215,6 +248,7 @@ class CrawlRunRecorder:
         self.reason: str | None = None
         self.start_urls: frozenset[str] = frozenset()
         self.start_answers: dict[str, int] = {}
+        self.start_failures: dict[str, str] = {}
         self.crawler: Crawler | None = None
         self.watch = StorageFaultWatch(self._stop_crawl)
         self.closing: Deferred[None] | None = None
@@ -234,6 +268,7 @@ class CrawlRunRecorder:
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.engine_stopped, signal=signals.engine_stopped)
         crawler.signals.connect(ext.store_failed, signal=khabar_signals.store_failed)
+        crawler.signals.connect(ext.request_failed, signal=khabar_signals.request_failed)
         return ext
 
     @property
@@ -243,7 +278,8 @@ class CrawlRunRecorder:
     def _stop_crawl(self, reason: str) -> None:
         """Storing failed: fetching on would only lose more articles."""
         logger.error("The store failed (%s): stopping the crawl", reason)
-        engine = self.crawler.engine if self.crawler else None
+        # Also met before the engine exists (a component could not open the store).
+        engine = self.crawler._engine if self.crawler else None
         if engine is not None and engine.spider is not None:
             close = reason.replace(" ", "_").replace("-", "_")
             call_later(0, self._close, engine, close)
@@ -261,9 +297,13 @@ class CrawlRunRecorder:
     def spider_opened(self, spider: Spider) -> None:
         site = getattr(spider, "site", None)
         if site is not None and self._fetches(spider):
+            # As requested: Scrapy percent-encodes a URL (a space in a feed's URL) on the way.
             self.start_urls = frozenset(
-                [*site.feeds, *site.sitemaps, *(listing.url for listing in site.listings)]
+                safe_url_string(url)
+                for url in (*site.feeds, *site.sitemaps, *(item.url for item in site.listings))
             )
+            # Scrapy's offsite filter drops these when they are scheduled, and no errback runs.
+            self.start_failures = {u: "offsite" for u in self.start_urls if not site.owns_url(u)}
         try:
             store = self.store()
             # A crawl killed earlier (kill -9, power loss) left its row 'running': close it.
@@ -274,8 +314,12 @@ class CrawlRunRecorder:
                 self.crawl_id = store.start_crawl(
                     spider.name, pid=os.getpid(), kind=getattr(spider, "run_kind", CRAWL)
                 )
-        except (sqlite3.Error, OSError) as exc:
-            reason = storage_failure(exc) or f"cannot record the run: {exc}"
+        except (sqlite3.Error, OSError, DatabaseUnwritable) as exc:
+            reason = (
+                exc.reason
+                if isinstance(exc, DatabaseUnwritable)
+                else storage_failure(exc, self.db_path) or f"cannot record the run: {exc}"
+            )
             self.watch.reason = reason
             logger.error("%s: cannot record the run in %s: %s", spider.name, self.db_path, exc)
             self._stop_crawl(reason)
@@ -293,6 +337,11 @@ class CrawlRunRecorder:
         """Whether the run fetches pages (a crawl) or reads them from files (an import)."""
         return getattr(spider, "run_kind", CRAWL) == CRAWL
 
+    def request_failed(self, request: Request, reason: str) -> None:
+        first = (request.meta.get("redirect_urls") or [request.url])[0]
+        if first in self.start_urls:
+            self.start_failures[first] = reason
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         fetches = self._fetches(spider)
         values = summarise_run(self.stats.get_stats(), reason, fetches=fetches)
@@ -301,7 +350,10 @@ class CrawlRunRecorder:
             values,
             storage=self.watch.reason,
             argument_error=getattr(spider, "argument_error", None),
-            start_problem=start_pages_problem(self.start_urls, self.start_answers),
+            start_problem=start_pages_problem(
+                self.start_urls, self.start_answers, self.start_failures
+            ),
+            network_to_blame=network_blamed(self.start_urls, self.start_failures),
             input_problem=getattr(spider, "input_problem", None),
             fetches=fetches,
         )
