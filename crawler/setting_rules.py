@@ -107,7 +107,7 @@ RULES: dict[str, Rule] = {
     "KHABAR_RETRY_BACKOFF": _SECONDS,
     "KHABAR_WORKER_IDLE_EXIT": _SECONDS,
     "KHABAR_WRITE_BATCH": _COUNT,
-    "KHABAR_WRITE_INTERVAL": Rule(float, 0.01, DAY),
+    "KHABAR_WRITE_INTERVAL": _SECONDS,  # 0: every batch is written at once (the tests)
     # Scrapy's, as users set them with -s (a wrong one fails every scheduled run otherwise)
     "AUTOTHROTTLE_ENABLED": Rule(bool),
     "AUTOTHROTTLE_MAX_DELAY": _SECONDS,

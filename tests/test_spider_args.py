@@ -95,7 +95,9 @@ def test_bad_argument_ends_the_crawl_with_one_clear_line(tmp_path: Path) -> None
 
 def test_unknown_arguments() -> None:
     assert unknown_arguments(["limit", "since"]) is None
-    assert unknown_arguments(["limt"]) == "unknown spider argument 'limt' (known: limit, since, backfill, until)"
+    assert unknown_arguments(["limt"]) == (
+        "unknown spider argument 'limt' (known: limit, since, backfill, until)"
+    )
     assert unknown_arguments(["sinse", "limt", "limit"]) == (
         "unknown spider arguments 'limt', 'sinse' (known: limit, since, backfill, until)"
     )

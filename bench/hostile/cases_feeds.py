@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler
 
 from bench.hostile.common import (
     BASE,
+    HOST,
     all_stored,
     articles,
     both,
@@ -334,8 +335,9 @@ CASES += [
     ),
     nothing_fetched(
         "feed-host-unknown",
-        r"(?i)network|resolve|dns|connect|no response|tunnel",
-        feeds=["http://nowhere.invalid/feed/"],
+        # the replay proxy answers 404 for a host it does not serve (offline, no DNS is asked)
+        r"(?i)network|resolve|dns|connect|no response|tunnel|404",
+        feeds=[f"http://feeds.{HOST}/feed/"],  # the site's own subdomain: not offsite
         defect="held",
         network=True,
     ),

@@ -342,7 +342,9 @@ CASES = [
         "schedule-once-disk-full",
         KIND,
         ("khabar", "schedule", "--once", "--site", "plain"),
-        refused(DISK_FULL, 1, one_line=False),
+        # the database cannot be made, so no run starts: exit 2, as for a database that is
+        # not there (a run that starts and fails is 1)
+        refused(DISK_FULL, 2, one_line=False),
         setup=_full_tmpfs(True),
         defect="#7",
         limit=60,
