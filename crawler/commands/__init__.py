@@ -54,6 +54,26 @@ def db_option(fn: F) -> F:
     )(fn)
 
 
+def _name_value(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
+    bad = [item for item in value if "=" not in item]
+    if bad:
+        raise click.BadParameter(f"expects NAME=VALUE, got {bad[0]!r}")
+    return value
+
+
+def settings_option(help: str) -> Callable[[F], F]:
+    """``-s/--set NAME=VALUE`` (repeatable): Scrapy settings for the crawls a command runs."""
+    return click.option(
+        "-s",
+        "--set",
+        "settings",
+        multiple=True,
+        metavar="NAME=VALUE",
+        callback=_name_value,
+        help=help,
+    )
+
+
 def resolve_db(db: Path | None) -> Path:
     """The --db value, or the database the configuration names."""
     return db if db is not None else database_path()

@@ -12,8 +12,14 @@ import click
 from scrapy.exceptions import UsageError
 
 from crawler.backfill_lock import lock_holder
-from crawler.commands import UserError, db_option, require_sites, require_utf8, resolve_db
-from crawler.commands.schedule import check_setting
+from crawler.commands import (
+    UserError,
+    db_option,
+    require_sites,
+    require_utf8,
+    resolve_db,
+    settings_option,
+)
 from crawler.config import PROJECT_ROOT, load_config
 from crawler.terminal import printable
 from spiders.news import parse_arguments, parse_backfill_arguments
@@ -42,15 +48,7 @@ starts no crawl of the site while its backfill runs.
 @click.argument("site", callback=require_utf8)
 @click.option("--since", metavar="YYYY-MM-DD", help="only articles published on or after this day")
 @click.option("--until", metavar="YYYY-MM-DD", help="only articles published on or before this day")
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    callback=check_setting,
-    help="Scrapy setting for the crawl (repeatable)",
-)
+@settings_option("Scrapy setting for the crawl (repeatable)")
 @db_option
 def command(
     site: str, since: str | None, until: str | None, settings: tuple[str, ...], db: Path | None

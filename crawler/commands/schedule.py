@@ -14,6 +14,7 @@ from crawler.commands import (
     db_option,
     require_sites,
     resolve_db,
+    settings_option,
     sites_option,
     verbose,
 )
@@ -58,13 +59,6 @@ current interval and why.
 """
 
 
-def check_setting(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]):
-    bad = [item for item in value if "=" not in item]
-    if bad:
-        raise click.BadParameter(f"expects NAME=VALUE, got {bad[0]!r}")
-    return value
-
-
 @click.command(
     "schedule",
     short_help="run the crawl scheduler daemon (or one round with --once)",
@@ -76,15 +70,7 @@ def check_setting(ctx: click.Context, param: click.Parameter, value: tuple[str, 
     help="crawl each site once, one after another, and exit (status 1 if a run failed)",
 )
 @sites_option
-@click.option(
-    "-s",
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="NAME=VALUE",
-    callback=check_setting,
-    help="Scrapy setting passed to every crawl (repeatable)",
-)
+@settings_option("Scrapy setting passed to every crawl (repeatable)")
 @click.option("--list", "list_jobs", is_flag=True, help="print the jobs and their next run times")
 @click.option(
     "--distributed",
