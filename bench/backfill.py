@@ -29,7 +29,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -37,7 +36,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from bench.throughput import load, tree_memory_kb  # noqa: E402
+from bench.throughput import TreePeak, load  # noqa: E402
 from tests.support.archive_site import ArchiveSite, config  # noqa: E402
 from tests.support.replay import ReplayServer  # noqa: E402
 
@@ -76,27 +75,15 @@ def run(env: dict[str, str], db: Path, log: Path, stop_at: int | None) -> dict[s
         proc = subprocess.Popen(
             args, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=out, start_new_session=True
         )
-    peak = peak_pss = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak, peak_pss
-        while not done.wait(0.05):
-            rss, pss = tree_memory_kb(proc.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
     killed = False
-    while proc.poll() is None:
-        if stop_at is not None and stored(db)[0] >= stop_at:
-            os.killpg(proc.pid, signal.SIGKILL)
-            killed = True
-            break
-        time.sleep(0.1)
-    code = proc.wait()
-    done.set()
-    sampler.join()
+    with TreePeak(proc.pid) as peak:
+        while proc.poll() is None:
+            if stop_at is not None and stored(db)[0] >= stop_at:
+                os.killpg(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.1)
+        code = proc.wait()
     seconds = time.perf_counter() - started
     articles = stored(db)[0] - before
     if not killed and code != 0:
@@ -105,8 +92,8 @@ def run(env: dict[str, str], db: Path, log: Path, stop_at: int | None) -> dict[s
         "seconds": round(seconds, 1),
         "articles": articles,
         "articles_per_s": round(articles / seconds, 1),
-        "peak_tree_rss_mb": round(peak / 1024),
-        "peak_tree_pss_mb": round(peak_pss / 1024),
+        "peak_tree_rss_mb": round(peak.rss / 1024),
+        "peak_tree_pss_mb": round(peak.pss / 1024),
         "killed": killed,
     }
 

@@ -334,6 +334,29 @@ class Measure:
         )
 
 
+class TreePeak:
+    """The peak RSS and PSS (KB) of a process tree, sampled every 50 ms in a thread while the
+    `with` block runs."""
+
+    def __init__(self, root: int) -> None:
+        self.root, self.rss, self.pss = root, 0, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.05):
+            rss, pss = tree_memory_kb(self.root)
+            self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def run_tree(args: list[str], env: dict[str, str], cwd: Path, stdout=None) -> Measure:
     """Run `args` to completion; wall time, CPU of the whole tree, peak tree RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -342,26 +365,14 @@ def run_tree(args: list[str], env: dict[str, str], cwd: Path, stdout=None) -> Me
         proc = subprocess.Popen(
             args, cwd=cwd, env=env, stdout=stdout or subprocess.DEVNULL, stderr=err, text=True
         )
-        peak = peak_pss = 0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak, peak_pss
-            while not done.wait(0.05):
-                rss, pss = tree_memory_kb(proc.pid)
-                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        proc.wait()
-        done.set()
-        sampler.join()
+        with TreePeak(proc.pid) as peak:
+            proc.wait()
         err.seek(0)
         stderr = err.read()
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return Measure(elapsed, cpu, peak / 1024, proc.returncode, stderr, peak_pss / 1024)
+    return Measure(elapsed, cpu, peak.rss / 1024, proc.returncode, stderr, peak.pss / 1024)
 
 
 def load() -> str:
