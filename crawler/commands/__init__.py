@@ -7,6 +7,7 @@ a traceback. Options used by several commands are defined once here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -72,6 +73,20 @@ def settings_option(help: str) -> Callable[[F], F]:
         callback=_name_value,
         help=help,
     )
+
+
+def workers_option(fn: F) -> F:
+    """``--workers N``: extraction processes for a command that extracts stored or imported
+    pages (0 = in the command's own process), one per core by default."""
+    from crawler.setting_rules import MAX_WORKERS
+
+    return click.option(
+        "--workers",
+        type=click.IntRange(0, MAX_WORKERS),
+        default=os.cpu_count() or 1,
+        show_default="one per core",
+        help=f"extraction processes (0 = in-process; at most {MAX_WORKERS})",
+    )(fn)
 
 
 def resolve_db(db: Path | None) -> Path:

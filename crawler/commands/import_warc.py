@@ -11,13 +11,20 @@ Importing the same file twice adds nothing. Each site's import is one crawls row
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import click
 from scrapy.settings import Settings
 
-from crawler.commands import UserError, db_option, require_sites, resolve_db, site_option, verbose
+from crawler.commands import (
+    UserError,
+    db_option,
+    require_sites,
+    resolve_db,
+    site_option,
+    verbose,
+    workers_option,
+)
 from crawler.config import load_config
 from crawler.warc.importer import all_ok, run_imports, scan_sites
 from storage.paths import check_database_target
@@ -32,20 +39,13 @@ Files must be WARC (uncompressed, or gzip per record as every crawler writes the
 record (a truncated file) ends the reading of its file: what came before it is stored, the run
 is recorded failed with the record named, and the command exits 1.
 """
-MAX_WORKERS = 4 * (os.cpu_count() or 1)
 
 
 @click.command(
     "import-warc", short_help="store the sites' pages found in WARC files", epilog=EPILOG
 )
 @site_option
-@click.option(
-    "--workers",
-    type=click.IntRange(0, MAX_WORKERS),
-    default=os.cpu_count() or 1,
-    show_default="one per core",
-    help="extraction processes (0 = in-process)",
-)
+@workers_option
 @db_option
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)

@@ -8,7 +8,6 @@ the others are re-extracted: the run exits 1 if any was skipped, so a script not
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
@@ -18,11 +17,17 @@ from typing import Any
 
 import click
 
-from crawler.commands import UserError, db_option, require_sites, resolve_db, site_option
+from crawler.commands import (
+    UserError,
+    db_option,
+    require_sites,
+    resolve_db,
+    site_option,
+    workers_option,
+)
 from crawler.config import load_config
 from crawler.extensions.progress import track
 from crawler.extract.rules import ExtractionRules
-from crawler.setting_rules import MAX_WORKERS
 from pipelines.extract import analyse_page
 from pipelines.normalise import tidy_fields
 from storage.readonly import connect_readonly
@@ -52,13 +57,7 @@ def reextract_page(
     epilog="\b\nexamples:\n  khabar reextract\n  khabar reextract --site alwatan --workers 2",
 )
 @site_option
-@click.option(
-    "--workers",
-    type=click.IntRange(0, MAX_WORKERS),
-    default=os.cpu_count() or 1,
-    show_default="one per core",
-    help=f"extraction processes (0 = in-process; at most {MAX_WORKERS})",
-)
+@workers_option
 @db_option
 def command(site: str | None, workers: int, db: Path | None) -> int:
     """Re-extract every stored article (or one site's) from the raw page kept at crawl time
