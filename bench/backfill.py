@@ -6,8 +6,10 @@ pages made from the URL on request (nothing held per article), served over http 
 loopback replay proxy. For each N:
 
 1. `scrapy crawl archive -a backfill=1` (what `khabar backfill` runs), no politeness delay,
-   SIGKILLed with its whole process group once --kill-at of the articles are stored;
-2. the same command again (the resume), to the end (or SIGKILLed at --resume-to).
+   SIGKILLed with its whole process group once the first --kill-at fraction of the articles is
+   stored;
+2. the same command again (the resume), killed the same way at each further --kill-at fraction;
+3. once more, to the end (or SIGKILLed at --resume-to).
 
 Printed per N and run: seconds, articles stored by the run, articles/s, peak memory of the
 crawl's process tree (sum of RSS, sampled every 50 ms; PSS beside it), and at the end:
@@ -15,7 +17,7 @@ articles lost (in the site, not stored), duplicated (stored twice), pages fetche
 and how many the resumed run said it put back (the bound on refetches).
 
     .venv/bin/python bench/backfill.py --n 1000 10000
-    .venv/bin/python bench/backfill.py --n 100000 --kill-at 0.5
+    .venv/bin/python bench/backfill.py --n 100000 --kill-at 0.33 0.66   # killed twice
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ def run(env: dict[str, str], db: Path, log: Path, stop_at: int | None) -> dict[s
     }
 
 
-def bench(n: int, kill_at: float, resume_to: float, workdir: Path) -> dict:
+def bench(n: int, kill_at: list[float], resume_to: float, workdir: Path) -> dict:
     site = ArchiveSite(n, scheme="http")
     db = workdir / f"archive-{n}.sqlite"
     log = workdir / f"archive-{n}.log"
@@ -111,10 +113,11 @@ def bench(n: int, kill_at: float, resume_to: float, workdir: Path) -> dict:
             "KHABAR_CONFIG": str(cfg),
             "KHABAR_DB": str(db),
         }
-        first = run(env, db, log, round(n * kill_at))
-        print(f"  N={n} run 1: {json.dumps(first)} ({load()})", flush=True)
-        second = run(env, db, log, round(n * resume_to) if resume_to < 1 else None)
-        print(f"  N={n} run 2: {json.dumps(second)} ({load()})", flush=True)
+        stops = [round(n * f) for f in kill_at] + [round(n * resume_to) if resume_to < 1 else None]
+        runs = []
+        for i, stop_at in enumerate(stops, 1):
+            runs.append(run(env, db, log, stop_at))
+            print(f"  N={n} run {i}: {json.dumps(runs[-1])} ({load()})", flush=True)
         fetches = Counter(
             url
             for _, url, _ in proxy.requests
@@ -124,7 +127,7 @@ def bench(n: int, kill_at: float, resume_to: float, workdir: Path) -> dict:
     expected = round(n * resume_to) if resume_to < 1 else n
     return {
         "n": n,
-        "runs": [first, second],
+        "runs": runs,
         "stored": distinct,
         "lost": max(expected - distinct, 0) if resume_to >= 1 else None,
         "duplicated": rows - distinct,
@@ -137,7 +140,13 @@ def bench(n: int, kill_at: float, resume_to: float, workdir: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--kill-at", type=float, default=0.5, help="fraction stored at the kill")
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        nargs="+",
+        default=[0.5],
+        help="fractions stored at the kills, one run each (then a run to the end)",
+    )
     parser.add_argument(
         "--resume-to", type=float, default=1.0, help="stop the resume here too (1 = the end)"
     )
